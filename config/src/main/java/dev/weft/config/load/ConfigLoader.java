@@ -1,0 +1,132 @@
+package dev.weft.config.load;
+
+import dev.weft.config.diag.Diagnostic;
+import dev.weft.config.diag.Diagnostics;
+import dev.weft.config.diag.Level;
+import dev.weft.config.model.Resource;
+import dev.weft.config.model.ResourceKey;
+import dev.weft.config.yaml.YamlDocument;
+import dev.weft.config.yaml.YamlLimits;
+import dev.weft.config.yaml.YamlReader;
+import dev.weft.config.yaml.YamlSyntaxException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads config inputs into validated resources. Use one loader per batch: it also refuses the same
+ * resource defined twice across the batch. Never throws for bad input: every problem is a
+ * {@link Diagnostic}, and a resource with any error is left out of the result.
+ */
+public final class ConfigLoader {
+  private final YamlReader yaml;
+  private final DocumentReader documents;
+  private final List<Resource<?>> resources = new ArrayList<>();
+  private final Map<ResourceKey, Resource<?>> byKey = new HashMap<>();
+  private final Diagnostics diagnostics = new Diagnostics();
+  private int inputs;
+  private int ignored;
+
+  public ConfigLoader(YamlLimits limits, String defaultNamespace) {
+    this.yaml = new YamlReader(limits);
+    this.documents = new DocumentReader(defaultNamespace);
+  }
+
+  public ConfigLoader() {
+    this(YamlLimits.DEFAULT, "default");
+  }
+
+  /** A file, or every .yaml/.yml/.json file under a directory. */
+  public ConfigLoader addPath(Path path) {
+    List<Path> files;
+    try {
+      files = Inputs.expand(path);
+    } catch (IOException e) {
+      error(path.toString(), 0, "cannot read: " + e.getMessage());
+      return this;
+    }
+    for (Path f : files) {
+      Inputs.Text t = Inputs.readFile(f, f.toString(), yaml.limits().maxBytes());
+      addText(t);
+    }
+    return this;
+  }
+
+  public ConfigLoader addStream(InputStream in, String name) {
+    try {
+      addText(Inputs.read(in, name, yaml.limits().maxBytes()));
+    } catch (IOException e) {
+      error(name, 0, "cannot read: " + e.getMessage());
+    }
+    return this;
+  }
+
+  public ConfigLoader addText(String name, String text) {
+    return addText(new Inputs.Text(name, text, null));
+  }
+
+  private ConfigLoader addText(Inputs.Text t) {
+    inputs++;
+    if (t.error() != null) {
+      error(t.name(), 0, t.error());
+      return this;
+    }
+    List<YamlDocument> docs;
+    try {
+      docs = yaml.read(t.text());
+    } catch (YamlSyntaxException e) {
+      error(t.name(), e.line(), e.getMessage());
+      return this;
+    }
+    DocumentReader.Tally tally = new DocumentReader.Tally();
+    int before = resources.size();
+    long errorsBefore = diagnostics.errorCount();
+    boolean anyDocument = false;
+    for (YamlDocument doc : docs) {
+      anyDocument |= doc.root() != null;
+      documents.read(t.name(), doc, diagnostics, this::accept, tally);
+    }
+    ignored += tally.ignored;
+    if (!anyDocument) {
+      error(t.name(), 0, "no resources found: the input is empty");
+    } else if (resources.size() == before && tally.ignored == 0 && diagnostics.errorCount() == errorsBefore) {
+      error(t.name(), 0, "no resources found");
+    }
+    return this;
+  }
+
+  private void accept(Resource<?> r) {
+    Resource<?> first = byKey.putIfAbsent(r.key(), r);
+    if (first != null) {
+      diagnostics.add(new Diagnostic(Level.ERROR, r.origin().file(), r.origin().line(), r.key().toString(), "metadata.name",
+          "defined twice: first at " + first.origin()));
+      return;
+    }
+    resources.add(r);
+  }
+
+  private void error(String file, int line, String message) {
+    diagnostics.add(new Diagnostic(Level.ERROR, file, line, "", "", message));
+  }
+
+  public List<Resource<?>> resources() {
+    return List.copyOf(resources);
+  }
+
+  public Diagnostics diagnostics() {
+    return diagnostics;
+  }
+
+  public int inputs() {
+    return inputs;
+  }
+
+  /** Documents skipped because Weft does not manage their kind (e.g. ServiceAccount, HPA). */
+  public int ignored() {
+    return ignored;
+  }
+}

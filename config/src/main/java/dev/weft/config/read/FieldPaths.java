@@ -1,0 +1,29 @@
+package dev.weft.config.read;
+
+/** Field paths as messages show them: {@code spec.http[0].route[1].weight}, {@code metadata.labels["app.kubernetes.io/name"]}. */
+public final class FieldPaths {
+  private FieldPaths() {}
+
+  public static String child(String path, String key) {
+    boolean plain = !key.isEmpty() && key.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_' || c == '-');
+    String segment = plain ? key : "[\"" + key.replace("\"", "\\\"") + "\"]";
+    if (path.isEmpty()) {
+      return segment;
+    }
+    return plain ? path + "." + segment : path + segment;
+  }
+
+  public static String index(String path, int i) {
+    return path + "[" + i + "]";
+  }
+
+  /** The path one level up; "" at the top. */
+  public static String parent(String path) {
+    if (path.endsWith("]")) {
+      int open = path.endsWith("\"]") ? path.lastIndexOf("[\"") : path.lastIndexOf('[');
+      return open <= 0 ? "" : path.substring(0, open);
+    }
+    int dot = path.lastIndexOf('.');
+    return dot < 0 ? "" : path.substring(0, dot);
+  }
+}
