@@ -18,6 +18,11 @@ public final class Main implements Runnable {
 
   /** Runs a command line and returns its exit code; never lets an exception escape as a stack trace. */
   public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The configured command line (error handling included), for callers that redirect its output. */
+  public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {
       line.getErr().println("weft: internal error: " + ex);
@@ -28,7 +33,7 @@ public final class Main implements Runnable {
       }
       return 2;
     });
-    return cl.execute(args);
+    return cl;
   }
 
   @Override

@@ -127,7 +127,11 @@ public final class YamlReader {
           problems = new ArrayList<>();
           docLine = lineOf(event);
         }
-        case DocumentEnd -> documents.add(new YamlDocument(root, docLine, documents.size(), problems));
+        case DocumentEnd -> {
+          // An empty document ("---" alone) composes to a null scalar: keep it as "no root".
+          YamlNode r = root instanceof Scalar s && s.type() == ScalarType.NULL ? null : root;
+          documents.add(new YamlDocument(r, docLine, documents.size(), problems));
+        }
         case Scalar -> {
           ScalarEvent s = (ScalarEvent) event;
           deliver(new Scalar(s.getValue(), scalarType(s), lineOf(event)), 1, anchorOf(s), lineOf(event));
