@@ -22,7 +22,13 @@ public record HttpDirectResponse(Integer status, Body body) {
   public record Bytes(String base64) implements Body {
     @Override
     public byte[] bytes() {
-      return Base64.getMimeDecoder().decode(base64);
+      return decode(base64);
+    }
+
+    /** Standard or URL-safe base64, padded or not, as protobuf JSON accepts. */
+    static byte[] decode(String base64) {
+      String s = base64.replace('-', '+').replace('_', '/');
+      return Base64.getDecoder().decode(s);
     }
   }
 }

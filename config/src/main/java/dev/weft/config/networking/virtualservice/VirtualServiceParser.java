@@ -12,7 +12,6 @@ import dev.weft.config.networking.virtualservice.VirtualService.TlsMatchAttribut
 import dev.weft.config.networking.virtualservice.VirtualService.TlsRoute;
 import dev.weft.config.read.MapReader;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -123,7 +122,7 @@ public final class VirtualServiceParser {
       }
       if (bytes != null) {
         try {
-          Base64.getMimeDecoder().decode(bytes);
+          HttpDirectResponse.Bytes.decode(bytes);
         } catch (IllegalArgumentException e) {
           b.error("bytes", "bytes must be base64-encoded: " + e.getMessage());
           return null;
