@@ -13,7 +13,10 @@ public final class KindHandlers {
   static {
     register(List.of(
         dev.weft.config.networking.gateway.GatewayKind.HANDLER,
-        dev.weft.config.networking.virtualservice.VirtualServiceKind.HANDLER
+        dev.weft.config.networking.virtualservice.VirtualServiceKind.HANDLER,
+        dev.weft.config.security.peerauthentication.PeerAuthenticationKind.HANDLER,
+        dev.weft.config.security.requestauthentication.RequestAuthenticationKind.HANDLER,
+        dev.weft.config.security.authorizationpolicy.AuthorizationPolicyKind.HANDLER
     ));
   }
 

@@ -15,6 +15,7 @@ public final class Rules {
   private static final java.util.regex.Pattern DNS1123_LABEL = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final java.util.regex.Pattern LABEL_NAME = java.util.regex.Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
   private static final java.util.regex.Pattern LABEL_VALUE = java.util.regex.Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
+  private static final java.util.regex.Pattern ISTIO_HEADER_NAME = java.util.regex.Pattern.compile("[-_A-Za-z0-9]+");
   private static final java.util.regex.Pattern HEADER_NAME = java.util.regex.Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
 
   private static final int MAX_REGEX_LENGTH = 1024;
@@ -285,6 +286,25 @@ public final class Rules {
     String problem = EnvoyHeaderFormat.problem(value);
     if (problem != null) {
       v.error(path, "header value configuration: " + problem);
+  /** Istio's ValidateHTTPHeaderName: letters, digits, '-' and '_' (for headers Istio writes, such as JWT claim headers). */
+  public static boolean istioHeaderName(Validation v, String path, String name) {
+    if (!ISTIO_HEADER_NAME.matcher(name).matches()) {
+      v.error(path, "header name " + name + " is not a valid header name");
+      return false;
+    }
+    return true;
+  }
+
+  /** An IP address or CIDR range (Istio's security.ValidateIPs, for ipBlocks and ip conditions). */
+  public static boolean ipOrCidr(Validation v, String path, String value) {
+    if (value.contains("/")) {
+      String problem = IpAddresses.cidrProblem(value);
+      if (problem != null) {
+        v.error(path, "bad CIDR range (" + value + "): " + problem);
+        return false;
+      }
+    } else if (!IpAddresses.isIp(value)) {
+      v.error(path, "bad IP address (" + value + ")");
       return false;
     }
     return true;
