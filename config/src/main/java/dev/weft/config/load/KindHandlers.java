@@ -16,7 +16,13 @@ public final class KindHandlers {
         dev.weft.config.networking.virtualservice.VirtualServiceKind.HANDLER,
         dev.weft.config.security.peerauthentication.PeerAuthenticationKind.HANDLER,
         dev.weft.config.security.requestauthentication.RequestAuthenticationKind.HANDLER,
-        dev.weft.config.security.authorizationpolicy.AuthorizationPolicyKind.HANDLER
+        dev.weft.config.security.authorizationpolicy.AuthorizationPolicyKind.HANDLER,
+        dev.weft.config.kube.KubeKinds.SERVICE,
+        dev.weft.config.kube.KubeKinds.POD,
+        dev.weft.config.kube.KubeKinds.DEPLOYMENT,
+        dev.weft.config.kube.KubeKinds.NAMESPACE,
+        dev.weft.config.kube.KubeKinds.SECRET,
+        dev.weft.config.kube.KubeKinds.CONFIG_MAP
     ));
   }
 
