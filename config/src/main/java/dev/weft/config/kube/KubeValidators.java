@@ -37,11 +37,7 @@ final class KubeValidators {
     for (int i = 0; i < s.ports().size(); i++) {
       Service.Port p = s.ports().get(i);
       String path = "spec.ports[" + i + "]";
-      if (p.port() == null) {
-        v.error(path + ".port", "port is required");
-      } else {
-        Rules.port(v, path + ".port", p.port());
-      }
+      Rules.port(v, path + ".port", p.port());
       if (p.name() == null || p.name().isEmpty()) {
         if (s.ports().size() > 1) {
           v.error(path + ".name", "port name is required when a service has more than one port");
@@ -115,11 +111,7 @@ final class KubeValidators {
       for (int j = 0; j < c.ports().size(); j++) {
         PodSpec.ContainerPort p = c.ports().get(j);
         String pp = cp + ".ports[" + j + "]";
-        if (p.containerPort() == null) {
-          v.error(pp + ".containerPort", "containerPort is required");
-        } else {
-          Rules.port(v, pp + ".containerPort", p.containerPort());
-        }
+        Rules.port(v, pp + ".containerPort", p.containerPort());
         if (p.name() != null) {
           portName(v, pp + ".name", p.name());
         }
