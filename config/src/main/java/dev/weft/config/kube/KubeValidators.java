@@ -2,7 +2,6 @@ package dev.weft.config.kube;
 
 import dev.weft.config.model.Resource;
 import dev.weft.config.read.FieldPaths;
-import dev.weft.config.validate.IpAddresses;
 import dev.weft.config.validate.Rules;
 import dev.weft.config.validate.Validation;
 import java.util.HashSet;
@@ -59,7 +58,7 @@ final class KubeValidators {
   static void pod(Resource<Pod> r, Validation v) {
     podSpec(v, "spec", r.spec().spec());
     String ip = r.spec().podIP();
-    if (ip != null && !ip.isEmpty() && !IpAddresses.isIp(ip)) {
+    if (ip != null && !ip.isEmpty() && !Rules.isIpAddress(ip)) {
       v.error("status.podIP", "invalid IP address \"" + ip + "\"");
     }
   }

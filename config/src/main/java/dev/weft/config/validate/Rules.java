@@ -286,6 +286,11 @@ public final class Rules {
     String problem = EnvoyHeaderFormat.problem(value);
     if (problem != null) {
       v.error(path, "header value configuration: " + problem);
+      return false;
+    }
+    return true;
+  }
+
   /** Istio's ValidateHTTPHeaderName: letters, digits, '-' and '_' (for headers Istio writes, such as JWT claim headers). */
   public static boolean istioHeaderName(Validation v, String path, String name) {
     if (!ISTIO_HEADER_NAME.matcher(name).matches()) {
@@ -297,17 +302,32 @@ public final class Rules {
 
   /** An IP address or CIDR range (Istio's security.ValidateIPs, for ipBlocks and ip conditions). */
   public static boolean ipOrCidr(Validation v, String path, String value) {
-    if (value.contains("/")) {
-      String problem = IpAddresses.cidrProblem(value);
-      if (problem != null) {
-        v.error(path, "bad CIDR range (" + value + "): " + problem);
-        return false;
-      }
-    } else if (!IpAddresses.isIp(value)) {
-      v.error(path, "bad IP address (" + value + ")");
+    String problem = ipOrCidrProblem(value);
+    if (problem != null) {
+      v.error(path, problem);
       return false;
     }
     return true;
+  }
+
+  /** What is wrong with an IP address or CIDR range, in Istio's security.ValidateIPs words; null when valid. */
+  public static String ipOrCidrProblem(String value) {
+    int slash = value.indexOf('/');
+    if (slash < 0) {
+      return isIpAddress(value) ? null : "bad IP address (" + value + ")";
+    }
+    String ip = value.substring(0, slash);
+    String bits = value.substring(slash + 1);
+    String reason = null;
+    if (!isIpAddress(ip)) {
+      reason = "ParseAddr(\"" + ip + "\"): invalid IP address";
+    } else if (bits.isEmpty() || bits.length() > 3 || !bits.chars().allMatch(c -> c >= '0' && c <= '9')
+        || (bits.length() > 1 && bits.charAt(0) == '0')) {
+      reason = "bad bits after slash: \"" + bits + "\"";
+    } else if (Integer.parseInt(bits) > (ip.indexOf(':') >= 0 ? 128 : 32)) {
+      reason = "prefix length out of range";
+    }
+    return reason == null ? null : "bad CIDR range (" + value + "): " + reason;
   }
 
   public static String formatNumber(double d) {

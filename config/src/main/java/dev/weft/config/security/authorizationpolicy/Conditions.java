@@ -1,6 +1,6 @@
 package dev.weft.config.security.authorizationpolicy;
 
-import dev.weft.config.validate.IpAddresses;
+import dev.weft.config.validate.Rules;
 import dev.weft.config.validate.Validation;
 import java.util.List;
 
@@ -57,17 +57,10 @@ final class Conditions {
 
   private static String valueProblem(String key, String value) {
     return switch (key) {
-      case "source.ip", "remote.ip", "destination.ip" -> value.contains("/")
-          ? cidr(value)
-          : IpAddresses.isIp(value) ? null : "bad IP address (" + value + ")";
+      case "source.ip", "remote.ip", "destination.ip" -> Rules.ipOrCidrProblem(value);
       case "destination.port" -> portProblem(value);
       default -> null;
     };
-  }
-
-  private static String cidr(String value) {
-    String p = IpAddresses.cidrProblem(value);
-    return p == null ? null : "bad CIDR range (" + value + "): " + p;
   }
 
   /** Istio's ValidatePorts: a decimal number up to 65535. */
