@@ -26,6 +26,14 @@ public final class Rules {
     return s.length() <= 63 && DNS1123_LABEL.matcher(s).matches();
   }
 
+  /**
+   * Istio's labels.IsDNS1123Label, which (unlike Kubernetes) also accepts upper case letters: subset
+   * names, port names and the labels of FQDNs are checked with it.
+   */
+  public static boolean isIstioLabel(String s) {
+    return isDns1123Label(s.toLowerCase(java.util.Locale.ROOT));
+  }
+
   public static boolean isDns1123Subdomain(String s) {
     if (s.isEmpty() || s.length() > 253) {
       return false;
@@ -346,7 +354,7 @@ public final class Rules {
       if (i == parts.length - 1 && parts[i].isEmpty() && i > 0) {
         return true;
       }
-      if (!isDns1123Label(parts[i])) {
+      if (!isIstioLabel(parts[i])) {
         return false;
       }
     }
@@ -369,13 +377,13 @@ public final class Rules {
     return true;
   }
 
-  /** Istio's ValidatePortName: a DNS-1123 label. */
+  /** Istio's ValidatePortName: a DNS-1123 label (upper case allowed, as in Istio). */
   public static boolean portName(Validation v, String path, String name) {
     if (name == null || name.isEmpty()) {
       v.error(path, "port name is required");
       return false;
     }
-    if (!isDns1123Label(name)) {
+    if (!isIstioLabel(name)) {
       v.error(path, "invalid port name: " + name);
       return false;
     }

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RulesAddressTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"1.2.3.4", "0.0.0.0", "255.255.255.255", "::", "::1", "2001:db8::1", "fe80::1%eth0",
+  @ValueSource(strings = {"1.2.3.4", "0.0.0.0", "255.255.255.255", "::", "::1", "2001:db8::1", 
       "1:2:3:4:5:6:7:8", "::ffff:10.0.0.1", "2001:db8::"})
   void ipAddresses(String s) {
     assertThat(Rules.isIpAddress(s)).isTrue();
@@ -23,13 +23,13 @@ class RulesAddressTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"example.com", "istio.io.", "a", "reviews.default.svc.cluster.local", "x-1.example.com"})
+  @ValueSource(strings = {"example.com", "istio.io.", "a", "reviews.default.svc.cluster.local", "x-1.example.com", "Example.COM"})
   void fqdns(String s) {
     assertThat(Rules.isFqdn(s)).isTrue();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", ".", "*.example.com", "1.2.3.4", "Example.com", "a..b", "-a.com", "a_b.com"})
+  @ValueSource(strings = {"", ".", "*.example.com", "1.2.3.4", "a..b", "-a.com", "a_b.com", "example.123"})
   void notFqdns(String s) {
     assertThat(Rules.isFqdn(s)).isFalse();
   }

@@ -42,13 +42,13 @@ public final class DestinationRuleValidator implements SpecValidator<Destination
     }
   }
 
-  /** Istio's validateSubsetName: subsets are named by DNS-1123 labels (they become part of cluster names). */
+  /** Istio's validateSubsetName: subsets are named by DNS-1123 labels (Istio's, upper case allowed). */
   public static boolean subsetName(Validation v, String path, String name) {
     if (name == null || name.isEmpty()) {
       v.error(path, "subset name cannot be empty");
       return false;
     }
-    if (!Rules.isDns1123Label(name)) {
+    if (!Rules.isIstioLabel(name)) {
       v.error(path, "subset name is invalid: " + name);
       return false;
     }

@@ -210,7 +210,7 @@ public final class SidecarValidator implements SpecValidator<Sidecar> {
         v.error(hp, "config namespace and dnsName in host entry cannot be empty");
         continue;
       }
-      if (!ns.equals("*") && !ns.equals(".") && !ns.equals("~") && !Rules.isDns1123Label(ns)) {
+      if (!ns.equals("*") && !ns.equals(".") && !ns.equals("~") && !Rules.isIstioLabel(ns)) {
         v.error(hp, "invalid namespace value \"" + ns + "\" in sidecar");
       }
       if (!name.equals("*") && !name.contains(".")) {

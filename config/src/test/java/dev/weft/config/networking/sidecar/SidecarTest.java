@@ -104,8 +104,8 @@ class SidecarTest {
             """, p.formatted(7) + "spec.egress[0].hosts[0]: host must be of form namespace/dnsName, got \"foo.example.com\""),
         Arguments.of("""
             egress:
-            - hosts: ["Prod/*"]
-            """, p.formatted(7) + "spec.egress[0].hosts[0]: invalid namespace value \"Prod\" in sidecar"),
+            - hosts: ["prod_ns/*"]
+            """, p.formatted(7) + "spec.egress[0].hosts[0]: invalid namespace value \"prod_ns\" in sidecar"),
         Arguments.of("""
             egress:
             - hosts: ["prod/reviews"]

@@ -95,8 +95,8 @@ class WorkloadEntryTest {
         .containsExactly("t.yaml:6: WorkloadEntry default/we: spec.address: relative.sock is not an absolute path to a file");
     assertThat(Loading.messages(entry("address: 10.0.0.1\nports: {http: 70000}")))
         .containsExactly("t.yaml:7: WorkloadEntry default/we: spec.ports.http: port must be 1..65535, got 70000");
-    assertThat(Loading.messages(entry("address: 10.0.0.1\nports: {HTTP: 80}")))
-        .containsExactly("t.yaml:7: WorkloadEntry default/we: spec.ports.HTTP: invalid port name: HTTP");
+    assertThat(Loading.messages(entry("address: 10.0.0.1\nports: {http_port: 80}")))
+        .containsExactly("t.yaml:7: WorkloadEntry default/we: spec.ports.http_port: invalid port name: http_port");
     assertThat(Loading.messages(entry("address: 10.0.0.1\nports: {http: eighty}")))
         .containsExactly("t.yaml:7: WorkloadEntry default/we: spec.ports.http: expected integer, got string \"eighty\"");
     assertThat(Loading.messages(entry("address: vm.example.com\nweight: -1")))
