@@ -1,9 +1,9 @@
 package dev.weft.config.networking.sidecar;
 
-import dev.weft.config.networking.PortSelector;
 import dev.weft.config.networking.WorkloadSelector;
 import dev.weft.config.networking.destinationrule.ConnectionPool;
 import dev.weft.config.networking.gateway.ServerTls;
+import dev.weft.config.networking.virtualservice.Destination;
 import java.util.List;
 
 /**
@@ -60,15 +60,12 @@ public record Sidecar(
    * What happens to traffic for hosts outside the registry.
    *
    * @param mode REGISTRY_ONLY when not written (the proto's zero value)
-   * @param egressProxy null when absent
+   * @param egressProxy where unknown outbound traffic is sent under ALLOW_ANY; null when absent
    */
-  public record OutboundTrafficPolicy(Mode mode, EgressProxy egressProxy) {
+  public record OutboundTrafficPolicy(Mode mode, Destination egressProxy) {
     public enum Mode {
       REGISTRY_ONLY,
       ALLOW_ANY
     }
   }
-
-  /** Where unknown outbound traffic is sent under ALLOW_ANY (a Destination: host, subset, port). */
-  public record EgressProxy(String host, String subset, PortSelector port) {}
 }

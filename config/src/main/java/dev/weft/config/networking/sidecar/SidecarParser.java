@@ -1,9 +1,9 @@
 package dev.weft.config.networking.sidecar;
 
-import dev.weft.config.networking.PortSelector;
 import dev.weft.config.networking.WorkloadSelector;
 import dev.weft.config.networking.destinationrule.DestinationRuleParser;
 import dev.weft.config.networking.gateway.GatewayParser;
+import dev.weft.config.networking.virtualservice.VirtualServiceParser;
 import dev.weft.config.read.MapReader;
 
 /** Reads a Sidecar spec. */
@@ -26,7 +26,7 @@ public final class SidecarParser {
           Sidecar.OutboundTrafficPolicy.Mode mode = o.enumValue("mode", Sidecar.OutboundTrafficPolicy.Mode.class);
           return new Sidecar.OutboundTrafficPolicy(
               mode == null ? Sidecar.OutboundTrafficPolicy.Mode.REGISTRY_ONLY : mode,
-              o.object("egressProxy", p -> new Sidecar.EgressProxy(p.string("host"), p.string("subset"), p.object("port", PortSelector::read))));
+              o.object("egressProxy", VirtualServiceParser::destination));
         }),
         spec.object("inboundConnectionPool", DestinationRuleParser::connectionPool));
   }

@@ -2,10 +2,11 @@ package dev.weft.config.networking.sidecar;
 
 import dev.weft.config.model.Protocol;
 import dev.weft.config.model.Resource;
-import dev.weft.config.networking.destinationrule.DestinationRuleValidator;
 import dev.weft.config.networking.destinationrule.TrafficPolicyValidator;
 import dev.weft.config.networking.gateway.GatewayValidator;
 import dev.weft.config.networking.gateway.ServerTls;
+import dev.weft.config.networking.virtualservice.Destination;
+import dev.weft.config.networking.virtualservice.VirtualServiceValidator;
 import dev.weft.config.validate.Rules;
 import dev.weft.config.validate.SpecValidator;
 import dev.weft.config.validate.Validation;
@@ -232,7 +233,7 @@ public final class SidecarValidator implements SpecValidator<Sidecar> {
       v.error(ep, "sidecar: egress_proxy must be set only with ALLOW_ANY outbound_traffic_policy mode");
       return;
     }
-    Sidecar.EgressProxy proxy = p.egressProxy();
+    Destination proxy = p.egressProxy();
     String host = proxy.host() == null ? "" : proxy.host();
     if (!Rules.isFqdn(host)) {
       v.error(ep + ".host", "egress proxy host \"" + host + "\" is not a valid FQDN");
@@ -241,9 +242,6 @@ public final class SidecarValidator implements SpecValidator<Sidecar> {
       v.error(ep + ".port", "sidecar: egress_proxy port must be non-nil");
       return;
     }
-    if (proxy.subset() != null && !proxy.subset().isEmpty()) {
-      DestinationRuleValidator.subsetName(v, ep + ".subset", proxy.subset());
-    }
-    Rules.port(v, ep + ".port.number", proxy.port().number() == null ? 0 : proxy.port().number());
+    VirtualServiceValidator.destination(v, ep, proxy);
   }
 }

@@ -6,6 +6,7 @@ import dev.weft.config.networking.Loading;
 import dev.weft.config.networking.PortSelector;
 import dev.weft.config.networking.destinationrule.ConnectionPool;
 import dev.weft.config.networking.gateway.ServerTls;
+import dev.weft.config.networking.virtualservice.Destination;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -66,7 +67,7 @@ class SidecarTest {
             java.util.List.of("prod-us1/*")),
         new Sidecar.EgressListener(null, null, Sidecar.CaptureMode.DEFAULT, java.util.List.of("istio-system/*", "./foo.example.com")));
     assertThat(s.outboundTrafficPolicy()).isEqualTo(new Sidecar.OutboundTrafficPolicy(Sidecar.OutboundTrafficPolicy.Mode.ALLOW_ANY,
-        new Sidecar.EgressProxy("egress.example.com", "v1", new PortSelector(3128))));
+        new Destination("egress.example.com", "v1", new PortSelector(3128))));
     assertThat(s.inboundConnectionPool().http()).isEqualTo(
         new ConnectionPool.Http(1024, null, null, null, Duration.ofSeconds(5), null, false, null));
   }
