@@ -44,8 +44,8 @@ public final class WorkloadGroupValidator implements SpecValidator<WorkloadGroup
           String hp = path + ".httpGet.httpHeaders[" + i + "].name";
           if (name == null || name.isEmpty()) {
             v.error(hp, "header name cannot be empty");
-          } else if (!name.matches("[-_A-Za-z0-9]+")) {
-            v.error(hp, "header name " + name + " is not a valid header name");
+          } else {
+            Rules.istioHeaderName(v, hp, name);
           }
         }
       }
