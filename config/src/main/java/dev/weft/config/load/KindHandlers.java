@@ -22,7 +22,12 @@ public final class KindHandlers {
         dev.weft.config.kube.KubeKinds.DEPLOYMENT,
         dev.weft.config.kube.KubeKinds.NAMESPACE,
         dev.weft.config.kube.KubeKinds.SECRET,
-        dev.weft.config.kube.KubeKinds.CONFIG_MAP
+        dev.weft.config.kube.KubeKinds.CONFIG_MAP,
+        dev.weft.config.networking.destinationrule.DestinationRuleKind.HANDLER,
+        dev.weft.config.networking.serviceentry.ServiceEntryKind.HANDLER,
+        dev.weft.config.networking.workloadentry.WorkloadEntryKind.HANDLER,
+        dev.weft.config.networking.workloadentry.WorkloadGroupKind.HANDLER,
+        dev.weft.config.networking.sidecar.SidecarKind.HANDLER
     ));
   }
 
