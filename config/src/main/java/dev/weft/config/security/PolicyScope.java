@@ -1,9 +1,10 @@
 package dev.weft.config.security;
 
+import dev.weft.config.model.WorkloadSelector;
 import dev.weft.config.read.FieldPaths;
+import dev.weft.config.validate.Rules;
 import dev.weft.config.validate.Validation;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Istio's checks of where a security policy applies (validateOneOfSelectorType,
@@ -21,22 +22,8 @@ public final class PolicyScope {
   }
 
   public static void selector(Validation v, String path, WorkloadSelector selector) {
-    if (selector == null) {
-      return;
-    }
-    if (selector.matchLabels().isEmpty()) {
-      v.warning(path, "workload selector specified without labels");
-      return;
-    }
-    for (Map.Entry<String, String> e : selector.matchLabels().entrySet()) {
-      String p = FieldPaths.child(path + ".matchLabels", e.getKey());
-      String pair = e.getKey() + "=" + e.getValue();
-      if (e.getKey().isEmpty()) {
-        v.error(p, "empty key is not supported in selector: \"" + pair + "\"");
-      }
-      if (e.getKey().contains("*") || e.getValue().contains("*")) {
-        v.error(p, "wildcard is not supported in selector: \"" + pair + "\"");
-      }
+    if (selector != null) {
+      Rules.selectorLabels(v, path + ".matchLabels", selector.labels(), "workload selector specified without labels");
     }
   }
 

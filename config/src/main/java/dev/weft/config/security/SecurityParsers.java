@@ -6,10 +6,6 @@ import dev.weft.config.read.MapReader;
 public final class SecurityParsers {
   private SecurityParsers() {}
 
-  public static WorkloadSelector selector(MapReader s) {
-    return new WorkloadSelector(s.stringMap("matchLabels"));
-  }
-
   public static PolicyTargetReference targetRef(MapReader t) {
     return new PolicyTargetReference(t.string("group", ""), t.string("kind"), t.string("name"), t.string("namespace"));
   }

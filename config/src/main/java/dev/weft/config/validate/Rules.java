@@ -416,12 +416,13 @@ public final class Rules {
     boolean ok = true;
     for (Map.Entry<String, String> e : new java.util.TreeMap<>(labels).entrySet()) {
       String kv = e.getKey() + "=" + e.getValue();
+      String p = dev.weft.config.read.FieldPaths.child(path, e.getKey());
       if (e.getKey().isEmpty()) {
-        v.error(path, "empty key is not supported in selector: \"" + kv + "\"");
+        v.error(p, "empty key is not supported in selector: \"" + kv + "\"");
         ok = false;
       }
       if (e.getKey().contains("*") || e.getValue().contains("*")) {
-        v.error(path, "wildcard is not supported in selector: \"" + kv + "\"");
+        v.error(p, "wildcard is not supported in selector: \"" + kv + "\"");
         ok = false;
       }
     }

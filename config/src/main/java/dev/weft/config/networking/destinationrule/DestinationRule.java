@@ -1,6 +1,6 @@
 package dev.weft.config.networking.destinationrule;
 
-import dev.weft.config.networking.WorkloadSelector;
+import dev.weft.config.model.WorkloadSelector;
 import java.util.List;
 import java.util.Map;
 

@@ -1,7 +1,7 @@
 package dev.weft.config.networking.destinationrule;
 
 import dev.weft.config.networking.PortSelector;
-import dev.weft.config.networking.WorkloadSelector;
+import dev.weft.config.model.WorkloadSelector;
 import dev.weft.config.networking.destinationrule.LoadBalancer.ConsistentHash;
 import dev.weft.config.networking.destinationrule.LoadBalancer.HashAlgorithm;
 import dev.weft.config.networking.destinationrule.LoadBalancer.HashKey;

@@ -1,6 +1,6 @@
 package dev.weft.config.networking.serviceentry;
 
-import dev.weft.config.networking.WorkloadSelector;
+import dev.weft.config.model.WorkloadSelector;
 import dev.weft.config.networking.workloadentry.WorkloadEntryParser;
 import dev.weft.config.read.MapReader;
 

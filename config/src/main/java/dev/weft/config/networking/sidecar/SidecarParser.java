@@ -1,6 +1,6 @@
 package dev.weft.config.networking.sidecar;
 
-import dev.weft.config.networking.WorkloadSelector;
+import dev.weft.config.model.WorkloadSelector;
 import dev.weft.config.networking.destinationrule.DestinationRuleParser;
 import dev.weft.config.networking.gateway.GatewayParser;
 import dev.weft.config.networking.virtualservice.VirtualServiceParser;

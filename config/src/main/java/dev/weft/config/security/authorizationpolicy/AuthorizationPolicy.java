@@ -1,7 +1,7 @@
 package dev.weft.config.security.authorizationpolicy;
 
 import dev.weft.config.security.PolicyTargetReference;
-import dev.weft.config.security.WorkloadSelector;
+import dev.weft.config.model.WorkloadSelector;
 import java.util.List;
 
 /**

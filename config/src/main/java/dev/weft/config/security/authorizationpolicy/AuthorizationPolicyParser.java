@@ -1,5 +1,6 @@
 package dev.weft.config.security.authorizationpolicy;
 
+import dev.weft.config.model.WorkloadSelector;
 import dev.weft.config.read.MapReader;
 import dev.weft.config.security.SecurityParsers;
 import dev.weft.config.security.authorizationpolicy.AuthorizationPolicy.Action;
@@ -12,7 +13,7 @@ public final class AuthorizationPolicyParser {
   public static AuthorizationPolicy parse(MapReader spec) {
     Action action = spec.enumValue("action", Action.class);
     return new AuthorizationPolicy(
-        spec.object("selector", SecurityParsers::selector),
+        spec.object("selector", WorkloadSelector::readMatchLabels),
         spec.object("targetRef", SecurityParsers::targetRef),
         spec.list("targetRefs", SecurityParsers::targetRef),
         spec.list("rules", AuthorizationPolicyParser::rule),

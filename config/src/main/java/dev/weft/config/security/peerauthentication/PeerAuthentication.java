@@ -1,6 +1,6 @@
 package dev.weft.config.security.peerauthentication;
 
-import dev.weft.config.security.WorkloadSelector;
+import dev.weft.config.model.WorkloadSelector;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,6 +1,7 @@
 package dev.weft.config.security.peerauthentication;
 
 import dev.weft.config.read.FieldPaths;
+import dev.weft.config.model.WorkloadSelector;
 import dev.weft.config.read.MapReader;
 import dev.weft.config.security.SecurityParsers;
 import dev.weft.config.yaml.YamlNode;
@@ -13,7 +14,7 @@ public final class PeerAuthenticationParser {
 
   public static PeerAuthentication parse(MapReader spec) {
     return new PeerAuthentication(
-        spec.object("selector", SecurityParsers::selector),
+        spec.object("selector", WorkloadSelector::readMatchLabels),
         spec.object("mtls", PeerAuthenticationParser::mtls),
         portLevelMtls(spec));
   }

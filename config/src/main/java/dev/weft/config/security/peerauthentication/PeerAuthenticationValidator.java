@@ -14,7 +14,7 @@ public final class PeerAuthenticationValidator implements SpecValidator<PeerAuth
   public void validate(Resource<PeerAuthentication> r, Validation v) {
     PeerAuthentication pa = r.spec();
     PolicyScope.noDryRun(v, r.meta());
-    boolean emptySelector = pa.selector() == null || pa.selector().matchLabels().isEmpty();
+    boolean emptySelector = pa.selector() == null || pa.selector().labels().isEmpty();
     if (emptySelector && !pa.portLevelMtls().isEmpty()) {
       v.error("spec.portLevelMtls", "mesh/namespace peer authentication cannot have port level mTLS");
     }

@@ -1,7 +1,7 @@
 package dev.weft.config.security.requestauthentication;
 
 import dev.weft.config.security.PolicyTargetReference;
-import dev.weft.config.security.WorkloadSelector;
+import dev.weft.config.model.WorkloadSelector;
 import java.time.Duration;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.weft.config.security.requestauthentication;
 
+import dev.weft.config.model.WorkloadSelector;
 import dev.weft.config.read.MapReader;
 import dev.weft.config.security.SecurityParsers;
 
@@ -9,7 +10,7 @@ public final class RequestAuthenticationParser {
 
   public static RequestAuthentication parse(MapReader spec) {
     return new RequestAuthentication(
-        spec.object("selector", SecurityParsers::selector),
+        spec.object("selector", WorkloadSelector::readMatchLabels),
         spec.object("targetRef", SecurityParsers::targetRef),
         spec.list("targetRefs", SecurityParsers::targetRef),
         spec.list("jwtRules", RequestAuthenticationParser::jwtRule));

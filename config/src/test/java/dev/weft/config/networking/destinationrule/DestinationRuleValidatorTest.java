@@ -257,7 +257,7 @@ class DestinationRuleValidatorTest {
             host: reviews
             workloadSelector:
               matchLabels: {app: "*"}
-            """, "t.yaml:8: DestinationRule default/r: spec.workloadSelector.matchLabels: wildcard is not supported in selector: \"app=*\""),
+            """, "t.yaml:8: DestinationRule default/r: spec.workloadSelector.matchLabels.app: wildcard is not supported in selector: \"app=*\""),
         Arguments.of("""
             host: reviews
             workloadSelector: {matchLabels: {}}

@@ -184,7 +184,7 @@ class SidecarTest {
         Arguments.of("""
             workloadSelector: {labels: {"app": "*"}}
             egress: [{hosts: ["*/*"]}]
-            """, p.formatted(6) + "spec.workloadSelector.labels: wildcard is not supported in selector: \"app=*\""));
+            """, p.formatted(6) + "spec.workloadSelector.labels.app: wildcard is not supported in selector: \"app=*\""));
   }
 
   @ParameterizedTest

@@ -66,7 +66,7 @@ class AuthorizationPolicyTest {
               values: ["https://accounts.google.com"]
               notValues: ["other"]
         """).single(AuthorizationPolicy.class).spec();
-    assertThat(ap.selector().matchLabels()).isEqualTo(Map.of("app", "httpbin"));
+    assertThat(ap.selector().labels()).isEqualTo(Map.of("app", "httpbin"));
     assertThat(ap.action()).isEqualTo(Action.DENY);
     assertThat(ap.provider()).isNull();
     AuthorizationPolicy.Rule rule = ap.rules().getFirst();

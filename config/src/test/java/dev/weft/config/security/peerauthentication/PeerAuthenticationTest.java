@@ -32,7 +32,7 @@ class PeerAuthenticationTest {
             "9090":
               mode: PERMISSIVE
         """).single(PeerAuthentication.class).spec();
-    assertThat(pa.selector().matchLabels()).isEqualTo(Map.of("app", "reviews"));
+    assertThat(pa.selector().labels()).isEqualTo(Map.of("app", "reviews"));
     assertThat(pa.mtls()).isEqualTo(new Mtls(Mode.STRICT));
     assertThat(pa.portLevelMtls()).containsExactly(Map.entry(8080L, new Mtls(Mode.DISABLE)), Map.entry(9090L, new Mtls(Mode.PERMISSIVE)));
   }
@@ -113,7 +113,7 @@ class PeerAuthenticationTest {
             "t.yaml:9: PeerAuthentication foo/pa: spec.selector.matchLabels.app: wildcard is not supported in selector: \"app=*\"");
     Loaded empty = Loaded.of(HEAD + "spec:\n  selector: {}\n");
     assertThat(empty.messages()).containsExactly(
-        "t.yaml:7: warning: PeerAuthentication foo/pa: spec.selector: workload selector specified without labels");
+        "t.yaml:7: warning: PeerAuthentication foo/pa: spec.selector.matchLabels: workload selector specified without labels");
     assertThat(empty.resources()).hasSize(1);
   }
 

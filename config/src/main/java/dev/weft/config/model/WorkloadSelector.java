@@ -1,4 +1,4 @@
-package dev.weft.config.networking;
+package dev.weft.config.model;
 
 import dev.weft.config.read.MapReader;
 import java.util.Map;
