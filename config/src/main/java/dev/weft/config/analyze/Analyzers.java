@@ -1,0 +1,13 @@
+package dev.weft.config.analyze;
+
+import java.util.List;
+
+/** The registry of analyzers: one line per analyzer. */
+final class Analyzers {
+  static final List<Analyzer> ALL = List.of(
+      new dev.weft.config.analyze.gateway.CertificateAnalyzer(),
+      new dev.weft.config.analyze.gateway.ConflictingGatewayAnalyzer()
+  );
+
+  private Analyzers() {}
+}
