@@ -49,6 +49,11 @@ public final class Analysis {
     return new Analysis(chosen);
   }
 
+  /** Whether an analyzer of that name exists (see {@link #named}). */
+  public static boolean exists(String name) {
+    return find(name) != null;
+  }
+
   private static Analyzer find(String name) {
     String n = name.toLowerCase(Locale.ROOT);
     for (Analyzer a : Analyzers.ALL) {

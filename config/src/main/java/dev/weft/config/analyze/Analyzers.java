@@ -6,7 +6,9 @@ import java.util.List;
 final class Analyzers {
   static final List<Analyzer> ALL = List.of(
       new dev.weft.config.analyze.gateway.CertificateAnalyzer(),
-      new dev.weft.config.analyze.gateway.ConflictingGatewayAnalyzer()
+      new dev.weft.config.analyze.gateway.ConflictingGatewayAnalyzer(),
+      new dev.weft.config.analyze.virtualservice.ConflictingMeshGatewayHostsAnalyzer(),
+      new dev.weft.config.analyze.virtualservice.GatewayAnalyzer()
   );
 
   private Analyzers() {}

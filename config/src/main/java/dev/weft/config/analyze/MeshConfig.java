@@ -3,7 +3,6 @@ package dev.weft.config.analyze;
 import dev.weft.config.diag.Diagnostic;
 import dev.weft.config.diag.Diagnostics;
 import dev.weft.config.diag.Level;
-import dev.weft.config.model.Hosts;
 import dev.weft.config.read.MapReader;
 import dev.weft.config.read.ReadContext;
 import dev.weft.config.yaml.YamlDocument;
@@ -22,7 +21,7 @@ import java.util.Map;
  * @param ingressService name of the default ingress gateway Service and prefix of its Pod
  * @param ingressControllerOff {@code ingressControllerMode: OFF}: no default ingress gateway resources
  * @param proxyMetadata {@code defaultConfig.proxyMetadata} (DNS capture and auto-allocation switches)
- * @param domainSuffix the cluster DNS domain of Kubernetes services
+ * @param domainSuffix the cluster DNS domain: services are {@code name.ns.svc.<domainSuffix>}
  */
 public record MeshConfig(String rootNamespace, String istioNamespace, String ingressService, boolean ingressControllerOff,
     Map<String, String> proxyMetadata, String domainSuffix) {
@@ -32,7 +31,7 @@ public record MeshConfig(String rootNamespace, String istioNamespace, String ing
   }
 
   public static MeshConfig defaults() {
-    return new MeshConfig("istio-system", "istio-system", "istio-ingressgateway", false, Map.of(), Hosts.DOMAIN_SUFFIX);
+    return new MeshConfig("istio-system", "istio-system", "istio-ingressgateway", false, Map.of(), "cluster.local");
   }
 
   /**

@@ -37,7 +37,16 @@ class AnalyzerExpectationsTest {
 
   /** Cases Weft cannot reproduce, with the reason. Keep small and honest. */
   static final Map<String, String> SKIPPED = Map.of(
-  );
+      "virtualservice_kubernetes_gateways.yaml",
+      "needs Kubernetes Gateway API Gateways (gateway.networking.k8s.io), which Weft does not model",
+      "gateway-api-crd-version-old.yaml",
+      "checks the bundle version of Gateway API CustomResourceDefinitions, which Weft does not model",
+      "k8sgateway-selector.yaml",
+      "concerns Kubernetes Gateway API gateway pods and the Telemetry/WasmPlugin kinds, which Weft does not model");
+
+  /** Cases whose inputs need kinds not merged into this branch yet: to be emptied as they land. */
+  static final Map<String, String> AWAITING_MODELS = Map.of(
+      "conflicting-gateways-subSelector.yaml", "needs the Pod kind (kube package)");
 
   /** Inputs Istio's case analyzes together with the file (the tsv comments name them). */
   static final Map<String, List<String>> COMPANIONS = Map.of(
@@ -67,6 +76,10 @@ class AnalyzerExpectationsTest {
   static void check(Case c) throws IOException {
     String skip = SKIPPED.get(c.file());
     Assumptions.assumeTrue(skip == null, () -> "skipped: " + skip);
+    String awaiting = AWAITING_MODELS.get(c.file());
+    Assumptions.assumeTrue(awaiting == null, () -> "not yet: " + awaiting);
+    Assumptions.assumeTrue(c.analyzer().equals("(none)") || Analysis.exists(c.analyzer()),
+        () -> "not yet: Weft has no " + c.analyzer());
     Path dir = Corpus.analyzerTestdata();
     MeshCase meshCase = MESH_CONFIG.get(c.file());
     String input = meshCase == null ? c.file() : meshCase.input();
