@@ -8,7 +8,8 @@ final class Analyzers {
       new dev.weft.config.analyze.gateway.CertificateAnalyzer(),
       new dev.weft.config.analyze.gateway.ConflictingGatewayAnalyzer(),
       new dev.weft.config.analyze.virtualservice.ConflictingMeshGatewayHostsAnalyzer(),
-      new dev.weft.config.analyze.virtualservice.GatewayAnalyzer()
+      new dev.weft.config.analyze.virtualservice.GatewayAnalyzer(),
+      new dev.weft.config.analyze.schema.VirtualServiceValidationAnalyzer()
   );
 
   private Analyzers() {}
