@@ -3,6 +3,7 @@ package dev.weft.config.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.config.diag.Diagnostic;
+import dev.weft.config.diag.Level;
 import dev.weft.config.model.Kind;
 import dev.weft.config.model.Resource;
 import dev.weft.config.testing.Corpus;
@@ -26,7 +27,8 @@ class IstioSamplesTest {
     assertThat(files).hasSizeGreaterThan(40);
     return files.stream().map(f -> DynamicTest.dynamicTest(Corpus.samples().relativize(f).toString(), () -> {
       ConfigLoader loader = new ConfigLoader().addPath(f);
-      assertThat(loader.diagnostics().list()).extracting(Diagnostic::format).isEmpty();
+      // Warnings are allowed: Istio warns too (fault-injection-details-v1.yaml has a rule that can never match).
+      assertThat(loader.diagnostics().list()).filteredOn(d -> d.level() == Level.ERROR).extracting(Diagnostic::format).isEmpty();
     }));
   }
 
@@ -36,7 +38,7 @@ class IstioSamplesTest {
         .addPath(Corpus.samples().resolve("bookinfo/networking/bookinfo-gateway.yaml"))
         .addPath(Corpus.samples().resolve("bookinfo/networking/destination-rule-all.yaml"));
     Set<Kind> kinds = loader.resources().stream().map(Resource::kind).collect(Collectors.toSet());
-    assertThat(kinds).contains(Kind.GATEWAY);
+    assertThat(kinds).contains(Kind.GATEWAY, Kind.VIRTUAL_SERVICE);
     assertThat(loader.diagnostics().list()).isEmpty();
     assertThat(Files.exists(Corpus.samples())).isTrue();
   }
