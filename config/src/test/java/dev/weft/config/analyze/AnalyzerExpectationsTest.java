@@ -46,7 +46,6 @@ class AnalyzerExpectationsTest {
 
   /** Cases whose inputs need kinds not merged into this branch yet: to be emptied as they land. */
   static final Map<String, String> AWAITING_MODELS = Map.of(
-      "conflicting-gateways-subSelector.yaml", "needs the Pod kind (kube package)",
       "virtualservice_overlappingmatches.yaml",
       "the VirtualService validator does not report overlapping URI-prefix matches yet (Istio's validation does;"
           + " IST0131 for them is its warning)");
