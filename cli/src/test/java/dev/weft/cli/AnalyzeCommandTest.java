@@ -144,7 +144,8 @@ class AnalyzeCommandTest {
   @Test
   void warningsAloneExitZeroAndPointAtTheFieldIstioNames() throws IOException {
     Path f = write("certs.yaml", SAME_CERT);
-    CliRun run = CliRun.of("analyze", "-f", f.toString());
+    // (the secret the gateways name is not in the input either: SecretAnalyzer would add two errors)
+    CliRun run = CliRun.of("analyze", "-f", f.toString(), "--analyzer", "gateway.CertificateAnalyzer");
     // IST0138 points at metadata.name (lines 4 and 16), not at the document start
     assertThat(run.out()).isEqualTo(
         "Warning [IST0138] (Gateway default/one " + f + ":4) Duplicate certificate in multiple gateways"
@@ -164,7 +165,8 @@ class AnalyzeCommandTest {
   @Test
   void validationErrorsComeFirstAndFailTheRun() throws IOException {
     Path f = write("bad.yaml", CLEAN.replace("number: 80", "number: 80000"));
-    CliRun run = CliRun.of("analyze", "-f", f.toString());
+    // the invalid Gateway is still analyzed (as istioctl does); this analyzer has nothing to say about it
+    CliRun run = CliRun.of("analyze", "-f", f.toString(), "--analyzer", "gateway.CertificateAnalyzer");
     assertThat(run.err()).startsWith(f + ":11: Gateway shop/web: spec.servers[0].port.number:");
     assertThat(run.err()).contains("No validation issues found when analyzing all namespaces (but 1 file could not be fully read");
     assertThat(run.exitCode()).isEqualTo(1);
@@ -189,10 +191,14 @@ class AnalyzeCommandTest {
   }
 
   @Test
-  void bookinfoSamplesHaveNoErrorLevelFindings() {
+  void bookinfoSamplesHaveNoErrorLevelFindingsButTheCertManagerRoute() {
     Path bookinfo = Corpus.repoRoot().resolve("samples/bookinfo");
     CliRun run = CliRun.of("analyze", "-f", bookinfo.toString());
-    assertThat(run.out().lines().filter(l -> l.startsWith("Error ")).toList()).isEmpty();
+    // certmanager-gateway.yaml routes to cert-manager's own Service, which the samples do not define:
+    // istioctl analyze reports the same IST0101 for it.
+    assertThat(run.out().lines().filter(l -> l.startsWith("Error ")).toList()).containsExactly(
+        "Error [IST0101] (VirtualService istio-system/cert-manager " + bookinfo.resolve("networking/certmanager-gateway.yaml")
+            + ":33) Referenced host not found: \"cert-manager-resolver\"");
     InvalidCorpusTest.assertNoStackTrace(run);
   }
 }
