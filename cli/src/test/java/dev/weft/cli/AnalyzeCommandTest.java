@@ -191,13 +191,29 @@ class AnalyzeCommandTest {
   }
 
   @Test
-  void bookinfoSamplesHaveNoErrorLevelFindingsButTheCertManagerRoute() {
-    Path bookinfo = Corpus.repoRoot().resolve("samples/bookinfo");
-    CliRun run = CliRun.of("analyze", "-f", bookinfo.toString());
-    // certmanager-gateway.yaml routes to cert-manager's own Service, which the samples do not define:
-    // istioctl analyze reports the same IST0101 for it.
+  void bookinfoAsTheIstioTaskAppliesItHasNoErrors() {
+    Path b = Corpus.repoRoot().resolve("samples/bookinfo");
+    CliRun run = CliRun.of("analyze", "-f", b.resolve("platform/kube/bookinfo.yaml").toString(),
+        "-f", b.resolve("networking/bookinfo-gateway.yaml").toString(),
+        "-f", b.resolve("networking/destination-rule-all.yaml").toString(),
+        "-f", b.resolve("networking/virtual-service-all-v1.yaml").toString());
+    assertThat(run.out().lines().filter(l -> l.startsWith("Error ")).toList()).isEmpty();
+    assertThat(run.exitCode()).isZero();
+    InvalidCorpusTest.assertNoStackTrace(run);
+  }
+
+  @Test
+  void wholeBookinfoDirectoryHasOnlyTheErrorsItsAlternativeFilesCause() {
+    Path b = Corpus.repoRoot().resolve("samples/bookinfo");
+    CliRun run = CliRun.of("analyze", "-f", b.toString());
+    // The directory holds alternatives; applied together, later files replace earlier ones (kubectl's
+    // way), and istioctl finds the same two errors: the DestinationRule "details" left is the one of
+    // fault-injection-details-v1.yaml (subset v1 only) while virtual-service-details-v2.yaml routes to
+    // v2; and certmanager-gateway.yaml routes to cert-manager's own Service, not part of the samples.
     assertThat(run.out().lines().filter(l -> l.startsWith("Error ")).toList()).containsExactly(
-        "Error [IST0101] (VirtualService istio-system/cert-manager " + bookinfo.resolve("networking/certmanager-gateway.yaml")
+        "Error [IST0101] (VirtualService default/details " + b.resolve("networking/virtual-service-details-v2.yaml")
+            + ":11) Referenced host+subset in destinationrule not found: \"details+v2\"",
+        "Error [IST0101] (VirtualService istio-system/cert-manager " + b.resolve("networking/certmanager-gateway.yaml")
             + ":33) Referenced host not found: \"cert-manager-resolver\"");
     InvalidCorpusTest.assertNoStackTrace(run);
   }
