@@ -31,6 +31,7 @@ public final class ConfigLoader {
   private int inputs;
   private int accepted;
   private int ignored;
+  private final List<Resource<?>> invalid = new ArrayList<>();
 
   public ConfigLoader(YamlLimits limits, String defaultNamespace) {
     this.yaml = new YamlReader(limits);
@@ -92,6 +93,7 @@ public final class ConfigLoader {
       documents.read(t.name(), doc, diagnostics, this::accept, tally);
     }
     ignored += tally.ignored;
+    invalid.addAll(tally.invalid);
     if (!anyDocument) {
       error(t.name(), 0, "no resources found: the input is empty");
     } else if (accepted == before && tally.ignored == 0 && diagnostics.errorCount() == errorsBefore) {
@@ -126,6 +128,14 @@ public final class ConfigLoader {
 
   public List<Resource<?>> resources() {
     return List.copyOf(resources);
+  }
+
+  /**
+   * Resources that were read but have validation errors, so are not in {@link #resources()}. Analysis
+   * looks at them too, as istioctl analyze does with resources that fail schema validation.
+   */
+  public List<Resource<?>> invalidResources() {
+    return List.copyOf(invalid);
   }
 
   public Diagnostics diagnostics() {
