@@ -4,7 +4,8 @@ weft_find_java_home() {
   local candidate version
   for candidate in "${WEFT_JAVA_HOME:-}" "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25* /usr/lib/jvm/*25* /usr/lib/jvm/*; do
     [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || continue
-    version=$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+    # The JDK's release file names its version without starting a JVM (keeps ./weft fast).
+    version=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$candidate/release" 2>/dev/null)
     if [ -n "$version" ] && [ "${version%%.*}" -ge 25 ] 2>/dev/null; then
       WEFT_JAVA_HOME="$candidate"
       export WEFT_JAVA_HOME

@@ -12,7 +12,8 @@ public final class KindHandlers {
 
   static {
     register(List.of(
-        dev.weft.config.networking.gateway.GatewayKind.HANDLER
+        dev.weft.config.networking.gateway.GatewayKind.HANDLER,
+        dev.weft.config.networking.virtualservice.VirtualServiceKind.HANDLER
     ));
   }
 

@@ -17,6 +17,8 @@ public final class Rules {
   private static final java.util.regex.Pattern LABEL_VALUE = java.util.regex.Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
   private static final java.util.regex.Pattern HEADER_NAME = java.util.regex.Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
 
+  private static final int MAX_REGEX_LENGTH = 1024;
+
   private Rules() {}
 
   public static boolean isDns1123Label(String s) {
@@ -127,10 +129,17 @@ public final class Rules {
     return true;
   }
 
-  /** A regular expression that compiles under RE2 semantics (as Envoy's safe_regex requires). */
+  /**
+   * A regular expression that compiles under RE2 semantics (as Envoy's safe_regex requires). Like
+   * Istio, at most 1024 characters: Envoy bounds the RE2 program size, which length approximates.
+   */
   public static boolean regex(Validation v, String path, String regex) {
     if (regex == null) {
       return true;
+    }
+    if (regex.length() > MAX_REGEX_LENGTH) {
+      v.error(path, "regex is too large, max length allowed is " + MAX_REGEX_LENGTH);
+      return false;
     }
     try {
       Pattern.compile(regex);
@@ -174,6 +183,108 @@ public final class Rules {
   public static boolean headerName(Validation v, String path, String name) {
     if (name.isEmpty() || !HEADER_NAME.matcher(name).matches()) {
       v.error(path, "invalid header name \"" + name + "\"");
+      return false;
+    }
+    return true;
+  }
+
+  /** An IP address literal (IPv4 dotted quad or IPv6), without any name lookup. */
+  public static boolean isIpAddress(String s) {
+    if (s == null || s.isEmpty()) {
+      return false;
+    }
+    if (s.indexOf(':') >= 0) {
+      try {
+        java.net.Inet6Address.ofLiteral(s);
+        return true;
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+    }
+    String[] parts = s.split("\\.", -1);
+    if (parts.length != 4) {
+      return false;
+    }
+    for (String p : parts) {
+      if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')
+          || Integer.parseInt(p) > 255 || (p.length() > 1 && p.charAt(0) == '0')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Istio's ValidateIPSubnet: an IP address, or a CIDR block such as 10.0.0.0/8 or 2001:db8::/32. */
+  public static boolean ipSubnet(Validation v, String path, String subnet) {
+    int slash = subnet.indexOf('/');
+    if (slash < 0) {
+      if (!isIpAddress(subnet)) {
+        v.error(path, subnet + " is not a valid IP");
+        return false;
+      }
+      return true;
+    }
+    String ip = subnet.substring(0, slash);
+    String bits = subnet.substring(slash + 1);
+    int max = ip.indexOf(':') >= 0 ? 128 : 32;
+    boolean ok = isIpAddress(ip) && !bits.isEmpty() && bits.length() <= 3 && bits.chars().allMatch(c -> c >= '0' && c <= '9')
+        && Integer.parseInt(bits) <= max;
+    if (!ok) {
+      v.error(path, subnet + " is not a valid CIDR block");
+    }
+    return ok;
+  }
+
+  /**
+   * Istio's validateExportTo for one resource: ".", "*" or namespace names, no duplicates (". " and
+   * the own namespace count as the same), "*" alone. {@code allowNone}: "~" (visible to no one) is
+   * only for ServiceEntry.
+   */
+  public static boolean exportTo(Validation v, String path, String namespace, java.util.List<String> exportTo, boolean allowNone) {
+    boolean ok = true;
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < exportTo.size(); i++) {
+      String e = exportTo.get(i);
+      String p = path + "[" + i + "]";
+      String key = e.equals(".") ? namespace : e;
+      if (!seen.add(key)) {
+        v.error(p, key.equals(e) ? "duplicate entries in exportTo for entry " + e
+            : "duplicate entries in exportTo: . and current namespace " + namespace);
+        ok = false;
+      } else if (e.equals("~") && !allowNone) {
+        v.error(p, "exportTo ~ (none) is not allowed for Istio configuration objects");
+        ok = false;
+      } else if (!e.equals("*") && !e.equals("~") && !e.equals(".") && !isDns1123Label(e)) {
+        v.error(p, "only ., *, or a valid DNS 1123 label is allowed as exportTo entry, got \"" + e + "\"");
+        ok = false;
+      }
+    }
+    if (seen.contains("*") && exportTo.size() > 1) {
+      v.error(path, "cannot have both public (*) and non-public exportTo values for a resource");
+      ok = false;
+    }
+    if (seen.contains("~") && exportTo.size() > 1) {
+      v.error(path, "cannot export service entry to no one (~) and someone");
+      ok = false;
+    }
+    return ok;
+  }
+
+  /**
+   * Istio's ValidateHTTPHeaderValue: no control characters other than tab, and Envoy's %VARIABLE%
+   * syntax well formed (a literal % is written %%).
+   */
+  public static boolean headerValue(Validation v, String path, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        v.error(path, "header value configuration " + value + " is invalid");
+        return false;
+      }
+    }
+    String problem = EnvoyHeaderFormat.problem(value);
+    if (problem != null) {
+      v.error(path, "header value configuration: " + problem);
       return false;
     }
     return true;
