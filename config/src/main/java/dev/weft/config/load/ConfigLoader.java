@@ -29,6 +29,7 @@ public final class ConfigLoader {
   private final Map<ResourceKey, Resource<?>> byKey = new HashMap<>();
   private final Diagnostics diagnostics = new Diagnostics();
   private int inputs;
+  private int accepted;
   private int ignored;
 
   public ConfigLoader(YamlLimits limits, String defaultNamespace) {
@@ -88,7 +89,7 @@ public final class ConfigLoader {
       return this;
     }
     DocumentReader.Tally tally = new DocumentReader.Tally();
-    int before = resources.size();
+    int before = accepted;
     long errorsBefore = diagnostics.errorCount();
     boolean anyDocument = false;
     for (YamlDocument doc : docs) {
@@ -98,20 +99,30 @@ public final class ConfigLoader {
     ignored += tally.ignored;
     if (!anyDocument) {
       error(t.name(), 0, "no resources found: the input is empty");
-    } else if (resources.size() == before && tally.ignored == 0 && diagnostics.errorCount() == errorsBefore) {
+    } else if (accepted == before && tally.ignored == 0 && diagnostics.errorCount() == errorsBefore) {
       error(t.name(), 0, "no resources found");
     }
     return this;
   }
 
+  /**
+   * The same resource twice in one input is an error. Across inputs the later one replaces the
+   * earlier, as {@code kubectl apply -f dir/} does (Istio's samples hold alternative versions of the
+   * same VirtualService in different files).
+   */
   private void accept(Resource<?> r) {
-    Resource<?> first = byKey.putIfAbsent(r.key(), r);
-    if (first != null) {
+    Resource<?> first = byKey.get(r.key());
+    if (first != null && first.origin().file().equals(r.origin().file())) {
       diagnostics.add(new Diagnostic(Level.ERROR, r.origin().file(), r.origin().line(), r.key().toString(), "metadata.name",
-          "defined twice: first at " + first.origin()));
+          "defined twice in this input: first at line " + first.origin().line()));
       return;
     }
+    if (first != null) {
+      resources.remove(first);
+    }
+    byKey.put(r.key(), r);
     resources.add(r);
+    accepted++;
   }
 
   private void error(String file, int line, String message) {

@@ -186,7 +186,7 @@ public final class VirtualServiceValidator implements SpecValidator<VirtualServi
   }
 
   /** Istio's validateDestination. {@code d} null is fine: the caller reports a required destination. */
-  static void destination(Validation v, String path, Destination d) {
+  public static void destination(Validation v, String path, Destination d) {
     if (d == null) {
       return;
     }
