@@ -3,6 +3,7 @@ package dev.weft.controlplane;
 import dev.weft.config.diag.Diagnostic;
 import dev.weft.controlplane.api.AdminServer;
 import dev.weft.controlplane.registry.AggregateRegistry;
+import dev.weft.controlplane.registry.ConfigRegistry;
 import dev.weft.controlplane.registry.ServiceRegistry;
 import dev.weft.controlplane.registry.WorkloadRegistry;
 import dev.weft.controlplane.store.ConfigStore;
@@ -43,14 +44,16 @@ public final class ControlPlane implements AutoCloseable {
 
   private final ConfigStore store;
   private final WorkloadRegistry workloads;
+  private final ConfigRegistry fromConfig;
   private final ServiceRegistry registry;
   private final DirectorySource directory;
   private final AdminServer admin;
 
-  private ControlPlane(ConfigStore store, WorkloadRegistry workloads, ServiceRegistry registry, DirectorySource directory,
-      AdminServer admin) {
+  private ControlPlane(ConfigStore store, WorkloadRegistry workloads, ConfigRegistry fromConfig, ServiceRegistry registry,
+      DirectorySource directory, AdminServer admin) {
     this.store = store;
     this.workloads = workloads;
+    this.fromConfig = fromConfig;
     this.registry = registry;
     this.directory = directory;
     this.admin = admin;
@@ -69,7 +72,10 @@ public final class ControlPlane implements AutoCloseable {
       WorkloadRegistry workloads = new WorkloadRegistry(InstantSource.system(), o.workloadTtl(), 10_000);
       opened.add(workloads);
       workloads.startSweeper(Duration.ofMillis(Math.max(100, o.workloadTtl().toMillis() / 4)));
-      ServiceRegistry registry = new AggregateRegistry(List.of(workloads));
+      ConfigRegistry fromConfig = new ConfigRegistry(store);
+      opened.add(fromConfig);
+      // A hostname that a ServiceEntry defines takes that definition; endpoints come from both.
+      ServiceRegistry registry = new AggregateRegistry(List.of(fromConfig, workloads));
       DirectorySource directory = null;
       if (o.configDir() != null) {
         directory = new DirectorySource(store, o.configDir(), o.defaultNamespace(), o.configPollInterval());
@@ -80,7 +86,7 @@ public final class ControlPlane implements AutoCloseable {
           AdminServer.Limits.DEFAULT);
       admin.start();
       Log.info("admin API listening on http://" + hostPort(admin.address()));
-      return new ControlPlane(store, workloads, registry, directory, admin);
+      return new ControlPlane(store, workloads, fromConfig, registry, directory, admin);
     } catch (IOException | RuntimeException e) {
       for (AutoCloseable c : opened.reversed()) {
         try {
@@ -126,6 +132,7 @@ public final class ControlPlane implements AutoCloseable {
       directory.close();
     }
     workloads.close();
+    fromConfig.close();
     store.close();
   }
 }

@@ -64,11 +64,20 @@ class ConfigStoreTest {
   }
 
   @Test
-  void theSameResourceTwiceInOneWriteIsRefused() {
-    WriteResult r = store.apply(List.of(new ConfigInput("x.yaml", gateway("a", 80)), new ConfigInput("y.yaml", gateway("a", 81))), "default");
+  void theSameResourceTwiceInOneInputIsRefused() {
+    WriteResult r = store.apply("x.yaml", gateway("a", 80) + "---\n" + gateway("a", 81));
     assertThat(r.accepted()).isFalse();
-    assertThat(r.diagnostics().getFirst().format()).startsWith("y.yaml:1: Gateway default/a: metadata.name: defined twice: first at x.yaml:1");
+    assertThat(r.diagnostics()).extracting(Diagnostic::format)
+        .containsExactly("x.yaml:16: Gateway default/a: metadata.name: defined twice in this input: first at line 1");
     assertThat(store.config().size()).isZero();
+  }
+
+  @Test
+  void aLaterInputReplacesAnEarlierOneAsInKubectl() {
+    WriteResult r = store.apply(List.of(new ConfigInput("x.yaml", gateway("a", 80)), new ConfigInput("y.yaml", gateway("a", 81))), "default");
+    assertThat(r.accepted()).isTrue();
+    assertThat(r.changes()).containsExactly(new ResourceChange(GW_A, Action.CREATED, 1));
+    assertThat(store.get(GW_A).orElseThrow().canonical()).contains("number: 81");
   }
 
   @Test
