@@ -103,7 +103,7 @@ final class DocumentReader {
       return;
     }
     ctx.resource(kind.kindName() + " " + (kind.namespaced() ? meta.namespace() + "/" : "") + meta.name());
-    read(handler, doc, ctx, apiVersion, meta, new Origin(file, root.line()), diags, out, tally);
+    read(handler, doc, ctx, apiVersion, meta, new Origin(file, root.line()), m, diags, out, tally);
   }
 
   private static boolean isWeftGroup(String group) {
@@ -111,7 +111,7 @@ final class DocumentReader {
   }
 
   private <S> void read(KindHandler<S> handler, MapReader doc, ReadContext ctx, String apiVersion, ObjectMeta meta,
-      Origin origin, Diagnostics diags, Consumer<Resource<?>> out, Tally tally) {
+      Origin origin, Mapping document, Diagnostics diags, Consumer<Resource<?>> out, Tally tally) {
     if (handler.kind().isIstio()) {
       doc.has("status"); // written by controllers, not by users: accepted and ignored
     } else {
@@ -123,7 +123,7 @@ final class DocumentReader {
     if (spec == null) {
       return;
     }
-    Resource<S> resource = new Resource<>(handler.kind(), apiVersion, meta, spec, origin, ctx.sourceMap());
+    Resource<S> resource = new Resource<>(handler.kind(), apiVersion, meta, spec, origin, ctx.sourceMap(), document);
     Validation v = new Validation(resource, diags);
     if (handler.kind().namespaced()) {
       if (!Rules.isDns1123Label(meta.namespace())) {
