@@ -61,7 +61,7 @@ final class DocumentReader {
     String apiVersion = doc.string("apiVersion");
     String kindName = doc.string("kind");
     if (apiVersion == null || kindName == null) {
-      doc.error(apiVersion == null ? "apiVersion" : "kind", (apiVersion == null ? "apiVersion" : "kind") + " is required");
+      doc.error(apiVersion == null ? "apiVersion" : "kind", "missing: every object needs apiVersion and kind");
       return;
     }
     if (kindName.equals("List") && apiVersion.equals("v1")) {
@@ -98,11 +98,10 @@ final class DocumentReader {
       tally.ignored++;
       return;
     }
-    ObjectMeta meta = readMeta(doc, kind);
+    ObjectMeta meta = readMeta(doc, ctx, kind);
     if (meta == null) {
       return;
     }
-    ctx.resource(kind.kindName() + " " + (kind.namespaced() ? meta.namespace() + "/" : "") + meta.name());
     read(handler, doc, ctx, apiVersion, meta, new Origin(file, root.line()), m, diags, out, tally);
   }
 
@@ -139,23 +138,28 @@ final class DocumentReader {
     }
   }
 
-  private ObjectMeta readMeta(MapReader doc, Kind kind) {
+  private ObjectMeta readMeta(MapReader doc, ReadContext ctx, Kind kind) {
     ObjectMeta meta = doc.object("metadata", md -> {
       md.lenient(); // the server-side fields (uid, resourceVersion, managedFields...) are not the user's
       String name = md.string("name");
-      String namespace = md.string("namespace");
+      String given = md.string("namespace");
+      String namespace = !kind.namespaced() ? "" : given == null ? defaultNamespace : given;
+      if (name != null) {
+        // From here on, messages (labels too) name the resource.
+        ctx.resource(kind.kindName() + " " + (kind.namespaced() ? namespace + "/" : "") + name);
+      }
       Map<String, String> labels = md.stringMap("labels");
       Map<String, String> annotations = md.stringMap("annotations");
       if (name == null) {
         md.error(null, "metadata.name is required");
         return null;
       }
-      return new ObjectMeta(name, namespace == null || !kind.namespaced() ? (kind.namespaced() ? defaultNamespace : "") : namespace,
-          labels, annotations);
+      return new ObjectMeta(name, namespace, labels, annotations);
     });
     if (meta == null && !doc.has("metadata")) {
       doc.error("metadata", "metadata is required (with at least a name)");
     }
     return meta;
   }
+
 }
