@@ -168,12 +168,17 @@ public final class XdsServer implements ConfigChangeSink, AutoCloseable {
      * meanwhile), then waits for the transport to drain and forces it if it does not.
      */
     public synchronized void stop() {
-        if (server == null || server.isShutdown()) {
+        if (connections.shuttingDown()) {
             return;
         }
         connections.startShutdown();
-        health.enterTerminalState();
         debouncer.stop();
+        if (server == null) {
+            pushers.shutdownNow();
+            timer.shutdownNow();
+            return;
+        }
+        health.enterTerminalState();
         server.shutdown();
         for (ProxyConnection<?> connection : connections.all()) {
             connection.close(Status.UNAVAILABLE.withDescription("xDS server is shutting down"));
