@@ -29,7 +29,9 @@ public final class ConfigLoader {
   private final Map<ResourceKey, Resource<?>> byKey = new HashMap<>();
   private final Diagnostics diagnostics = new Diagnostics();
   private int inputs;
+  private int accepted;
   private int ignored;
+  private final List<Resource<?>> invalid = new ArrayList<>();
 
   public ConfigLoader(YamlLimits limits, String defaultNamespace) {
     this.yaml = new YamlReader(limits);
@@ -69,6 +71,11 @@ public final class ConfigLoader {
     return addText(new Inputs.Text(name, text, null));
   }
 
+  /** An input already read (see {@link Inputs}): its read error, if any, is reported like the others. */
+  public ConfigLoader add(Inputs.Text t) {
+    return addText(t);
+  }
+
   private ConfigLoader addText(Inputs.Text t) {
     inputs++;
     if (t.error() != null) {
@@ -83,7 +90,7 @@ public final class ConfigLoader {
       return this;
     }
     DocumentReader.Tally tally = new DocumentReader.Tally();
-    int before = resources.size();
+    int before = accepted;
     long errorsBefore = diagnostics.errorCount();
     boolean anyDocument = false;
     for (YamlDocument doc : docs) {
@@ -91,22 +98,33 @@ public final class ConfigLoader {
       documents.read(t.name(), doc, diagnostics, this::accept, tally);
     }
     ignored += tally.ignored;
+    invalid.addAll(tally.invalid);
     if (!anyDocument) {
       error(t.name(), 0, "no resources found: the input is empty");
-    } else if (resources.size() == before && tally.ignored == 0 && diagnostics.errorCount() == errorsBefore) {
+    } else if (accepted == before && tally.ignored == 0 && diagnostics.errorCount() == errorsBefore) {
       error(t.name(), 0, "no resources found");
     }
     return this;
   }
 
+  /**
+   * The same resource twice in one input is an error. Across inputs the later one replaces the
+   * earlier, as {@code kubectl apply -f dir/} does (Istio's samples hold alternative versions of the
+   * same VirtualService in different files).
+   */
   private void accept(Resource<?> r) {
-    Resource<?> first = byKey.putIfAbsent(r.key(), r);
-    if (first != null) {
+    Resource<?> first = byKey.get(r.key());
+    if (first != null && first.origin().file().equals(r.origin().file())) {
       diagnostics.add(new Diagnostic(Level.ERROR, r.origin().file(), r.origin().line(), r.key().toString(), "metadata.name",
-          "defined twice: first at " + first.origin()));
+          "defined twice in this input: first at line " + first.origin().line()));
       return;
     }
+    if (first != null) {
+      resources.remove(first);
+    }
+    byKey.put(r.key(), r);
     resources.add(r);
+    accepted++;
   }
 
   private void error(String file, int line, String message) {
@@ -115,6 +133,14 @@ public final class ConfigLoader {
 
   public List<Resource<?>> resources() {
     return List.copyOf(resources);
+  }
+
+  /**
+   * Resources that were read but have validation errors, so are not in {@link #resources()}. Analysis
+   * looks at them too, as istioctl analyze does with resources that fail schema validation.
+   */
+  public List<Resource<?>> invalidResources() {
+    return List.copyOf(invalid);
   }
 
   public Diagnostics diagnostics() {

@@ -36,6 +36,8 @@ final class DocumentReader {
   /** Outcome counters for one input. */
   static final class Tally {
     int ignored;
+    /** Resources that were read but failed validation: left out of the result, kept for analysis. */
+    final java.util.List<Resource<?>> invalid = new java.util.ArrayList<>();
   }
 
   void read(String file, YamlDocument doc, Diagnostics diags, Consumer<Resource<?>> out, Tally tally) {
@@ -101,7 +103,7 @@ final class DocumentReader {
       return;
     }
     ctx.resource(kind.kindName() + " " + (kind.namespaced() ? meta.namespace() + "/" : "") + meta.name());
-    read(handler, doc, ctx, apiVersion, meta, new Origin(file, root.line()), diags, out);
+    read(handler, doc, ctx, apiVersion, meta, new Origin(file, root.line()), m, diags, out, tally);
   }
 
   private static boolean isWeftGroup(String group) {
@@ -109,7 +111,7 @@ final class DocumentReader {
   }
 
   private <S> void read(KindHandler<S> handler, MapReader doc, ReadContext ctx, String apiVersion, ObjectMeta meta,
-      Origin origin, Diagnostics diags, Consumer<Resource<?>> out) {
+      Origin origin, Mapping document, Diagnostics diags, Consumer<Resource<?>> out, Tally tally) {
     if (handler.kind().isIstio()) {
       doc.has("status"); // written by controllers, not by users: accepted and ignored
     } else {
@@ -121,7 +123,7 @@ final class DocumentReader {
     if (spec == null) {
       return;
     }
-    Resource<S> resource = new Resource<>(handler.kind(), apiVersion, meta, spec, origin, ctx.sourceMap());
+    Resource<S> resource = new Resource<>(handler.kind(), apiVersion, meta, spec, origin, ctx.sourceMap(), document);
     Validation v = new Validation(resource, diags);
     if (handler.kind().namespaced()) {
       if (!Rules.isDns1123Label(meta.namespace())) {
@@ -132,6 +134,8 @@ final class DocumentReader {
     handler.validator().validate(resource, v);
     if (diags.errorCount() == before) {
       out.accept(resource);
+    } else {
+      tally.invalid.add(resource);
     }
   }
 

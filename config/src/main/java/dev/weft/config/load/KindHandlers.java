@@ -13,7 +13,21 @@ public final class KindHandlers {
   static {
     register(List.of(
         dev.weft.config.networking.gateway.GatewayKind.HANDLER,
-        dev.weft.config.networking.virtualservice.VirtualServiceKind.HANDLER
+        dev.weft.config.networking.virtualservice.VirtualServiceKind.HANDLER,
+        dev.weft.config.security.peerauthentication.PeerAuthenticationKind.HANDLER,
+        dev.weft.config.security.requestauthentication.RequestAuthenticationKind.HANDLER,
+        dev.weft.config.security.authorizationpolicy.AuthorizationPolicyKind.HANDLER,
+        dev.weft.config.kube.KubeKinds.SERVICE,
+        dev.weft.config.kube.KubeKinds.POD,
+        dev.weft.config.kube.KubeKinds.DEPLOYMENT,
+        dev.weft.config.kube.KubeKinds.NAMESPACE,
+        dev.weft.config.kube.KubeKinds.SECRET,
+        dev.weft.config.kube.KubeKinds.CONFIG_MAP,
+        dev.weft.config.networking.destinationrule.DestinationRuleKind.HANDLER,
+        dev.weft.config.networking.serviceentry.ServiceEntryKind.HANDLER,
+        dev.weft.config.networking.workloadentry.WorkloadEntryKind.HANDLER,
+        dev.weft.config.networking.workloadentry.WorkloadGroupKind.HANDLER,
+        dev.weft.config.networking.sidecar.SidecarKind.HANDLER
     ));
   }
 

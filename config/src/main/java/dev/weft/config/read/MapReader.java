@@ -203,6 +203,40 @@ public final class MapReader {
     });
   }
 
+  /** A map of strings to integers (WorkloadEntry ports, locality weights); empty when absent. Order is kept. */
+  public Map<String, Long> integerMap(String key) {
+    return map(key, (item, p) -> {
+      if (item instanceof Scalar s && s.type() == ScalarType.INT) {
+        try {
+          return parseInteger(s.value());
+        } catch (NumberFormatException e) {
+          ctx.error(item.line(), p, "integer " + s.value() + " is out of range");
+          return null;
+        }
+      }
+      typeErrorAt(p, item, "integer");
+      return null;
+    });
+  }
+
+  /**
+   * A protobuf oneof: reports when more than one of {@code keys} is set (Istio's API would refuse
+   * the object), at the second one. Returns whether at most one is set.
+   */
+  public boolean oneOf(String... keys) {
+    String first = null;
+    for (String k : keys) {
+      if (has(k)) {
+        if (first != null) {
+          error(k, "only one of " + String.join(", ", keys) + " may be set, found " + first + " and " + k);
+          return false;
+        }
+        first = k;
+      }
+    }
+    return true;
+  }
+
   /** A nested object, parsed by {@code parser} and then checked for unknown fields; null when absent. */
   public <T> T object(String key, Function<MapReader, T> parser) {
     YamlNode v = field(key);

@@ -33,6 +33,15 @@ public final class SourceMap {
     return fallbackLine;
   }
 
+  /**
+   * The line of exactly {@code path}, or 0 when that field was not written. Analysis uses it where
+   * Istio reports a field's line only if the field exists (and the resource's line otherwise).
+   */
+  public int exactLineOf(String path) {
+    Integer line = lines.get(path);
+    return line == null ? 0 : line;
+  }
+
   /** Collects positions while a document is read. */
   public static final class Builder {
     private final Map<String, Integer> lines = new HashMap<>();

@@ -15,6 +15,7 @@ public final class Rules {
   private static final java.util.regex.Pattern DNS1123_LABEL = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final java.util.regex.Pattern LABEL_NAME = java.util.regex.Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
   private static final java.util.regex.Pattern LABEL_VALUE = java.util.regex.Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
+  private static final java.util.regex.Pattern ISTIO_HEADER_NAME = java.util.regex.Pattern.compile("[-_A-Za-z0-9]+");
   private static final java.util.regex.Pattern HEADER_NAME = java.util.regex.Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
 
   private static final int MAX_REGEX_LENGTH = 1024;
@@ -23,6 +24,14 @@ public final class Rules {
 
   public static boolean isDns1123Label(String s) {
     return s.length() <= 63 && DNS1123_LABEL.matcher(s).matches();
+  }
+
+  /**
+   * Istio's labels.IsDNS1123Label, which (unlike Kubernetes) also accepts upper case letters: subset
+   * names, port names and the labels of FQDNs are checked with it.
+   */
+  public static boolean isIstioLabel(String s) {
+    return isDns1123Label(s.toLowerCase(java.util.Locale.ROOT));
   }
 
   public static boolean isDns1123Subdomain(String s) {
@@ -288,6 +297,139 @@ public final class Rules {
       return false;
     }
     return true;
+  }
+
+  /** Istio's ValidateHTTPHeaderName: letters, digits, '-' and '_' (for headers Istio writes, such as JWT claim headers). */
+  public static boolean istioHeaderName(Validation v, String path, String name) {
+    if (!ISTIO_HEADER_NAME.matcher(name).matches()) {
+      v.error(path, "header name " + name + " is not a valid header name");
+      return false;
+    }
+    return true;
+  }
+
+  /** An IP address or CIDR range (Istio's security.ValidateIPs, for ipBlocks and ip conditions). */
+  public static boolean ipOrCidr(Validation v, String path, String value) {
+    String problem = ipOrCidrProblem(value);
+    if (problem != null) {
+      v.error(path, problem);
+      return false;
+    }
+    return true;
+  }
+
+  /** What is wrong with an IP address or CIDR range, in Istio's security.ValidateIPs words; null when valid. */
+  public static String ipOrCidrProblem(String value) {
+    int slash = value.indexOf('/');
+    if (slash < 0) {
+      return isIpAddress(value) ? null : "bad IP address (" + value + ")";
+    }
+    String ip = value.substring(0, slash);
+    String bits = value.substring(slash + 1);
+    String reason = null;
+    if (!isIpAddress(ip)) {
+      reason = "ParseAddr(\"" + ip + "\"): invalid IP address";
+    } else if (bits.isEmpty() || bits.length() > 3 || !bits.chars().allMatch(c -> c >= '0' && c <= '9')
+        || (bits.length() > 1 && bits.charAt(0) == '0')) {
+      reason = "bad bits after slash: \"" + bits + "\"";
+    } else if (Integer.parseInt(bits) > (ip.indexOf(':') >= 0 ? 128 : 32)) {
+      reason = "prefix length out of range";
+    }
+    return reason == null ? null : "bad CIDR range (" + value + "): " + reason;
+  }
+
+  // ---- Istio networking rules shared by DestinationRule, ServiceEntry, WorkloadEntry, Sidecar ----
+
+  /** Istio's ValidateFQDN: DNS-1123 labels (a trailing dot allowed), top-level domain not all digits. */
+  public static boolean isFqdn(String s) {
+    if (s == null || s.isEmpty() || s.length() > 255) {
+      return false;
+    }
+    String[] parts = s.split("\\.", -1);
+    String tld = parts[parts.length - 1].isEmpty() && parts.length > 1 ? parts[parts.length - 2] : parts[parts.length - 1];
+    if (!tld.isEmpty() && tld.chars().allMatch(Character::isDigit)) {
+      return false;
+    }
+    for (int i = 0; i < parts.length; i++) {
+      if (i == parts.length - 1 && parts[i].isEmpty() && i > 0) {
+        return true;
+      }
+      if (!isIstioLabel(parts[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Istio's ValidateUnixAddress, for the part after "unix://": an absolute file path, or "@name" (abstract socket). */
+  public static boolean unixAddress(Validation v, String path, String addr) {
+    if (addr.isEmpty()) {
+      v.error(path, "unix address must not be empty");
+      return false;
+    }
+    if (addr.startsWith("@")) {
+      return true;
+    }
+    if (!addr.startsWith("/") || addr.endsWith("/")) {
+      v.error(path, addr + " is not an absolute path to a file");
+      return false;
+    }
+    return true;
+  }
+
+  /** Istio's ValidatePortName: a DNS-1123 label (upper case allowed, as in Istio). */
+  public static boolean portName(Validation v, String path, String name) {
+    if (name == null || name.isEmpty()) {
+      v.error(path, "port name is required");
+      return false;
+    }
+    if (!isIstioLabel(name)) {
+      v.error(path, "invalid port name: " + name);
+      return false;
+    }
+    return true;
+  }
+
+  /** Istio's ValidateProtocol: empty (protocol sniffing) or a protocol Istio knows, in any case. */
+  public static boolean protocol(Validation v, String path, String protocol) {
+    if (protocol != null && !protocol.isEmpty() && dev.weft.config.model.Protocol.parse(protocol) == dev.weft.config.model.Protocol.UNSUPPORTED) {
+      v.error(path, "unsupported protocol: " + protocol);
+      return false;
+    }
+    return true;
+  }
+
+  /** Counts such as maxConnections that Istio requires to be non-negative; {@code what} names them as Istio does. */
+  public static boolean nonNegative(Validation v, String path, Number n, String what) {
+    if (n != null && n.longValue() < 0) {
+      v.error(path, what + " must be non-negative");
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Istio's workload selector check (validateWorkloadSelector): no empty keys, no wildcards, and a
+   * warning when no labels are given (the resource then applies to every workload of the namespace).
+   */
+  public static boolean selectorLabels(Validation v, String path, Map<String, String> labels, String emptyWarning) {
+    boolean ok = true;
+    for (Map.Entry<String, String> e : new java.util.TreeMap<>(labels).entrySet()) {
+      String kv = e.getKey() + "=" + e.getValue();
+      String p = dev.weft.config.read.FieldPaths.child(path, e.getKey());
+      if (e.getKey().isEmpty()) {
+        v.error(p, "empty key is not supported in selector: \"" + kv + "\"");
+        ok = false;
+      }
+      if (e.getKey().contains("*") || e.getValue().contains("*")) {
+        v.error(p, "wildcard is not supported in selector: \"" + kv + "\"");
+        ok = false;
+      }
+    }
+    if (labels.isEmpty()) {
+      v.warning(path, emptyWarning);
+    }
+    return ok;
   }
 
   public static String formatNumber(double d) {

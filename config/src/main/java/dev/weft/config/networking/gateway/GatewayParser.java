@@ -24,7 +24,7 @@ public final class GatewayParser {
     return new Gateway.Port(p.integer("number"), p.string("protocol"), p.string("name"), p.integer("targetPort"));
   }
 
-  static ServerTls tls(MapReader t) {
+  public static ServerTls tls(MapReader t) {
     ServerTls.Mode mode = t.enumValue("mode", ServerTls.Mode.class);
     return new ServerTls(
         t.bool("httpsRedirect", false),

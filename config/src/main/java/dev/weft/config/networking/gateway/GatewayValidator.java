@@ -97,7 +97,8 @@ public final class GatewayValidator implements SpecValidator<Gateway> {
     return ok;
   }
 
-  private static void tls(Validation v, String path, ServerTls t) {
+  /** Istio's validateTLSOptions; Sidecar ingress listeners use it too. */
+  public static void tls(Validation v, String path, ServerTls t) {
     boolean hasCredential = t.credentialName() != null || !t.credentialNames().isEmpty() || !t.tlsCertificates().isEmpty();
     switch (t.mode()) {
       case ISTIO_MUTUAL -> {

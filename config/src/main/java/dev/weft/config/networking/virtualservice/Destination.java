@@ -1,6 +1,7 @@
 package dev.weft.config.networking.virtualservice;
 
 import dev.weft.config.model.Hosts;
+import dev.weft.config.networking.PortSelector;
 
 /**
  * Where a route sends traffic: a host of the service registry, optionally a subset (declared in a
@@ -12,7 +13,4 @@ public record Destination(String host, String subset, PortSelector port) {
   public String fqdn(String namespace) {
     return host == null ? null : Hosts.resolve(host, namespace);
   }
-
-  /** The port of the destination service; {@code number} null when written without one. */
-  public record PortSelector(Integer number) {}
 }

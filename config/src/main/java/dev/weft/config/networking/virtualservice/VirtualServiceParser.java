@@ -1,5 +1,6 @@
 package dev.weft.config.networking.virtualservice;
 
+import dev.weft.config.networking.PortSelector;
 import dev.weft.config.networking.StringMatchParser;
 import dev.weft.config.networking.virtualservice.HttpRoute.Delegate;
 import dev.weft.config.networking.virtualservice.HttpRoute.HttpMatchRequest;
@@ -82,9 +83,10 @@ public final class VirtualServiceParser {
         m.string("statPrefix"));
   }
 
-  static Destination destination(MapReader d) {
+  /** Reads an Istio Destination (also Sidecar's egressProxy). */
+  public static Destination destination(MapReader d) {
     return new Destination(d.string("host"), d.string("subset"),
-        d.object("port", p -> new Destination.PortSelector(p.integer("number"))));
+        d.object("port", PortSelector::read));
   }
 
   static Headers headers(MapReader h) {

@@ -150,7 +150,7 @@ public final class VirtualServiceValidator implements SpecValidator<VirtualServi
         v.error(p, "config namespace and gateway name cannot be empty");
       } else if (!Rules.isDns1123Label(ns)) {
         v.error(p, "invalid value for namespace: \"" + ns + "\"");
-      } else if (!isIstioLabel(gw)) {
+      } else if (!Rules.isIstioLabel(gw)) {
         v.error(p, "invalid value for gateway name: \"" + gw + "\"");
       }
     }
@@ -173,20 +173,15 @@ public final class VirtualServiceValidator implements SpecValidator<VirtualServi
       if (i == labels.length - 1 && labels[i].isEmpty() && i > 0) {
         break; // a trailing dot is allowed ("istio.io.")
       }
-      if (!isIstioLabel(labels[i])) {
+      if (!Rules.isIstioLabel(labels[i])) {
         return "domain name \"" + name + "\" invalid (label \"" + labels[i] + "\" invalid)";
       }
     }
     return null;
   }
 
-  /** Istio's labels.IsDNS1123Label, which unlike Kubernetes' allows upper case. */
-  static boolean isIstioLabel(String s) {
-    return Rules.isDns1123Label(s.toLowerCase(java.util.Locale.ROOT));
-  }
-
   /** Istio's validateDestination. {@code d} null is fine: the caller reports a required destination. */
-  static void destination(Validation v, String path, Destination d) {
+  public static void destination(Validation v, String path, Destination d) {
     if (d == null) {
       return;
     }
@@ -201,7 +196,7 @@ public final class VirtualServiceValidator implements SpecValidator<VirtualServi
     if (d.subset() != null) {
       if (d.subset().isEmpty()) {
         v.error(path + ".subset", "subset name cannot be empty");
-      } else if (!isIstioLabel(d.subset())) {
+      } else if (!Rules.isIstioLabel(d.subset())) {
         v.error(path + ".subset", "subset name is invalid: " + d.subset());
       }
     }

@@ -6,6 +6,7 @@ import dev.weft.config.diag.Diagnostic;
 import dev.weft.config.load.ConfigLoader;
 import dev.weft.config.model.Kind;
 import dev.weft.config.model.Resource;
+import dev.weft.config.networking.PortSelector;
 import dev.weft.config.networking.StringMatch;
 import dev.weft.config.networking.virtualservice.HttpRoute.HttpMatchRequest;
 import dev.weft.config.testing.Corpus;
@@ -166,7 +167,7 @@ class VirtualServiceParserTest {
 
     assertThat(jason.route()).hasSize(2);
     HttpRoute.HttpRouteDestination d0 = jason.route().get(0);
-    assertThat(d0.destination()).isEqualTo(new Destination("reviews", "v2", new Destination.PortSelector(9080)));
+    assertThat(d0.destination()).isEqualTo(new Destination("reviews", "v2", new PortSelector(9080)));
     assertThat(d0.destination().fqdn("shop")).isEqualTo("reviews.shop.svc.cluster.local");
     assertThat(d0.weight()).isEqualTo(75);
     assertThat(d0.headers().request().set()).containsExactly(Map.entry("x-a", "1"), Map.entry("x-b", "2"));
@@ -214,7 +215,7 @@ class VirtualServiceParserTest {
     assertThat(tls).isEqualTo(new VirtualService.TlsMatchAttributes(List.of("a.example.com"), List.of("10.0.0.0/8"), 443,
         Map.of("app", "x"), List.of("mesh"), "shop"));
     assertThat(vs.tls().getFirst().route()).containsExactly(new VirtualService.RouteDestination(
-        new Destination("a.example.com", null, new Destination.PortSelector(443)), 100));
+        new Destination("a.example.com", null, new PortSelector(443)), 100));
     assertThat(vs.tcp().getFirst().match()).containsExactly(new VirtualService.L4MatchAttributes(
         List.of("2001:db8::/32"), 3306, Map.of(), List.of(), null));
     assertThat(vs.tcp().getFirst().route().getFirst().destination().host()).isEqualTo("mysql");
