@@ -71,6 +71,11 @@ public final class ConfigLoader {
     return addText(new Inputs.Text(name, text, null));
   }
 
+  /** An input already read (see {@link Inputs}): its read error, if any, is reported like the others. */
+  public ConfigLoader add(Inputs.Text t) {
+    return addText(t);
+  }
+
   private ConfigLoader addText(Inputs.Text t) {
     inputs++;
     if (t.error() != null) {

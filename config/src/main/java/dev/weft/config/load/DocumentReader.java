@@ -61,7 +61,7 @@ final class DocumentReader {
     String apiVersion = doc.string("apiVersion");
     String kindName = doc.string("kind");
     if (apiVersion == null || kindName == null) {
-      doc.error(apiVersion == null ? "apiVersion" : "kind", (apiVersion == null ? "apiVersion" : "kind") + " is required");
+      doc.error(apiVersion == null ? "apiVersion" : "kind", "missing: every object needs apiVersion and kind");
       return;
     }
     if (kindName.equals("List") && apiVersion.equals("v1")) {
@@ -98,12 +98,11 @@ final class DocumentReader {
       tally.ignored++;
       return;
     }
-    ObjectMeta meta = readMeta(doc, kind);
+    ObjectMeta meta = readMeta(doc, ctx, kind);
     if (meta == null) {
       return;
     }
-    ctx.resource(kind.kindName() + " " + (kind.namespaced() ? meta.namespace() + "/" : "") + meta.name());
-    read(handler, doc, ctx, apiVersion, meta, new Origin(file, root.line()), diags, out, tally);
+    read(handler, doc, ctx, apiVersion, meta, new Origin(file, root.line()), m, diags, out, tally);
   }
 
   private static boolean isWeftGroup(String group) {
@@ -111,7 +110,7 @@ final class DocumentReader {
   }
 
   private <S> void read(KindHandler<S> handler, MapReader doc, ReadContext ctx, String apiVersion, ObjectMeta meta,
-      Origin origin, Diagnostics diags, Consumer<Resource<?>> out, Tally tally) {
+      Origin origin, Mapping document, Diagnostics diags, Consumer<Resource<?>> out, Tally tally) {
     if (handler.kind().isIstio()) {
       doc.has("status"); // written by controllers, not by users: accepted and ignored
     } else {
@@ -123,7 +122,7 @@ final class DocumentReader {
     if (spec == null) {
       return;
     }
-    Resource<S> resource = new Resource<>(handler.kind(), apiVersion, meta, spec, origin, ctx.sourceMap());
+    Resource<S> resource = new Resource<>(handler.kind(), apiVersion, meta, spec, origin, ctx.sourceMap(), document);
     Validation v = new Validation(resource, diags);
     if (handler.kind().namespaced()) {
       if (!Rules.isDns1123Label(meta.namespace())) {
@@ -139,23 +138,28 @@ final class DocumentReader {
     }
   }
 
-  private ObjectMeta readMeta(MapReader doc, Kind kind) {
+  private ObjectMeta readMeta(MapReader doc, ReadContext ctx, Kind kind) {
     ObjectMeta meta = doc.object("metadata", md -> {
       md.lenient(); // the server-side fields (uid, resourceVersion, managedFields...) are not the user's
       String name = md.string("name");
-      String namespace = md.string("namespace");
+      String given = md.string("namespace");
+      String namespace = !kind.namespaced() ? "" : given == null ? defaultNamespace : given;
+      if (name != null) {
+        // From here on, messages (labels too) name the resource.
+        ctx.resource(kind.kindName() + " " + (kind.namespaced() ? namespace + "/" : "") + name);
+      }
       Map<String, String> labels = md.stringMap("labels");
       Map<String, String> annotations = md.stringMap("annotations");
       if (name == null) {
         md.error(null, "metadata.name is required");
         return null;
       }
-      return new ObjectMeta(name, namespace == null || !kind.namespaced() ? (kind.namespaced() ? defaultNamespace : "") : namespace,
-          labels, annotations);
+      return new ObjectMeta(name, namespace, labels, annotations);
     });
     if (meta == null && !doc.has("metadata")) {
       doc.error("metadata", "metadata is required (with at least a name)");
     }
     return meta;
   }
+
 }

@@ -1,0 +1,153 @@
+package dev.weft.controlplane.xds.server;
+
+import com.google.protobuf.Any;
+import dev.weft.controlplane.xds.ResourceType;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.Resource;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Incremental (delta) ADS: the proxy subscribes and unsubscribes names; responses carry only the
+ * resources whose version differs from what the proxy has, and the names of those that went away.
+ */
+final class DeltaConnection extends ProxyConnection<DeltaDiscoveryResponse> {
+
+    private static final System.Logger LOG = System.getLogger(DeltaConnection.class.getName());
+
+    DeltaConnection(Connections connections, ServerCallStreamObserver<DeltaDiscoveryResponse> out, String peer) {
+        super(connections, out, peer);
+    }
+
+    @Override
+    ProxyStatus.Protocol protocol() {
+        return ProxyStatus.Protocol.DELTA;
+    }
+
+    synchronized void onRequest(DeltaDiscoveryRequest request) {
+        if (isClosed() || !identify(request.hasNode(), request.getNode())) {
+            return;
+        }
+        Optional<ResourceType> maybeType = ResourceType.ofTypeUrl(request.getTypeUrl());
+        if (maybeType.isEmpty()) {
+            LOG.log(System.Logger.Level.DEBUG, () -> proxy.id() + " asked for unserved type " + request.getTypeUrl());
+            return;
+        }
+        TypeState state = states.get(maybeType.get());
+        String nonce = request.getResponseNonce();
+        if (!nonce.isEmpty()) {
+            // Every delta response is answered on its own, so even an older nonce is a real answer.
+            state.versionOf(nonce).ifPresent(version -> {
+                if (request.hasErrorDetail()) {
+                    state.nack(nonce, version, request.getErrorDetail().getCode(),
+                            request.getErrorDetail().getMessage(), now());
+                    LOG.log(System.Logger.Level.WARNING, () -> proxy.id() + " rejected " + state.type.shortName()
+                            + " version " + version + ": " + request.getErrorDetail().getMessage());
+                } else {
+                    state.ack(nonce, version);
+                }
+            });
+        }
+
+        boolean first = !state.requested;
+        state.requested = true;
+        if (first && state.type.wildcardByDefault() && request.getResourceNamesSubscribeCount() == 0) {
+            state.wildcard = true; // legacy wildcard: an initial LDS/CDS request naming nothing
+        }
+        for (String name : request.getResourceNamesSubscribeList()) {
+            if (name.equals("*")) {
+                state.wildcard = true;
+            } else {
+                state.names.add(name);
+                // Subscribing again asks for the resource again (e.g. a client that dropped it).
+                forget(state, name);
+            }
+        }
+        for (String name : request.getResourceNamesUnsubscribeList()) {
+            if (name.equals("*")) {
+                state.wildcard = false;
+            } else {
+                state.names.remove(name);
+                if (!state.wildcard) {
+                    forget(state, name);
+                }
+            }
+        }
+        if (first) {
+            // A reconnecting proxy says what it already has; those are not sent again if unchanged.
+            state.givenVersions.putAll(request.getInitialResourceVersionsMap());
+        }
+        if (first || request.getResourceNamesSubscribeCount() > 0 || request.getResourceNamesUnsubscribeCount() > 0) {
+            markDirty(state.type);
+            flush();
+        }
+    }
+
+    private static void forget(TypeState state, String name) {
+        state.givenVersions.remove(name);
+        state.given.remove(name);
+        state.toldAbsent.remove(name);
+    }
+
+    @Override
+    protected boolean sendIfChanged(TypeState state, TreeMap<String, Any> desired) {
+        List<Resource> updated = new ArrayList<>();
+        TreeMap<String, String> updatedVersions = new TreeMap<>();
+        desired.forEach((name, resource) -> {
+            String version = ResourceVersions.of(resource);
+            if (!version.equals(state.givenVersions.get(name))) {
+                updated.add(Resource.newBuilder().setName(name).setVersion(version).setResource(resource).build());
+                updatedVersions.put(name, version);
+            }
+        });
+        List<String> removed = new ArrayList<>();
+        for (String name : state.givenVersions.keySet()) {
+            if (!desired.containsKey(name)) {
+                removed.add(name);
+            }
+        }
+        List<String> absent = new ArrayList<>();
+        for (String name : state.names) {
+            if (!desired.containsKey(name) && !state.givenVersions.containsKey(name)
+                    && !state.toldAbsent.contains(name)) {
+                absent.add(name); // subscribed but does not exist: say so instead of leaving it waiting
+            }
+        }
+        if (updated.isEmpty() && removed.isEmpty() && absent.isEmpty() && state.sentAny()) {
+            return false;
+        }
+
+        for (String name : removed) {
+            state.givenVersions.remove(name);
+            state.given.remove(name);
+            if (state.names.contains(name)) {
+                state.toldAbsent.add(name);
+            }
+        }
+        state.toldAbsent.addAll(absent);
+        state.givenVersions.putAll(updatedVersions);
+        for (Map.Entry<String, String> entry : updatedVersions.entrySet()) {
+            state.given.put(entry.getKey(), desired.get(entry.getKey()));
+            state.toldAbsent.remove(entry.getKey());
+        }
+        String version = ResourceVersions.ofSet(state.givenVersions);
+        String nonce = connections.nextNonce();
+        List<String> allRemoved = new ArrayList<>(removed);
+        allRemoved.addAll(absent);
+        out.onNext(DeltaDiscoveryResponse.newBuilder()
+                .setTypeUrl(state.type.typeUrl())
+                .setSystemVersionInfo(version)
+                .setNonce(nonce)
+                .addAllResources(updated)
+                .addAllRemovedResources(allRemoved)
+                .setControlPlane(SotwConnection.CONTROL_PLANE)
+                .build());
+        state.recordSent(nonce, version, now());
+        return true;
+    }
+}

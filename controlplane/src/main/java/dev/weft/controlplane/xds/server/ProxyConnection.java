@@ -1,0 +1,192 @@
+package dev.weft.controlplane.xds.server;
+
+import com.google.protobuf.Any;
+import dev.weft.controlplane.xds.ProxyNode;
+import dev.weft.controlplane.xds.ResourceType;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One ADS stream. Requests (gRPC's thread for the call), pushes (the push threads) and flow control
+ * (onReady) all run under this object's lock, so the per-type state needs no further care.
+ *
+ * <p>Sending is pull-based: a push or a new subscription only marks a type dirty; {@link #flush}
+ * computes and sends dirty types, in push order, while the transport has room. A slow proxy
+ * therefore holds at most one pending update per type, always computed from the latest
+ * configuration: the per-stream queue is bounded by the number of types.
+ */
+abstract sealed class ProxyConnection<R> permits SotwConnection, DeltaConnection {
+
+    private static final System.Logger LOG = System.getLogger(ProxyConnection.class.getName());
+
+    protected final Connections connections;
+    protected final ServerCallStreamObserver<R> out;
+    private final long serial;
+    private final String peer;
+    private final Instant connectedSince;
+    protected final Map<ResourceType, TypeState> states = new EnumMap<>(ResourceType.class);
+    private final Set<ResourceType> dirty = EnumSet.noneOf(ResourceType.class);
+    protected ProxyNode proxy;
+    private String connectionId;
+    private boolean closed;
+
+    ProxyConnection(Connections connections, ServerCallStreamObserver<R> out, String peer) {
+        this.connections = connections;
+        this.out = out;
+        this.peer = peer;
+        this.serial = connections.nextSerial();
+        this.connectedSince = connections.clock.instant();
+        this.connectionId = "stream-" + serial;
+        for (ResourceType type : ResourceType.values()) {
+            states.put(type, new TypeState(type));
+        }
+    }
+
+    final synchronized String connectionId() {
+        return connectionId;
+    }
+
+    final synchronized String proxyId() {
+        return proxy == null ? "" : proxy.id();
+    }
+
+    abstract ProxyStatus.Protocol protocol();
+
+    /** Recomputes {@code types} for this proxy and sends what changed. */
+    final synchronized void push(Set<ResourceType> types) {
+        if (closed || proxy == null) {
+            return;
+        }
+        for (ResourceType type : types) {
+            if (states.get(type).requested) {
+                dirty.add(type);
+            }
+        }
+        flush();
+    }
+
+    /** Sends dirty types while the transport has room; called again by gRPC when it has room. */
+    final synchronized void flush() {
+        while (!closed && !dirty.isEmpty() && out.isReady()) {
+            ResourceType type = dirty.iterator().next();
+            dirty.remove(type);
+            Map<String, Any> generated;
+            try {
+                generated = connections.source.resources(proxy, type);
+            } catch (RuntimeException e) {
+                // Keep the proxy on what it has: a translation bug must not empty its config.
+                LOG.log(System.Logger.Level.ERROR, "generating " + type.shortName() + " for " + proxy.id()
+                        + " failed; nothing sent", e);
+                continue;
+            }
+            TypeState state = states.get(type);
+            if (sendIfChanged(state, subscribedPart(state, generated))) {
+                connections.responsesSent.increment();
+            }
+        }
+    }
+
+    /** Sends the proxy what differs from what it has. Returns whether a response went out. */
+    protected abstract boolean sendIfChanged(TypeState state, TreeMap<String, Any> desired);
+
+    protected final void markDirty(ResourceType type) {
+        dirty.add(type);
+    }
+
+    private TreeMap<String, Any> subscribedPart(TypeState state, Map<String, Any> generated) {
+        TreeMap<String, Any> desired = new TreeMap<>();
+        generated.forEach((name, resource) -> {
+            if (!state.wants(name)) {
+                return;
+            }
+            if (!resource.getTypeUrl().equals(state.type.typeUrl())) {
+                LOG.log(System.Logger.Level.ERROR, "translation gave " + state.type.shortName() + " resource "
+                        + name + " of type " + resource.getTypeUrl() + "; not sent");
+                return;
+            }
+            desired.put(name, resource);
+        });
+        return desired;
+    }
+
+    /**
+     * Reads the node of the first request and makes the stream visible to pushes and status.
+     * Returns false (and ends the stream) when the first request has no node.
+     */
+    protected final boolean identify(boolean hasNode, io.envoyproxy.envoy.config.core.v3.Node node) {
+        if (proxy != null) {
+            return true;
+        }
+        if (!hasNode || node.getId().isEmpty()) {
+            close(Status.INVALID_ARGUMENT.withDescription("the first request of a stream must carry node.id"));
+            return false;
+        }
+        proxy = ProxyNode.of(node);
+        connectionId = proxy.id() + "-" + serial;
+        connections.opened(this);
+        return true;
+    }
+
+    protected final Instant now() {
+        return connections.clock.instant();
+    }
+
+    /** Ends the stream from the server side (shutdown, protocol error). */
+    final synchronized void close(Status status) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        connections.closed(this);
+        try {
+            out.onError(status.asRuntimeException());
+        } catch (RuntimeException alreadyGone) {
+            // the client went away at the same moment
+        }
+    }
+
+    /** The client cancelled, failed, or closed its side. */
+    final synchronized void clientGone(boolean halfClosed) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        connections.closed(this);
+        if (halfClosed) {
+            try {
+                out.onCompleted();
+            } catch (RuntimeException alreadyGone) {
+                // cancelled meanwhile
+            }
+        }
+    }
+
+    final synchronized boolean isClosed() {
+        return closed;
+    }
+
+    final synchronized ProxyStatus status() {
+        Map<ResourceType, TypeStatus> types = new EnumMap<>(ResourceType.class);
+        states.forEach((type, state) -> types.put(type, state.status()));
+        return new ProxyStatus(connectionId, proxy, protocol(), peer, connectedSince, types);
+    }
+
+    /** The resources of {@code type} the proxy was last given, by name. */
+    final synchronized Map<String, Any> given(ResourceType type) {
+        return java.util.Collections.unmodifiableSortedMap(new TreeMap<>(states.get(type).given));
+    }
+
+    final synchronized String sentVersion(ResourceType type) {
+        return states.get(type).sentVersion;
+    }
+
+    final Instant connectedSince() {
+        return connectedSince;
+    }
+}

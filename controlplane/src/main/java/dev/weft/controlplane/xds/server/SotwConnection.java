@@ -1,0 +1,111 @@
+package dev.weft.controlplane.xds.server;
+
+import com.google.protobuf.Any;
+import dev.weft.controlplane.xds.ResourceType;
+import io.envoyproxy.envoy.config.core.v3.ControlPlane;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * State-of-the-world ADS: every response carries all the subscribed resources of its type, and the
+ * next request of that type (same nonce) says whether the proxy accepted it.
+ */
+final class SotwConnection extends ProxyConnection<DiscoveryResponse> {
+
+    private static final System.Logger LOG = System.getLogger(SotwConnection.class.getName());
+    static final ControlPlane CONTROL_PLANE = ControlPlane.newBuilder().setIdentifier("weftd").build();
+
+    SotwConnection(Connections connections, ServerCallStreamObserver<DiscoveryResponse> out, String peer) {
+        super(connections, out, peer);
+    }
+
+    @Override
+    ProxyStatus.Protocol protocol() {
+        return ProxyStatus.Protocol.SOTW;
+    }
+
+    synchronized void onRequest(DiscoveryRequest request) {
+        if (isClosed() || !identify(request.hasNode(), request.getNode())) {
+            return;
+        }
+        Optional<ResourceType> maybeType = ResourceType.ofTypeUrl(request.getTypeUrl());
+        if (maybeType.isEmpty()) {
+            LOG.log(System.Logger.Level.DEBUG, () -> proxy.id() + " asked for unserved type " + request.getTypeUrl());
+            return;
+        }
+        TypeState state = states.get(maybeType.get());
+        String nonce = request.getResponseNonce();
+        if (state.requested && !nonce.isEmpty()) {
+            if (!nonce.equals(state.sentNonce)) {
+                // An answer to an older response: a newer one is on its way and the proxy will
+                // answer that one with its current subscription (xDS protocol: ignore stale nonces).
+                recordLateNack(state, request);
+                return;
+            }
+            if (request.hasErrorDetail()) {
+                state.nack(nonce, state.sentVersion, request.getErrorDetail().getCode(),
+                        request.getErrorDetail().getMessage(), now());
+                LOG.log(System.Logger.Level.WARNING, () -> proxy.id() + " rejected " + state.type.shortName()
+                        + " version " + state.sentVersion + ": " + request.getErrorDetail().getMessage());
+            } else {
+                state.ack(nonce, request.getVersionInfo());
+            }
+        }
+        boolean first = !state.requested;
+        state.requested = true;
+        if (subscribe(state, request.getResourceNamesList()) || first) {
+            markDirty(state.type);
+            flush();
+        }
+    }
+
+    private void recordLateNack(TypeState state, DiscoveryRequest request) {
+        if (request.hasErrorDetail()) {
+            String nonce = request.getResponseNonce();
+            state.versionOf(nonce).ifPresent(version -> state.nack(nonce, version,
+                    request.getErrorDetail().getCode(), request.getErrorDetail().getMessage(), now()));
+        }
+    }
+
+    /** Applies the names of a request; returns whether the subscription changed. */
+    private static boolean subscribe(TypeState state, List<String> requested) {
+        boolean wildcard = requested.contains("*") || (requested.isEmpty() && state.type.wildcardByDefault());
+        Set<String> names = new TreeSet<>(requested);
+        names.remove("*");
+        boolean changed = wildcard != state.wildcard || !names.equals(state.names);
+        state.wildcard = wildcard;
+        state.names.clear();
+        state.names.addAll(names);
+        return changed;
+    }
+
+    @Override
+    protected boolean sendIfChanged(TypeState state, TreeMap<String, Any> desired) {
+        TreeMap<String, String> versions = new TreeMap<>();
+        desired.forEach((name, resource) -> versions.put(name, ResourceVersions.of(resource)));
+        if (state.sentAny() && versions.equals(state.givenVersions)) {
+            return false;
+        }
+        String version = ResourceVersions.ofSet(versions);
+        String nonce = connections.nextNonce();
+        out.onNext(DiscoveryResponse.newBuilder()
+                .setTypeUrl(state.type.typeUrl())
+                .setVersionInfo(version)
+                .setNonce(nonce)
+                .addAllResources(desired.values())
+                .setControlPlane(CONTROL_PLANE)
+                .build());
+        state.givenVersions.clear();
+        state.givenVersions.putAll(versions);
+        state.given.clear();
+        state.given.putAll(desired);
+        state.recordSent(nonce, version, now());
+        return true;
+    }
+}
