@@ -16,6 +16,7 @@ public final class KubeKinds {
       new KindHandler<>(Kind.DEPLOYMENT, Deployment.class, KubeParser::deployment, KubeValidators::deployment);
   public static final KindHandler<Namespace> NAMESPACE =
       new KindHandler<>(Kind.NAMESPACE, Namespace.class, KubeParser::namespace, SpecValidator.none());
+  public static final KindHandler<Node> NODE = new KindHandler<>(Kind.NODE, Node.class, KubeParser::node, SpecValidator.none());
   public static final KindHandler<Secret> SECRET = new KindHandler<>(Kind.SECRET, Secret.class, KubeParser::secret, KubeValidators::secret);
   public static final KindHandler<ConfigMap> CONFIG_MAP =
       new KindHandler<>(Kind.CONFIG_MAP, ConfigMap.class, KubeParser::configMap, KubeValidators::configMap);

@@ -91,6 +91,10 @@ final class KubeParser {
     return new Namespace();
   }
 
+  static Node node(MapReader doc) {
+    return new Node();
+  }
+
   static Secret secret(MapReader doc) {
     return new Secret(doc.string("type"), doc.stringMap("data"), doc.stringMap("stringData"));
   }

@@ -21,6 +21,7 @@ public final class KindHandlers {
         dev.weft.config.kube.KubeKinds.POD,
         dev.weft.config.kube.KubeKinds.DEPLOYMENT,
         dev.weft.config.kube.KubeKinds.NAMESPACE,
+        dev.weft.config.kube.KubeKinds.NODE,
         dev.weft.config.kube.KubeKinds.SECRET,
         dev.weft.config.kube.KubeKinds.CONFIG_MAP,
         dev.weft.config.networking.destinationrule.DestinationRuleKind.HANDLER,

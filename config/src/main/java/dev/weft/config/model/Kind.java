@@ -24,6 +24,7 @@ public enum Kind {
   SERVICE("", "Service", List.of("v1")),
   POD("", "Pod", List.of("v1")),
   NAMESPACE("", "Namespace", List.of("v1"), false),
+  NODE("", "Node", List.of("v1"), false),
   SECRET("", "Secret", List.of("v1")),
   CONFIG_MAP("", "ConfigMap", List.of("v1")),
   DEPLOYMENT("apps", "Deployment", List.of("v1"));
@@ -101,6 +102,7 @@ public enum Kind {
       case SERVICE -> "svc";
       case POD -> "po";
       case NAMESPACE -> "ns";
+      case NODE -> "no";
       case CONFIG_MAP -> "cm";
       case DEPLOYMENT -> "deploy";
       case SIDECAR, SECRET -> kindName.toLowerCase(java.util.Locale.ROOT);

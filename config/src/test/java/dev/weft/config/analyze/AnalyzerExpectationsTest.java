@@ -44,12 +44,6 @@ class AnalyzerExpectationsTest {
       "k8sgateway-selector.yaml",
       "concerns Kubernetes Gateway API gateway pods and the Telemetry/WasmPlugin kinds, which Weft does not model");
 
-  /** Cases whose inputs need kinds not merged into this branch yet: to be emptied as they land. */
-  static final Map<String, String> AWAITING_MODELS = Map.of(
-      "virtualservice_overlappingmatches.yaml",
-      "the VirtualService validator does not report overlapping URI-prefix matches yet (Istio's validation does;"
-          + " IST0131 for them is its warning)");
-
   /** Inputs Istio's case analyzes together with the file (the tsv comments name them). */
   static final Map<String, List<String>> COMPANIONS = Map.of(
       "virtualservice_dupmatches.yaml", List.of("virtualservice_overlappingmatches.yaml"),
@@ -78,10 +72,7 @@ class AnalyzerExpectationsTest {
   static void check(Case c) throws IOException {
     String skip = SKIPPED.get(c.file());
     Assumptions.assumeTrue(skip == null, () -> "skipped: " + skip);
-    String awaiting = AWAITING_MODELS.get(c.file());
-    Assumptions.assumeTrue(awaiting == null, () -> "not yet: " + awaiting);
-    Assumptions.assumeTrue(c.analyzer().equals("(none)") || Analysis.exists(c.analyzer()),
-        () -> "not yet: Weft has no " + c.analyzer());
+    assertThat(c.analyzer().equals("(none)") || Analysis.exists(c.analyzer())).as("Weft has analyzer %s", c.analyzer()).isTrue();
     Path dir = Corpus.analyzerTestdata();
     MeshCase meshCase = MESH_CONFIG.get(c.file());
     String input = meshCase == null ? c.file() : meshCase.input();

@@ -208,6 +208,22 @@ class KubeKindsTest {
   }
 
   @Test
+  void nodeIsClusterScopedWithItsTopologyLabels() {
+    var r = Loaded.of("""
+        apiVersion: v1
+        kind: Node
+        metadata:
+          name: test-node
+          labels:
+            topology.kubernetes.io/region: us-west-1
+        status:
+          capacity: {cpu: "4"}
+        """).single(Node.class);
+    assertThat(r.key().toString()).isEqualTo("Node test-node");
+    assertThat(r.meta().labels()).isEqualTo(Map.of("topology.kubernetes.io/region", "us-west-1"));
+  }
+
+  @Test
   void secretKeepsBase64AndDecodesOnRequest() {
     Secret s = Loaded.of("""
         apiVersion: v1

@@ -12,6 +12,8 @@ import java.util.List;
  * @param location MESH_EXTERNAL when not written
  * @param resolution NONE when not written
  * @param workloadSelector null when absent; selects WorkloadEntries and pods as endpoints instead of {@code endpoints}
+ * @param allocatedAddresses {@code status.addresses[].value}: the addresses Istio allocated to the hosts
+ *     (written by the control plane, not the user; empty when none)
  */
 public record ServiceEntry(
     List<String> hosts,
@@ -22,7 +24,8 @@ public record ServiceEntry(
     List<WorkloadEntry> endpoints,
     WorkloadSelector workloadSelector,
     List<String> exportTo,
-    List<String> subjectAltNames) {
+    List<String> subjectAltNames,
+    List<String> allocatedAddresses) {
 
   public ServiceEntry {
     hosts = List.copyOf(hosts);
@@ -31,6 +34,7 @@ public record ServiceEntry(
     endpoints = List.copyOf(endpoints);
     exportTo = List.copyOf(exportTo);
     subjectAltNames = List.copyOf(subjectAltNames);
+    allocatedAddresses = List.copyOf(allocatedAddresses);
   }
 
   /**

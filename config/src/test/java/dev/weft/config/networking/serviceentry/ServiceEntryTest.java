@@ -56,6 +56,38 @@ class ServiceEntryTest {
   }
 
   @Test
+  void statusAddressesAreTheAllocatedOnesAndTheRestOfStatusIsIgnored() {
+    ServiceEntry se = Loading.spec("""
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata:
+          name: allocated
+        spec:
+          hosts: [dummy.testing.io]
+          ports: [{number: 22, name: tcp, protocol: TCP}]
+        status:
+          conditions: [{type: Reconciled, status: "True"}]
+          addresses:
+          - host: dummy.testing.io
+            value: 240.240.0.1
+          - host: dummy.testing.io
+            value: 2001:2::1
+        """, ServiceEntry.class);
+    assertThat(se.addresses()).isEmpty();
+    assertThat(se.allocatedAddresses()).containsExactly("240.240.0.1", "2001:2::1");
+    assertThat(Loading.messages("""
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata:
+          name: odd-status
+        spec:
+          hosts: [dummy.testing.io]
+          ports: [{number: 80, name: http, protocol: HTTP}]
+        status: pending
+        """)).isEmpty();
+  }
+
+  @Test
   void locationDefaultsAndWorkloadSelectorIsUnderLabels() {
     ServiceEntry se = Loading.spec("""
         apiVersion: networking.istio.io/v1

@@ -264,6 +264,30 @@ class VirtualServiceValidatorTest {
   }
 
   @Test
+  void warnsAboutPrefixMatchesAnEarlierPrefixCovers() {
+    // Istio's overlapping-match check: a longer prefix after a shorter one, same port, and conditions
+    // the earlier match covers (no method means GET); exact URIs, other methods and ports are not covered
+    assertThat(warnings("""
+        hosts: [r]
+        http:
+        - name: short
+          match: [{uri: {prefix: /api}}]
+          route: [{destination: {host: r}}]
+        - match:
+          - uri: {prefix: /api/v1}
+            method: {exact: GET}
+          - uri: {prefix: /api/v2}
+            method: {exact: POST}
+          - uri: {prefix: /api/v3}
+            port: 8080
+          - uri: {exact: /api/v4}
+          route: [{destination: {host: r}}]
+        """)).containsExactly(
+        "spec.http[1].match[0]: virtualService rule #1 match #0 of prefix /api/v1 is not used"
+            + " (duplicate/overlapping match in rule #0 of prefix /api on \"short\")");
+  }
+
+  @Test
   void warnsAboutLegacyGatewayNamesAndUnsetAbortType() {
     assertThat(warnings("hosts: [r]\ngateways: [gw.istio-system]\nhttp: [{" + ROUTE + ", fault: {abort: {percentage: {value: 1}}}}]"))
         .containsExactly(
