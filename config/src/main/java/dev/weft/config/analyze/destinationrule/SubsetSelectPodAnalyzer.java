@@ -5,6 +5,7 @@ import dev.weft.config.analyze.Analyzer;
 import dev.weft.config.analyze.MessageType;
 import dev.weft.config.analyze.Selectors;
 import dev.weft.config.analyze.ServiceRegistry;
+import dev.weft.config.kube.Deployment;
 import dev.weft.config.kube.Node;
 import dev.weft.config.kube.Pod;
 import dev.weft.config.model.Kind;
@@ -17,7 +18,8 @@ import java.util.Map;
 /**
  * IST0174 and IST0173: a DestinationRule's host must be a service of the mesh, and each of its
  * subsets must select at least one pod (by the subset's labels plus the ServiceEntry's workload
- * selector), or traffic to it finds no endpoint. A pod's labels include the topology labels of its
+ * selector), or traffic to it finds no endpoint. Pods are Pod objects and, unlike istioctl, the
+ * pod templates of Deployments not scaled to zero. A pod's labels include the topology labels of its
  * node, as Istio's registry gives them to endpoints. After Istio's destinationrule.PodNotSelectedAnalyzer.
  */
 public final class SubsetSelectPodAnalyzer implements Analyzer {
@@ -43,9 +45,18 @@ public final class SubsetSelectPodAnalyzer implements Analyzer {
     for (Resource<Node> n : ctx.all(Kind.NODE, Node.class)) {
       nodeLabels.put(n.name(), n.meta().labels());
     }
-    List<Map<String, String>> podLabels = ctx.all(Kind.POD, Pod.class).stream()
+    List<Map<String, String>> podLabels = new java.util.ArrayList<>(ctx.all(Kind.POD, Pod.class).stream()
         .map(p -> withNodeTopology(p.meta().labels(), p.spec().spec().nodeName(), nodeLabels))
-        .toList();
+        .toList());
+    // Weft's departure from istioctl: files describe desired state, so the pods a Deployment will
+    // create (its template, unless scaled to zero) count as pods. Istio's Bookinfo ships Deployments,
+    // not Pods, and analyzing it offline should not claim that no pod serves reviews v1.
+    for (Resource<Deployment> d : ctx.all(Kind.DEPLOYMENT, Deployment.class)) {
+      Deployment spec = d.spec();
+      if (spec.template() != null && (spec.replicas() == null || spec.replicas() > 0)) {
+        podLabels.add(spec.template().labels());
+      }
+    }
     for (Resource<DestinationRule> r : ctx.all(Kind.DESTINATION_RULE, DestinationRule.class)) {
       DestinationRule dr = r.spec();
       String host = dr.host() == null ? "" : dr.host();
