@@ -5,12 +5,27 @@ public final class FieldPaths {
   private FieldPaths() {}
 
   public static String child(String path, String key) {
-    boolean plain = !key.isEmpty() && key.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_' || c == '-');
+    boolean plain = isPlain(key);
     String segment = plain ? key : "[\"" + key.replace("\"", "\\\"") + "\"]";
     if (path.isEmpty()) {
       return segment;
     }
     return plain ? path + "." + segment : path + segment;
+  }
+
+  // A loop, not a stream: this runs for every field of every resource read.
+  private static boolean isPlain(String key) {
+    if (key.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+          || c > 127 && Character.isLetterOrDigit(c))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public static String index(String path, int i) {

@@ -12,7 +12,6 @@ import java.util.Map;
  * returns whether the value was valid, so callers can skip follow-on checks.
  */
 public final class Rules {
-  private static final java.util.regex.Pattern DNS1123_LABEL = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final java.util.regex.Pattern LABEL_NAME = java.util.regex.Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
   private static final java.util.regex.Pattern LABEL_VALUE = java.util.regex.Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
   private static final java.util.regex.Pattern ISTIO_HEADER_NAME = java.util.regex.Pattern.compile("[-_A-Za-z0-9]+");
@@ -22,8 +21,19 @@ public final class Rules {
 
   private Rules() {}
 
+  /** [a-z0-9]([-a-z0-9]*[a-z0-9])?, at most 63: hand-written, it runs for every name and host label. */
   public static boolean isDns1123Label(String s) {
-    return s.length() <= 63 && DNS1123_LABEL.matcher(s).matches();
+    int n = s.length();
+    if (n == 0 || n > 63 || s.charAt(0) == '-' || s.charAt(n - 1) == '-') {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

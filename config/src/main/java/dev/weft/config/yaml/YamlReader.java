@@ -213,6 +213,9 @@ public final class YamlReader {
       if (explicit.isPresent()) {
         tag = new Tag(explicit.get());
       } else if (s.isPlain()) {
+        if (obviouslyString(s.getValue())) {
+          return ScalarType.STRING;
+        }
         tag = RESOLVER.resolve(s.getValue(), true);
       } else {
         tag = Tag.STR;
@@ -228,6 +231,22 @@ public final class YamlReader {
       }
       return ScalarType.STRING;
     }
+  }
+
+  /**
+   * A plain scalar that the core schema cannot resolve to null, bool, int or float: those all start
+   * with a digit, a sign, '.', '~' or one of n/N/t/T/f/F (null, true, false). Saves the resolver's
+   * regular expressions for most of the scalars of a config file.
+   */
+  static boolean obviouslyString(String v) {
+    if (v.isEmpty()) {
+      return false;
+    }
+    char c = v.charAt(0);
+    return switch (c) {
+      case 'n', 'N', 't', 'T', 'f', 'F', '~', '.', '-', '+' -> false;
+      default -> !(c >= '0' && c <= '9');
+    };
   }
 
   private static final class Frame {
