@@ -100,7 +100,11 @@ final class ClusterBuilder {
     if (s.resolution() != Resolution.NONE) {
       ClusterPolicies.loadBalancer(c, policy.loadBalancer(), proxyless);
     }
-    ClusterPolicies.connectionPool(c, policy.connectionPool());
+    if (proxyless) {
+      ClusterPolicies.grpcConnectionPool(c, policy.connectionPool());
+    } else {
+      ClusterPolicies.connectionPool(c, policy.connectionPool());
+    }
     ClusterPolicies.outlierDetection(c, policy.outlierDetection());
     Protocol protocol = port.protocol();
     boolean h2 = protocol == Protocol.HTTP2 || protocol == Protocol.GRPC || protocol == Protocol.GRPC_WEB;

@@ -133,6 +133,18 @@ final class ClusterPolicies {
   }
 
   /**
+   * gRPC reads only max_requests of the DEFAULT thresholds (gRFC A32), as a signed int: the
+   * unlimited 4294967295 would read as -1 and fail every call. So only a limit the rule sets is
+   * sent; without one gRPC applies its own default (1024).
+   */
+  static void grpcConnectionPool(Cluster.Builder c, ConnectionPool pool) {
+    if (pool != null && pool.http() != null && pool.http().http2MaxRequests() != null && pool.http().http2MaxRequests() > 0) {
+      c.setCircuitBreakers(CircuitBreakers.newBuilder().addThresholds(CircuitBreakers.Thresholds.newBuilder()
+          .setPriority(RoutingPriority.DEFAULT).setMaxRequests(u32(pool.http().http2MaxRequests()))));
+    }
+  }
+
+  /**
    * The cluster's upstream HTTP options (typed_extension_protocol_options), or null when Envoy's
    * defaults do: HTTP/2 for h2 ports (gRPC, HTTP2) and for UPGRADE, the client's protocol for
    * useClientProtocol, idle timeout, requests per connection, connection duration.

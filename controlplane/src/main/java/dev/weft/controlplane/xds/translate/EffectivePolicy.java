@@ -9,8 +9,9 @@ import dev.weft.config.networking.destinationrule.TrafficPolicy;
 
 /**
  * The traffic policy that applies to one cluster (Istio's MergeTrafficPolicy then
- * selectTrafficPolicyComponents): the rule's policy, each part a subset sets replacing the rule's,
- * then the port-level settings for the port replacing those. Parts are null when nothing sets them.
+ * selectTrafficPolicyComponents): the rule's policy, or its port-level settings for the port
+ * (which replace it whole); then each part a subset sets replaces that, or the subset's port-level
+ * settings replace everything. Parts are null when nothing sets them.
  */
 record EffectivePolicy(LoadBalancer loadBalancer, ConnectionPool connectionPool, OutlierDetection outlierDetection, ClientTls tls) {
 
@@ -30,8 +31,7 @@ record EffectivePolicy(LoadBalancer loadBalancer, ConnectionPool connectionPool,
       }
     }
     EffectivePolicy out = NONE.overriddenBy(base, port);
-    // A subset's policy replaces the rule's part by part; Istio applies the subset's own port-level
-    // settings when it has any, else the rule's.
+    // A subset's policy replaces the rule's part by part, then its own port-level settings apply.
     if (subsetPolicy != null) {
       out = out.overriddenBy(subsetPolicy, port);
     }
@@ -48,10 +48,8 @@ record EffectivePolicy(LoadBalancer loadBalancer, ConnectionPool connectionPool,
     ClientTls t = p.tls() != null ? p.tls() : tls;
     for (TrafficPolicy.PortTrafficPolicy pl : p.portLevelSettings()) {
       if (pl.port() != null && pl.port().number() != null && pl.port().number() == port) {
-        lb = pl.loadBalancer() != null ? pl.loadBalancer() : lb;
-        pool = pl.connectionPool() != null ? pl.connectionPool() : pool;
-        od = pl.outlierDetection() != null ? pl.outlierDetection() : od;
-        t = pl.tls() != null ? pl.tls() : t;
+        // Port-level settings do not inherit: a part they omit takes its default (Istio's docs).
+        return new EffectivePolicy(pl.loadBalancer(), pl.connectionPool(), pl.outlierDetection(), pl.tls());
       }
     }
     return new EffectivePolicy(lb, pool, od, t);
