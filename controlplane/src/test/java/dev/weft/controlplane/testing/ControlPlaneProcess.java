@@ -8,7 +8,7 @@ public final class ControlPlaneProcess {
   private ControlPlaneProcess() {}
 
   public static void main(String[] args) throws Exception {
-    ControlPlane cp = ControlPlane.start(ControlPlane.Options.defaults(Path.of(args[0])).withListen("127.0.0.1", 0));
+    ControlPlane cp = ControlPlane.start(ControlPlane.Options.defaults(Path.of(args[0])).withEphemeralPorts());
     System.out.println("LISTENING " + cp.port());
     System.out.flush();
     Thread.sleep(Long.MAX_VALUE); // until killed
