@@ -54,8 +54,11 @@ import java.util.function.Supplier;
  * here is proportional to the connected proxies and the changed keys, and nothing blocks.
  */
 public final class MeshState implements AutoCloseable {
+  private final ConfigStore store;
   private final ServiceRegistry registry;
   private final MeshSettings mesh;
+  /** The configuration of the last store event: the "before" of the next one. */
+  private ConfigSet lastEventConfig;
   private final Object lock = new Object();
   private long version;
   private volatile MeshSnapshot snapshot;
@@ -63,14 +66,15 @@ public final class MeshState implements AutoCloseable {
   private volatile Supplier<? extends Collection<ProxyNode>> proxies = List::of;
   private final List<Subscription> subscriptions = new ArrayList<>();
 
-  private MeshState(ServiceRegistry registry, MeshSettings mesh) {
+  private MeshState(ConfigStore store, ServiceRegistry registry, MeshSettings mesh) {
+    this.store = store;
     this.registry = registry;
     this.mesh = mesh;
   }
 
   /** Builds the first snapshot and follows the store and the registry from then on. */
   public static MeshState open(ConfigStore store, ServiceRegistry registry, MeshSettings mesh) {
-    MeshState state = new MeshState(registry, mesh);
+    MeshState state = new MeshState(store, registry, mesh);
     // Registry first: the store's first event then sees the registry as it is.
     state.subscriptions.add(registry.addListener(state::onRegistry));
     state.subscriptions.add(store.watch(state::onConfig));
@@ -117,11 +121,13 @@ public final class MeshState implements AutoCloseable {
       }
       MeshSnapshot after = new MeshSnapshot(++version, event.config(), List.copyOf(services.values()), endpoints, mesh);
       snapshot = after;
+      ConfigSet configBefore = lastEventConfig;
+      lastEventConfig = event.config();
       if (before == null) {
         return;
       }
       Collection<ProxyNode> connected = proxies.get();
-      changes.add(configScope(before.config(), after.config(), event.changed(), connected));
+      changes.add(configScope(configBefore, after.config(), event.changed(), connected));
       // The registry may have followed the same write (ServiceEntries) before this listener ran.
       Set<String> hosts = new TreeSet<>();
       before.services().forEach(s -> hosts.add(s.hostname()));
@@ -149,8 +155,11 @@ public final class MeshState implements AutoCloseable {
           endpoints.put(host, e);
         }
       }
-      MeshSnapshot candidate = new MeshSnapshot(version + 1, before.config(), services, endpoints, mesh);
-      if (candidate.services().equals(before.services()) && candidate.endpoints().equals(before.endpoints())) {
+      // The store's latest config: a ServiceEntry's registry change is told before the store's own event
+      // reaches this class, and its scope needs the entry's exportTo.
+      MeshSnapshot candidate = new MeshSnapshot(version + 1, store.config(), services, endpoints, mesh);
+      if (candidate.services().equals(before.services()) && candidate.endpoints().equals(before.endpoints())
+          && candidate.config() == before.config()) {
         return; // e.g. the store listener already took this change in
       }
       version++;
