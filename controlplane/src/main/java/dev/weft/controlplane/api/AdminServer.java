@@ -435,7 +435,7 @@ public final class AdminServer implements AutoCloseable {
   /** A heartbeat with the whole registration: refreshes it, or registers it again (201) when it is missing. */
   private Reply reRegister(String ns, String name, WorkloadRegistration reg) {
     if ((reg.name() != null && !reg.name().equals(name)) || (reg.namespace() != null && !reg.namespace().equals(ns))) {
-      throw new ApiException(400, "the body names workload " + reg.namespace() + "/" + reg.name() + " but the path " + ns + "/" + name);
+      throw new ApiException(400, "the body names workload " + (reg.namespace() == null ? ns : reg.namespace()) + "/" + (reg.name() == null ? name : reg.name()) + " but the path is " + ns + "/" + name);
     }
     WorkloadRegistration full = new WorkloadRegistration(name, ns, reg.service(), reg.serviceAccount(), reg.labels(), reg.address(),
         reg.ports(), reg.health(), reg.locality(), reg.weight(), reg.ttlSeconds());
