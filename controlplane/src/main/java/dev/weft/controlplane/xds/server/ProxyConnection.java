@@ -56,6 +56,14 @@ abstract sealed class ProxyConnection<R> permits SotwConnection, DeltaConnection
         return proxy == null ? "" : proxy.id();
     }
 
+    /**
+     * The node, without taking the lock (a push may hold it while translating): it is set once, in
+     * {@link #identify}, before the stream is published in {@link Connections}, and never changes.
+     */
+    final ProxyNode node() {
+        return proxy;
+    }
+
     abstract ProxyStatus.Protocol protocol();
 
     /** Recomputes {@code types} for this proxy and sends what changed. */
