@@ -47,9 +47,7 @@ import java.util.concurrent.TimeUnit;
  *       threads (every thread but the clients' event loops, timer and this main thread).
  * </ul>
  *
- * Prints a table and writes {@code xds-<date>.json}. The figures mean something only with the real
- * translator: with {@link Translation#meshTranslator()} still the placeholder, proxies get nothing and
- * a VirtualService change updates no client (the output says so).
+ * Prints a table and writes {@code xds-<date>.json}.
  */
 public final class XdsPushBenchmark {
   private static final ResourceType[] TYPES = {ResourceType.CLUSTER, ResourceType.ENDPOINT, ResourceType.LISTENER, ResourceType.ROUTE};
@@ -75,7 +73,7 @@ public final class XdsPushBenchmark {
   /** One VirtualService apply: how long until the last updated client ACKed, and how many were updated. */
   record Push(int iteration, double millisToLastAck, int clientsUpdated) {}
 
-  record Results(String date, String translator, boolean placeholderTranslator, Settings settings, int channels,
+  record Results(String date, String translator, Settings settings, int channels,
       double connectAndRegisterMillis, double fullPushMillis, long resourcesPerClient, List<Push> pushes, double pushP50Millis,
       double pushP99Millis, double heapAfterGcMiB, double processCpuSeconds, double controlPlaneCpuSeconds, long translations,
       String note) {}
@@ -89,9 +87,7 @@ public final class XdsPushBenchmark {
     };
     ControlPlane.Options options = ControlPlane.Options.defaults(Files.createTempDirectory("weft-xds-bench")).withEphemeralPorts()
         .withTranslator(translator);
-    boolean placeholder = Translation.isPlaceholder(translator);
-    String translatorName = Translation.isPlaceholder(translator) ? "placeholder (Translation.meshTranslator())"
-        : translator.getClass().getName();
+    String translatorName = translator.getClass().getName();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     com.sun.management.OperatingSystemMXBean os =
@@ -112,7 +108,7 @@ public final class XdsPushBenchmark {
       }
       double registerMillis = millisSince(t);
       System.out.printf("registered %,d services with %,d endpoints in %.0f ms (translator: %s%s)%n", s.services(),
-          s.services() * s.endpointsPerService(), registerMillis, translatorName, placeholder ? ", THE PLACEHOLDER" : "");
+          s.services() * s.endpointsPerService(), registerMillis, translatorName, "");
 
       // Full push: connect every client, wait until every one is synced.
       t = System.nanoTime();
@@ -162,10 +158,8 @@ public final class XdsPushBenchmark {
       List<Double> times = pushes.stream().filter(p -> p.clientsUpdated() > 0).map(Push::millisToLastAck).sorted().toList();
       double p50 = percentile(times, 50);
       double p99 = percentile(times, 99);
-      String note = placeholder
-          ? "The MeshTranslator is still the placeholder (no resources): these figures measure the wiring only, not translation."
-          : s.translator().equals("test") ? "TestTranslator (a stand-in, every service to every proxy): checks the harness, not Weft." : "";
-      Results r = new Results(LocalDate.now().toString(), translatorName, placeholder, s, channels.size(), registerMillis,
+      String note = s.translator().equals("test") ? "TestTranslator (a stand-in, every service to every proxy): checks the harness, not Weft." : "";
+      Results r = new Results(LocalDate.now().toString(), translatorName, s, channels.size(), registerMillis,
           fullPushMillis, resourcesPerClient, pushes, p50, p99, heapMiB, processCpu, controlPlaneCpu, cp.configSource().translations(),
           note);
       print(r);
@@ -296,7 +290,7 @@ public final class XdsPushBenchmark {
 
   private static void print(Results r) {
     System.out.println();
-    System.out.printf("%-44s %s%n", "translator", r.translator() + (r.placeholderTranslator() ? " (PLACEHOLDER)" : ""));
+    System.out.printf("%-44s %s%n", "translator", r.translator());
     System.out.printf("%-44s %,d services, %,d endpoints, %,d clients on %d channels%n", "setup", r.settings().services(),
         r.settings().services() * r.settings().endpointsPerService(), r.settings().clients(), r.channels());
     System.out.printf("%-44s %,.0f ms%n", "full push (connect -> all synced)", r.fullPushMillis());

@@ -127,9 +127,6 @@ public final class ControlPlane implements AutoCloseable {
       MeshState mesh = MeshState.open(store, registry, MeshSettings.DEFAULT);
       opened.add(mesh);
       MeshTranslator translator = o.translator() != null ? o.translator() : Translation.meshTranslator();
-      if (Translation.isPlaceholder(translator)) {
-        Log.warn("xDS translation is not built in yet: proxies connect and get no resources");
-      }
       SnapshotConfigSource source = new SnapshotConfigSource(mesh::snapshot, translator, MAX_CACHED_PROXIES);
       XdsServer xds = new XdsServer(source, XdsServerOptions.defaults().withAddress(o.xdsAddress(), o.xdsPort()));
       opened.add(xds);
