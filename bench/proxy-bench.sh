@@ -36,8 +36,12 @@ fi
 weft_find_java_home
 cd "$ROOT"
 echo "proxy-bench: building the bench module" >&2
-JAVA_HOME="$WEFT_JAVA_HOME" MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" \
-  mvn -B -q -o package -DskipTests -pl bench -am >/dev/null
+if ! JAVA_HOME="$WEFT_JAVA_HOME" MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" \
+    mvn -B -q -o package -DskipTests -pl bench -am >"$ROOT/bench/target-build.log" 2>&1; then
+  tail -n 40 "$ROOT/bench/target-build.log" >&2
+  echo "proxy-bench: build failed (log: bench/target-build.log)" >&2
+  exit 2
+fi
 CP="bench/target/classes:$(ls bench/target/lib/*.jar | tr '\n' ':')"
 # The harness itself (load generator, in-process control plane): a small fixed heap, so it does not
 # compete with what it measures for memory; its CPU is not counted in any row.

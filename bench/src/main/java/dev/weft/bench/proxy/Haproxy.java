@@ -26,7 +26,7 @@ final class Haproxy implements Target {
     String conf = """
         global
           nbthread %d
-          maxconn 20000
+          maxconn 4096
           pidfile %s
 
         defaults

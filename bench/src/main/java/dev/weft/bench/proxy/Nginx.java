@@ -75,7 +75,8 @@ final class Nginx implements Target {
           access_log off;
           sendfile on;
           tcp_nodelay on;
-          open_file_cache max=16 valid=600s;
+          open_file_cache max=16 inactive=600s;
+          open_file_cache_valid 600s;
           keepalive_timeout 120s;
           keepalive_requests 100000000;
           default_type application/octet-stream;

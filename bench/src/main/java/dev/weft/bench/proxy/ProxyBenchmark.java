@@ -123,12 +123,19 @@ public final class ProxyBenchmark {
               continue;
             }
           } else {
-            target = switch (row) {
-              case "direct" -> direct(backend.port());
-              case "nginx" -> Nginx.reverseProxy(tmp.resolve("nginx"), freePort(), s.workers(), backend.port());
-              case "haproxy" -> Haproxy.start(tmp.resolve("haproxy"), freePort(), s.workers(), backend.port());
-              default -> throw new IllegalStateException(row);
-            };
+            try {
+              target = switch (row) {
+                case "direct" -> direct(backend.port());
+                case "nginx" -> Nginx.reverseProxy(tmp.resolve("nginx"), freePort(), s.workers(), backend.port());
+                case "haproxy" -> Haproxy.start(tmp.resolve("haproxy"), freePort(), s.workers(), backend.port());
+                default -> throw new IllegalStateException(row);
+              };
+            } catch (IOException | RuntimeException e) {
+              String failed = row + " not measured: " + e.getMessage();
+              System.out.println(failed);
+              notes.add(failed.lines().findFirst().orElse(failed));
+              continue;
+            }
           }
           try (target) {
             results.add(measure(target, s));
