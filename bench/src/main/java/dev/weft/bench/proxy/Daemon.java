@@ -56,6 +56,14 @@ final class Daemon implements AutoCloseable {
     return process.isAlive();
   }
 
+  List<String> logLines() {
+    try {
+      return Files.readAllLines(log);
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
   String tail() {
     try {
       List<String> lines = Files.readAllLines(log);

@@ -165,7 +165,7 @@ public final class ProxyBenchmark {
 
   /** Measures one row; the target is up and stays up for the duration. */
   static RowResult measure(Target t, Settings s) throws IOException, InterruptedException {
-    int body = RateLoad.probe(t.port(), Duration.ofSeconds(5));
+    int body = probe(t);
     if (body != s.bodyBytes()) {
       throw new IllegalStateException(t.name() + ": body of " + body + " bytes, expected " + s.bodyBytes());
     }
@@ -200,6 +200,21 @@ public final class ProxyBenchmark {
         r.ok(), r.due(), r.errors(), r.firstError() == null ? "" : " (first: " + r.firstError() + ")", row.p50(), row.p90(),
         row.p99(), row.p999(), proxied ? String.format("; CPU %.3f s/1k, RSS %.1f MiB", row.cpuSecondsPer1k(), row.rssMb()) : "");
     return row;
+  }
+
+  /** A GET through the target: retried for a few seconds (a proxy may be ready before its last route). */
+  private static int probe(Target t) throws IOException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (true) {
+      try {
+        return RateLoad.probe(t.port(), Duration.ofSeconds(5));
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Daemon.sleep(200);
+      }
+    }
   }
 
   private static double ms(Histogram h, double percentile) {

@@ -137,9 +137,8 @@ final class RateLoad {
       out.write(request);
       out.flush();
       String status = readLine();
-      if (!status.startsWith("HTTP/1.1 200") && !status.startsWith("HTTP/1.0 200")) {
-        throw new IOException("status: " + status);
-      }
+      boolean ok = status.startsWith("HTTP/1.1 200") || status.startsWith("HTTP/1.0 200");
+      StringBuilder flags = new StringBuilder();
       long length = -1;
       boolean chunked = false;
       for (String h = readLine(); !h.isEmpty(); h = readLine()) {
@@ -155,7 +154,13 @@ final class RateLoad {
           chunked = true;
         } else if (name.equalsIgnoreCase("connection") && value.equalsIgnoreCase("close")) {
           closeRequested = true;
+        } else if (name.equalsIgnoreCase("x-weft-response-flags") || name.equalsIgnoreCase("x-envoy-response-flags")) {
+          flags.append(' ').append(name).append(": ").append(value);
         }
+      }
+      if (!ok) {
+        closeRequested = true; // the body is not read: the connection cannot be reused
+        throw new IOException("status: " + status + flags);
       }
       if (chunked) {
         int total = 0;

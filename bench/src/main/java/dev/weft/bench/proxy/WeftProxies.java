@@ -132,6 +132,8 @@ final class WeftProxies implements AutoCloseable {
     command.addAll(jvmFlags);
     // The proxy sizes its event loops by the processors it sees: this is how N is set.
     command.add("-XX:ActiveProcessorCount=" + eventLoops);
+    // Netty's native transport and protobuf; without these the JDK warns on every start.
+    command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
     command.addAll(List.of("-cp", classpath, MAIN_CLASS, "--bootstrap", bootstrap.toString()));
     Daemon d = Daemon.start(name, command, dir.resolve(name + ".log"));
     try {
@@ -140,7 +142,9 @@ final class WeftProxies implements AutoCloseable {
       return new Proxy(d);
     } catch (RuntimeException e) {
       d.close();
-      throw e;
+      // The useful line is usually the proxy's NACK of the listener, not the last one.
+      String rejected = d.logLines().stream().filter(l -> l.contains("rejected")).reduce((a, b) -> b).orElse("");
+      throw new IllegalStateException(rejected.isEmpty() ? e.getMessage() : name + ": " + rejected.trim(), e);
     }
   }
 
