@@ -194,7 +194,8 @@ public final class ProxyBenchmark {
     Histogram h = r.latency();
     boolean proxied = !pids.isEmpty();
     RowResult row = new RowResult(t.name(), wrk.rps(), ms(h, 50), ms(h, 90), ms(h, 99), ms(h, 99.9),
-        proxied ? cpu / (r.ok() / 1000.0) : null, proxied ? maxRssKib.get() / 1024.0 : null, wrk.errors(), r.due(), r.ok(),
+        proxied ? round(cpu / (r.ok() / 1000.0), 5) : null, proxied ? round(maxRssKib.get() / 1024.0, 1) : null, wrk.errors(),
+        r.due(), r.ok(),
         r.errors());
     System.out.printf("%-8s %d rps: %,d of %,d ok, %d errors%s; p50 %.3f p90 %.3f p99 %.3f p99.9 %.3f ms%s%n", t.name(), s.rate(),
         r.ok(), r.due(), r.errors(), r.firstError() == null ? "" : " (first: " + r.firstError() + ")", row.p50(), row.p90(),
@@ -215,6 +216,11 @@ public final class ProxyBenchmark {
         Daemon.sleep(200);
       }
     }
+  }
+
+  private static double round(double v, int decimals) {
+    double scale = Math.pow(10, decimals);
+    return Math.round(v * scale) / scale;
   }
 
   private static double ms(Histogram h, double percentile) {

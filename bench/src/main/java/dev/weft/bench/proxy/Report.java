@@ -25,8 +25,9 @@ record Report(String date, ProxyBenchmark.Settings settings, Environment env, Li
       String cpu = read("/proc/cpuinfo").lines().filter(l -> l.startsWith("model name")).findFirst()
           .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
       return new Environment(cpu, Runtime.getRuntime().availableProcessors(), read("/proc/sys/kernel/osrelease").trim(),
-          loadNow(), firstLine(Nginx.BINARY, "-v"), firstLine(Haproxy.BINARY, "-v"), firstLine(Wrk.BINARY, "-v"),
-          firstLine(s.java(), "-version"));
+          loadNow(), firstLine(Nginx.BINARY, "-v"),
+          firstLine(Haproxy.BINARY, "-v").replaceAll("\\s*-?\\s*https?://.*", ""), // drop the project URL
+          firstLine(Wrk.BINARY, "-v").replaceAll("\\s*Copyright.*", ""), firstLine(s.java(), "-version"));
     }
 
     static String loadNow() {
