@@ -12,7 +12,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A cluster as traffic sees it: its hosts (endpoints with connection pools), its load balancer and
@@ -95,11 +100,13 @@ public final class UpstreamCluster {
     }
 
     /**
-     * Sends a request to a host and completes with its response (which the caller releases). The
-     * request's reference is consumed. A request that failed on a reused keep-alive connection that
-     * the host had just closed is sent once more on a new connection.
+     * Sends a request to a host and completes with its response (which the caller releases), or
+     * with an {@link UpstreamFailure}. The request's reference is consumed. A request that failed
+     * on a reused keep-alive connection that the host had just closed is sent once more on a new
+     * connection. After {@code timeout} (zero: none) it fails with UT and the connection is closed.
      */
-    public CompletableFuture<FullHttpResponse> send(UpstreamHost host, FullHttpRequest request) {
+    public CompletableFuture<FullHttpResponse> send(UpstreamHost host, FullHttpRequest request, Duration timeout,
+            EventExecutor timer) {
         if (!ClusterLimits.tryIncrement(limits.requests, limits.limits.maxRequests())) {
             request.release();
             return CompletableFuture.failedFuture(new UpstreamFailure(UpstreamFailure.Kind.OVERFLOW,
@@ -107,15 +114,29 @@ public final class UpstreamCluster {
         }
         host.requestStarted();
         CompletableFuture<FullHttpResponse> result = new CompletableFuture<>();
-        attempt(host, request, result, true);
-        return result.whenComplete((response, error) -> {
+        AtomicReference<UpstreamConnection> current = new AtomicReference<>();
+        ScheduledFuture<?> timeoutTask = timeout.isZero() ? null : timer.schedule(() -> {
+            if (result.completeExceptionally(new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT,
+                    "no response within " + timeout, false))) {
+                UpstreamConnection connection = current.get();
+                if (connection != null) {
+                    connection.abort();
+                }
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        result.whenComplete((response, error) -> {
+            if (timeoutTask != null) {
+                timeoutTask.cancel(false);
+            }
             host.requestEnded();
             limits.requests.decrementAndGet();
         });
+        attempt(host, request, result, current, true);
+        return result;
     }
 
     private void attempt(UpstreamHost host, FullHttpRequest request, CompletableFuture<FullHttpResponse> result,
-            boolean mayRetry) {
+            AtomicReference<UpstreamConnection> current, boolean mayRetry) {
         host.pool().acquire().whenComplete((connection, acquireError) -> {
             if (acquireError != null) {
                 request.release();
@@ -132,6 +153,7 @@ public final class UpstreamCluster {
                 connection.release(true);
                 return;
             }
+            current.set(connection);
             request.retain();
             connection.send(request).whenComplete((response, sendError) -> {
                 if (sendError == null) {
@@ -146,7 +168,7 @@ public final class UpstreamCluster {
                 connection.abort();
                 if (mayRetry && sendError instanceof UpstreamFailure failure && failure.retriable()
                         && !result.isDone()) {
-                    attempt(host, request, result, false);
+                    attempt(host, request, result, current, false);
                 } else {
                     request.release();
                     result.completeExceptionally(sendError);

@@ -113,7 +113,9 @@ public final class AdsClient implements AutoCloseable {
 
             @Override
             public void onError(Throwable error) {
-                executor.execute(() -> streamEnded(id, io.grpc.Status.fromThrowable(error).toString()));
+                io.grpc.Status status = io.grpc.Status.fromThrowable(error);
+                String cause = status.getCause() == null ? "" : ": " + status.getCause().getMessage();
+                executor.execute(() -> streamEnded(id, status.getCode() + " " + status.getDescription() + cause));
             }
 
             @Override

@@ -10,11 +10,10 @@ import dev.weft.proxy.upstream.UpstreamCluster;
 import dev.weft.proxy.upstream.UpstreamFailure;
 import dev.weft.proxy.upstream.UpstreamHost;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The terminal filter: picks the cluster of the selected route (weighted clusters by weight), a host
@@ -58,15 +57,10 @@ final class RouterFilter implements HttpFilter {
         exchange.stats().inc(stat + "upstream_rq_total");
         long started = System.nanoTime();
         CompletableFuture<FullHttpResponse> response = cluster.send(host.get(),
-                UpstreamRequests.build(exchange, forward, host.get()));
-        ScheduledFuture<?> timer = forward.timeout().isZero() ? null : exchange.eventLoop().schedule(
-                () -> response.completeExceptionally(new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT,
-                        "no response within " + forward.timeout(), false)),
-                forward.timeout().toNanos(), TimeUnit.NANOSECONDS);
-        response.whenComplete((upstream, error) -> {
-            if (timer != null) {
-                timer.cancel(false);
-            }
+                UpstreamRequests.build(exchange, forward, host.get()), forward.timeout(), exchange.eventLoop());
+        response.whenComplete((upstream, thrown) -> {
+            Throwable error = thrown instanceof CompletionException wrapped && wrapped.getCause() != null
+                    ? wrapped.getCause() : thrown;
             if (error == null) {
                 exchange.stats().inc(stat + "upstream_rq_" + ProxyStats.statusClass(upstream.status().code()));
                 exchange.respond(UpstreamRequests.downstreamResponse(upstream, started));
