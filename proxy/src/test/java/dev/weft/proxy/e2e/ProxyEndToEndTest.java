@@ -213,6 +213,22 @@ class ProxyEndToEndTest {
     }
 
     @Test
+    @Order(4)
+    void malformedOrOversizedRequestsAreRefusedAndTheConnectionClosed() throws IOException {
+        try (Http1Client client = client()) {
+            Http1Client.Response tooLarge = client.get("a.example.com", "/", "x-big: " + "x".repeat(70 * 1024));
+            assertThat(tooLarge.status()).isEqualTo(431);
+            assertThat(tooLarge.header("connection")).isEqualTo("close");
+            assertThat(client.closedByPeer()).isTrue();
+        }
+        try (Http1Client client = client()) {
+            Http1Client.Response http10 = client.raw("GET /ten HTTP/1.0\r\nHost: a.example.com\r\n\r\n");
+            assertThat(http10.body()).isEqualTo("a /ten");
+            assertThat(client.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
     @Order(5)
     void weightedClustersSplitNinetyTen() throws IOException {
         int total = 2_000;
