@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.Queue;
@@ -130,6 +131,17 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
     public void channelInactive(ChannelHandlerContext context) {
         drainQueue();
         context.fireChannelInactive();
+    }
+
+    /** A connection with nothing in flight for the stream idle timeout is closed. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object event) {
+        if (event instanceof IdleStateEvent && !busy) {
+            stats.inc("downstream_cx_idle_timeout");
+            context.close();
+            return;
+        }
+        context.fireUserEventTriggered(event);
     }
 
     @Override

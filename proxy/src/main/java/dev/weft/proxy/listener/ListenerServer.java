@@ -14,6 +14,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -54,7 +55,12 @@ final class ListenerServer {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         connections.add(channel);
-                        int maxHeaderBytes = config.get().active().http().maxRequestHeadersKb() * 1024;
+                        var http = config.get().active().http();
+                        int maxHeaderBytes = http.maxRequestHeadersKb() * 1024;
+                        if (!http.streamIdleTimeout().isZero()) {
+                            channel.pipeline().addLast(new IdleStateHandler(0, 0,
+                                    http.streamIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                        }
                         channel.pipeline()
                                 .addLast(new HttpServerCodec(MAX_INITIAL_LINE_BYTES, maxHeaderBytes, 8192))
                                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BODY_BYTES))

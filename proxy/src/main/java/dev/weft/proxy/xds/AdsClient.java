@@ -20,8 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -43,7 +42,7 @@ public final class AdsClient implements AutoCloseable {
 
     private final Bootstrap bootstrap;
     private final SnapshotListener listener;
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
+    private final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
             Thread.ofPlatform().name("xds-client").daemon(true).factory());
     private final ManagedChannel channel;
     private final Backoff backoff;
@@ -59,6 +58,8 @@ public final class AdsClient implements AutoCloseable {
     public AdsClient(Bootstrap bootstrap, SnapshotListener listener) {
         this.bootstrap = bootstrap;
         this.listener = listener;
+        // A pending reconnect must not keep close() waiting.
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.backoff = new Backoff(bootstrap.reconnectInitial(), bootstrap.reconnectMax(), ThreadLocalRandom.current());
         this.channel = NettyChannelBuilder.forAddress(bootstrap.xdsHost(), bootstrap.xdsPort())
                 .usePlaintext()

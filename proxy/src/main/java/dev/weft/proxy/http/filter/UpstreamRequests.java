@@ -75,7 +75,7 @@ final class UpstreamRequests {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, upstream.status(),
                 upstream.content(), upstream.headers(), upstream.trailingHeaders());
         stripHopByHop(response.headers());
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        // Content-Length stays as the aggregator left it (right for HEAD and 304 responses too).
         response.headers().set("x-envoy-upstream-service-time",
                 Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos)));
         return response;
