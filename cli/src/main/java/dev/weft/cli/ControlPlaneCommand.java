@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code weft controlplane} (alias {@code weftd}): runs the control plane until SIGTERM or Ctrl-C. */
 @Command(name = "controlplane", aliases = "weftd", mixinStandardHelpOptions = true,
-    description = "Run the control plane: the config store (kept in --data-dir), the service registry and the admin API.")
+    description = "Run the control plane: the config store (kept in --data-dir), the service registry, the xDS server and the admin API.")
 final class ControlPlaneCommand implements Callable<Integer> {
   @Option(names = "--data-dir", required = true, paramLabel = "DIR", description = "where the configuration is kept (created if missing)")
   Path dataDir;
@@ -31,6 +31,14 @@ final class ControlPlaneCommand implements Callable<Integer> {
       description = "admin API address (default: ${DEFAULT-VALUE}; the API has no authentication: keep it on loopback)")
   String bind;
 
+  @Option(names = "--xds-port", defaultValue = "" + ControlPlane.Options.DEFAULT_XDS_PORT, paramLabel = "PORT",
+      description = "xDS (ADS, plaintext gRPC) port, 0 for any free one (default: ${DEFAULT-VALUE})")
+  int xdsPort;
+
+  @Option(names = "--xds-bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+      description = "xDS address (default: ${DEFAULT-VALUE}; plaintext, without authentication: keep it on loopback)")
+  String xdsBind;
+
   @Option(names = {"-n", "--namespace"}, defaultValue = "default", paramLabel = "NS",
       description = "namespace for config-dir resources that name none (default: ${DEFAULT-VALUE})")
   String namespace;
@@ -44,13 +52,13 @@ final class ControlPlaneCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
-    if (port < 0 || port > 65535 || workloadTtlSeconds < 1) {
-      err.println("weft controlplane: --port must be 0..65535 and --workload-ttl at least 1");
+    if (port < 0 || port > 65535 || xdsPort < 0 || xdsPort > 65535 || workloadTtlSeconds < 1) {
+      err.println("weft controlplane: --port and --xds-port must be 0..65535 and --workload-ttl at least 1");
       err.flush();
       return 2;
     }
     ControlPlane.Options o = new ControlPlane.Options(dataDir, configDir, bind, port, namespace, Duration.ofSeconds(workloadTtlSeconds),
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5), xdsBind, xdsPort, null);
     ControlPlane cp;
     try {
       cp = ControlPlane.start(o);
@@ -69,7 +77,8 @@ final class ControlPlaneCommand implements Callable<Integer> {
       stopped.countDown();
     }));
     PrintWriter out = spec.commandLine().getOut();
-    out.println("weft control plane: admin API on " + cp.url() + ", data in " + dataDir.toAbsolutePath());
+    out.println("weft control plane: admin API on " + cp.url() + ", xDS on " + xdsBind + ":" + cp.xdsPort() + ", data in "
+        + dataDir.toAbsolutePath());
     out.flush();
     stopped.await();
     return 0;

@@ -2,8 +2,6 @@ package dev.weft.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,25 +82,11 @@ final class GetCommand implements Callable<Integer> {
   }
 
   private static void table(JsonNode items, PrintWriter out) {
-    List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"NAMESPACE", "NAME", "KIND", "VERSION"});
+    Table table = new Table("NAMESPACE", "NAME", "KIND", "VERSION");
     for (JsonNode i : items) {
-      rows.add(new String[] {i.at("/metadata/namespace").asText(""), i.at("/metadata/name").asText(), i.at("/kind").asText(),
-          i.at("/metadata/resourceVersion").asText()});
+      table.row(i.at("/metadata/namespace").asText(""), i.at("/metadata/name").asText(), i.at("/kind").asText(),
+          i.at("/metadata/resourceVersion").asText());
     }
-    int[] width = new int[4];
-    for (String[] row : rows) {
-      for (int c = 0; c < 4; c++) {
-        width[c] = Math.max(width[c], row[c].length());
-      }
-    }
-    for (String[] row : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int c = 0; c < 4; c++) {
-        line.append(c < 3 ? String.format("%-" + (width[c] + 3) + "s", row[c]) : row[c]);
-      }
-      out.println(line.toString().stripTrailing());
-    }
-    out.flush();
+    table.print(out);
   }
 }

@@ -37,7 +37,7 @@ class ControlPlaneCliTest {
 
   @BeforeEach
   void start() throws IOException {
-    cp = ControlPlane.start(ControlPlane.Options.defaults(dir.resolve("data")).withListen("127.0.0.1", 0));
+    cp = ControlPlane.start(ControlPlane.Options.defaults(dir.resolve("data")).withEphemeralPorts());
     server = cp.url();
   }
 

@@ -8,6 +8,13 @@ import dev.weft.controlplane.registry.ServiceRegistry;
 import dev.weft.controlplane.registry.WorkloadRegistry;
 import dev.weft.controlplane.store.ConfigStore;
 import dev.weft.controlplane.store.DirectorySource;
+import dev.weft.controlplane.xds.MeshState;
+import dev.weft.controlplane.xds.SnapshotConfigSource;
+import dev.weft.controlplane.xds.Translation;
+import dev.weft.controlplane.xds.server.XdsServer;
+import dev.weft.controlplane.xds.server.XdsServerOptions;
+import dev.weft.controlplane.xds.translate.MeshSettings;
+import dev.weft.controlplane.xds.translate.MeshTranslator;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -17,28 +24,56 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * weftd: the config store, the service registry and the admin API, started and stopped together.
- * (xDS serving sits on the store's watchers and the registry's listeners.)
+ * weftd: the config store, the service registry, the xDS server and the admin API, started and
+ * stopped together. xDS serving sits on the store's watchers and the registry's listeners
+ * ({@link MeshState}).
  */
 public final class ControlPlane implements AutoCloseable {
+  /** Bound on cached translations: one per proxy, least recently used dropped beyond this. */
+  private static final int MAX_CACHED_PROXIES = 20_000;
 
   /**
    * @param configDir a directory of YAML to follow, or null
    * @param bindAddress where the admin API listens; loopback unless the operator says otherwise
    * @param port the admin API port, 0 for any free one
+   * @param xdsAddress where the xDS server listens (plaintext: loopback unless the operator says otherwise)
+   * @param xdsPort the xDS port (Istio's plaintext 15010 by default), 0 for any free one
+   * @param translator null for {@link Translation#meshTranslator()}; tests pass their own
    */
   public record Options(Path dataDir, Path configDir, String bindAddress, int port, String defaultNamespace, Duration workloadTtl,
-      Duration configPollInterval) {
+      Duration configPollInterval, String xdsAddress, int xdsPort, MeshTranslator translator) {
+    public static final int DEFAULT_XDS_PORT = 15010;
+
     public static Options defaults(Path dataDir) {
-      return new Options(dataDir, null, "127.0.0.1", AdminServer.DEFAULT_PORT, "default", Duration.ofSeconds(30), Duration.ofSeconds(5));
+      return new Options(dataDir, null, "127.0.0.1", AdminServer.DEFAULT_PORT, "default", Duration.ofSeconds(30), Duration.ofSeconds(5),
+          "127.0.0.1", DEFAULT_XDS_PORT, null);
     }
 
     public Options withConfigDir(Path dir) {
-      return new Options(dataDir, dir, bindAddress, port, defaultNamespace, workloadTtl, configPollInterval);
+      return new Options(dataDir, dir, bindAddress, port, defaultNamespace, workloadTtl, configPollInterval, xdsAddress, xdsPort, translator);
     }
 
+    /** The admin API's address. */
     public Options withListen(String address, int p) {
-      return new Options(dataDir, configDir, address, p, defaultNamespace, workloadTtl, configPollInterval);
+      return new Options(dataDir, configDir, address, p, defaultNamespace, workloadTtl, configPollInterval, xdsAddress, xdsPort, translator);
+    }
+
+    /** The xDS server's address. */
+    public Options withXds(String address, int p) {
+      return new Options(dataDir, configDir, bindAddress, port, defaultNamespace, workloadTtl, configPollInterval, address, p, translator);
+    }
+
+    /** Both servers on loopback, on free ports: what tests use. */
+    public Options withEphemeralPorts() {
+      return withListen("127.0.0.1", 0).withXds("127.0.0.1", 0);
+    }
+
+    public Options withWorkloadTtl(Duration ttl) {
+      return new Options(dataDir, configDir, bindAddress, port, defaultNamespace, ttl, configPollInterval, xdsAddress, xdsPort, translator);
+    }
+
+    public Options withTranslator(MeshTranslator t) {
+      return new Options(dataDir, configDir, bindAddress, port, defaultNamespace, workloadTtl, configPollInterval, xdsAddress, xdsPort, t);
     }
   }
 
@@ -48,15 +83,21 @@ public final class ControlPlane implements AutoCloseable {
   private final ServiceRegistry registry;
   private final DirectorySource directory;
   private final AdminServer admin;
+  private final MeshState mesh;
+  private final SnapshotConfigSource source;
+  private final XdsServer xds;
 
   private ControlPlane(ConfigStore store, WorkloadRegistry workloads, ConfigRegistry fromConfig, ServiceRegistry registry,
-      DirectorySource directory, AdminServer admin) {
+      DirectorySource directory, AdminServer admin, MeshState mesh, SnapshotConfigSource source, XdsServer xds) {
     this.store = store;
     this.workloads = workloads;
     this.fromConfig = fromConfig;
     this.registry = registry;
     this.directory = directory;
     this.admin = admin;
+    this.mesh = mesh;
+    this.source = source;
+    this.xds = xds;
   }
 
   /** Opens the data directory, loads the config directory, and starts serving. */
@@ -82,11 +123,21 @@ public final class ControlPlane implements AutoCloseable {
         opened.add(directory);
         directory.start();
       }
+      // xDS: snapshots of store + registry, translated per proxy, served over ADS; changes scoped to proxies.
+      MeshState mesh = MeshState.open(store, registry, MeshSettings.DEFAULT);
+      opened.add(mesh);
+      MeshTranslator translator = o.translator() != null ? o.translator() : Translation.meshTranslator();
+      SnapshotConfigSource source = new SnapshotConfigSource(mesh::snapshot, translator, MAX_CACHED_PROXIES);
+      XdsServer xds = new XdsServer(source, XdsServerOptions.defaults().withAddress(o.xdsAddress(), o.xdsPort()));
+      opened.add(xds);
+      mesh.publishTo(xds, xds::connectedProxies);
+      xds.start();
+      Log.info("xDS (ADS) listening on " + o.xdsAddress() + ":" + xds.port());
       AdminServer admin = new AdminServer(store, workloads, registry, new InetSocketAddress(o.bindAddress(), o.port()),
-          AdminServer.Limits.DEFAULT);
+          AdminServer.Limits.DEFAULT, xds);
       admin.start();
       Log.info("admin API listening on http://" + hostPort(admin.address()));
-      return new ControlPlane(store, workloads, fromConfig, registry, directory, admin);
+      return new ControlPlane(store, workloads, fromConfig, registry, directory, admin, mesh, source, xds);
     } catch (IOException | RuntimeException e) {
       for (AutoCloseable c : opened.reversed()) {
         try {
@@ -120,6 +171,23 @@ public final class ControlPlane implements AutoCloseable {
     return admin.port();
   }
 
+  /** The xDS server's bound port. */
+  public int xdsPort() {
+    return xds.port();
+  }
+
+  public XdsServer xds() {
+    return xds;
+  }
+
+  public MeshState mesh() {
+    return mesh;
+  }
+
+  public SnapshotConfigSource configSource() {
+    return source;
+  }
+
   /** {@code http://127.0.0.1:PORT}. */
   public String url() {
     return "http://" + hostPort(admin.address());
@@ -128,6 +196,8 @@ public final class ControlPlane implements AutoCloseable {
   @Override
   public void close() throws IOException {
     admin.close();
+    xds.stop();
+    mesh.close();
     if (directory != null) {
       directory.close();
     }

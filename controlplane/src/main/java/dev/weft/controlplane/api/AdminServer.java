@@ -17,7 +17,11 @@ import dev.weft.controlplane.Log;
 import dev.weft.controlplane.api.ApiTypes.EndpointView;
 import dev.weft.controlplane.api.ApiTypes.Error;
 import dev.weft.controlplane.api.ApiTypes.Heartbeat;
+import dev.weft.controlplane.api.ApiTypes.NackView;
 import dev.weft.controlplane.api.ApiTypes.Port;
+import dev.weft.controlplane.api.ApiTypes.ProxyList;
+import dev.weft.controlplane.api.ApiTypes.ProxyView;
+import dev.weft.controlplane.api.ApiTypes.TypeView;
 import dev.weft.controlplane.api.ApiTypes.ServiceList;
 import dev.weft.controlplane.api.ApiTypes.ServiceView;
 import dev.weft.controlplane.api.ApiTypes.WorkloadList;
@@ -36,6 +40,9 @@ import dev.weft.controlplane.store.ConfigStore;
 import dev.weft.controlplane.store.StoreException;
 import dev.weft.controlplane.store.StoredResource;
 import dev.weft.controlplane.store.WriteResult;
+import dev.weft.controlplane.xds.ResourceType;
+import dev.weft.controlplane.xds.server.ProxyStatus;
+import dev.weft.controlplane.xds.server.XdsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -67,6 +74,8 @@ import java.util.concurrent.Semaphore;
  * PUT    /api/v1/workloads/NS/NAME   heartbeat, optional JSON {health}
  * DELETE /api/v1/workloads/NS/NAME
  * GET    /api/v1/workloads, /api/v1/services, /healthz
+ * GET    /api/v1/proxies                  connected xDS proxies and their sync state (weft proxy-status)
+ * GET    /api/v1/proxies/ID/config?type=listeners|routes|clusters|endpoints|secrets  (weft proxy-config)
  * </pre>
  *
  * Bounded: request bodies ({@link Limits#maxBodyBytes}, 413 beyond), requests in progress
@@ -108,9 +117,17 @@ public final class AdminServer implements AutoCloseable {
   private final Semaphore inFlight;
   private final HttpServer server;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final XdsServer xds;
 
   public AdminServer(ConfigStore store, WorkloadRegistry workloads, ServiceRegistry registry, InetSocketAddress bind, Limits limits)
       throws IOException {
+    this(store, workloads, registry, bind, limits, null);
+  }
+
+  /** @param xds the xDS server whose proxies the API shows; null when it does not run */
+  public AdminServer(ConfigStore store, WorkloadRegistry workloads, ServiceRegistry registry, InetSocketAddress bind, Limits limits,
+      XdsServer xds) throws IOException {
+    this.xds = xds;
     this.store = store;
     this.workloads = workloads;
     this.registry = registry;
@@ -242,6 +259,10 @@ public final class AdminServer implements AutoCloseable {
         requireMethod(method, "GET");
         requireLength(parts, 3, path);
         yield services();
+      }
+      case "proxies" -> {
+        requireMethod(method, "GET");
+        yield proxies(parts, query, path);
       }
       default -> throw new ApiException(404, "no such endpoint: " + path);
     };
@@ -385,7 +406,16 @@ public final class AdminServer implements AutoCloseable {
         String body = readBody(ex);
         Health health = null;
         if (!body.isBlank()) {
-          Heartbeat hb = parseJson(body, Heartbeat.class);
+          // A heartbeat may carry the whole registration: then it registers again what is missing.
+          WorkloadRegistration reg = parseJson(body, WorkloadRegistration.class);
+          if (reg.address() != null || reg.ports() != null) {
+            return reRegister(ns, name, reg);
+          }
+          Heartbeat hb = new Heartbeat(reg.health());
+          if (reg.name() != null || reg.namespace() != null || reg.service() != null || reg.serviceAccount() != null
+              || reg.labels() != null || reg.locality() != null || reg.weight() != null || reg.ttlSeconds() != null) {
+            throw new ApiException(400, "a heartbeat carries either only {health} or the whole registration (with address and ports)");
+          }
           health = hb.health() == null ? null : health(hb.health());
         }
         if (!workloads.heartbeat(ns, name, health)) {
@@ -400,6 +430,24 @@ public final class AdminServer implements AutoCloseable {
         return Reply.json(200, Map.of("deregistered", ns + "/" + name));
       }
     }
+  }
+
+  /** A heartbeat with the whole registration: refreshes it, or registers it again (201) when it is missing. */
+  private Reply reRegister(String ns, String name, WorkloadRegistration reg) {
+    if ((reg.name() != null && !reg.name().equals(name)) || (reg.namespace() != null && !reg.namespace().equals(ns))) {
+      throw new ApiException(400, "the body names workload " + (reg.namespace() == null ? ns : reg.namespace()) + "/" + (reg.name() == null ? name : reg.name()) + " but the path is " + ns + "/" + name);
+    }
+    WorkloadRegistration full = new WorkloadRegistration(name, ns, reg.service(), reg.serviceAccount(), reg.labels(), reg.address(),
+        reg.ports(), reg.health(), reg.locality(), reg.weight(), reg.ttlSeconds());
+    Workload w = toWorkload(full);
+    WorkloadRegistry.Outcome outcome;
+    try {
+      outcome = workloads.register(w, full.ttlSeconds() == null ? null : Duration.ofSeconds(full.ttlSeconds()));
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(422, "invalid workload", List.of(e.getMessage().split("; ")));
+    }
+    return Reply.json(outcome == WorkloadRegistry.Outcome.CREATED ? 201 : 200,
+        status(workloads.registration(ns, name).orElseThrow(() -> notRegistered(ns, name))));
   }
 
   private static ApiException notRegistered(String ns, String name) {
@@ -469,6 +517,57 @@ public final class AdminServer implements AutoCloseable {
               e.health().name(), e.locality().toString(), e.weight(), e.workload(), e.labels())).toList()));
     }
     return Reply.json(200, new ServiceList(out));
+  }
+
+  // ---- xDS proxies
+
+  private Reply proxies(List<String> parts, Map<String, String> query, String path) {
+    if (xds == null) {
+      throw new ApiException(404, "the xDS server is not running in this control plane");
+    }
+    if (parts.size() == 3) {
+      return Reply.json(200, new ProxyList(xds.proxyStatus().stream().map(AdminServer::proxyView).toList()));
+    }
+    if (parts.size() != 5 || !parts.get(4).equals("config")) {
+      throw new ApiException(404, "no such endpoint: " + path + "; use /api/v1/proxies or /api/v1/proxies/ID/config?type=TYPE");
+    }
+    String id = decode(parts.get(3));
+    String typeName = query.getOrDefault("type", "");
+    ResourceType type = switch (typeName) {
+      case "listeners", "listener", "lds" -> ResourceType.LISTENER;
+      case "routes", "route", "rds" -> ResourceType.ROUTE;
+      case "clusters", "cluster", "cds" -> ResourceType.CLUSTER;
+      case "endpoints", "endpoint", "eds" -> ResourceType.ENDPOINT;
+      case "secrets", "secret", "sds" -> ResourceType.SECRET;
+      default -> throw new ApiException(400, "type: \"" + typeName + "\" is not one of listeners, routes, clusters, endpoints, secrets");
+    };
+    String json = xds.proxyConfigJson(id, type)
+        .orElseThrow(() -> new ApiException(404, "proxy " + id + " is not connected"));
+    return new Reply(200, "application/json", json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static ProxyView proxyView(ProxyStatus s) {
+    Map<String, TypeView> types = new LinkedHashMap<>();
+    s.types().forEach((type, t) -> types.put(type.shortName(), new TypeView(t.state().name(), t.sentVersion(), t.ackedVersion(),
+        t.resourceNames().size(), t.responsesSent(),
+        t.lastNack().map(n -> new NackView(n.version(), n.message(), n.at().toString())).orElse(null))));
+    return new ProxyView(s.proxy().id(), s.connectionId(), s.proxy().type().name(), s.proxy().namespace(), s.proxy().cluster(),
+        s.protocol().name(), s.peer(), s.connectedSince().toString(), proxyVersion(s.proxy().node()), types);
+  }
+
+  /** What the proxy says its version is: Istio's ISTIO_VERSION metadata, else its user agent. */
+  private static String proxyVersion(io.envoyproxy.envoy.config.core.v3.Node node) {
+    com.google.protobuf.Value v = node.getMetadata().getFieldsMap().get("ISTIO_VERSION");
+    if (v != null && v.hasStringValue() && !v.getStringValue().isEmpty()) {
+      return v.getStringValue();
+    }
+    String agent = node.getUserAgentName();
+    String version = node.hasUserAgentBuildVersion()
+        ? node.getUserAgentBuildVersion().getVersion().getMajorNumber() + "." + node.getUserAgentBuildVersion().getVersion().getMinorNumber()
+            + "." + node.getUserAgentBuildVersion().getVersion().getPatch()
+        : node.getUserAgentVersion();
+    String out = (agent + " " + version).strip();
+    return out.isEmpty() ? "" : out;
   }
 
   // ---- plumbing

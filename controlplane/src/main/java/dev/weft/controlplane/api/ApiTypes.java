@@ -69,8 +69,33 @@ public final class ApiTypes {
   /** {@code protocol} may be left out: then it comes from the port name, as in Istio. */
   public record Port(String name, int number, String protocol) {}
 
-  /** PUT /api/v1/workloads/NS/NAME: a heartbeat, optionally with a new health. */
+  /**
+   * PUT /api/v1/workloads/NS/NAME with only {@code health} (or no body): a heartbeat, optionally with
+   * a new health. A workload that sends its whole {@link WorkloadRegistration} as its heartbeat is
+   * registered again when the control plane does not know it (after a restart: the registry is in
+   * memory).
+   */
   public record Heartbeat(String health) {}
+
+  /** GET /api/v1/proxies: the connected xDS streams, oldest first. */
+  public record ProxyList(List<ProxyView> items) {}
+
+  /**
+   * One connected xDS stream.
+   *
+   * @param id the node id; {@code type} SIDECAR, ROUTER or PROXYLESS_GRPC; {@code version} the
+   *     proxy's own version as its node says (metadata ISTIO_VERSION, else the user agent's)
+   * @param types by short name (CDS, EDS, LDS, RDS, SDS), in push order
+   */
+  public record ProxyView(String id, String connectionId, String type, String namespace, String cluster, String protocol, String peer,
+      String connectedSince, String version, Map<String, TypeView> types) {}
+
+  /** One resource type of a proxy: state SYNCED, NOT_SENT, STALE or NACKED. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record TypeView(String state, String sentVersion, String ackedVersion, int resources, long responsesSent, NackView lastNack) {}
+
+  /** The proxy's last rejection: the version it refused and its own explanation. */
+  public record NackView(String version, String message, String at) {}
 
   /** A registered workload as GET /api/v1/workloads shows it. */
   public record WorkloadStatus(String name, String namespace, String hostname, String serviceAccount, Map<String, String> labels,

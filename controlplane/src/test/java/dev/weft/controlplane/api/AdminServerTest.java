@@ -222,6 +222,29 @@ class AdminServerTest {
   }
 
   @Test
+  void aHeartbeatCarryingTheRegistrationRegistersAWorkloadTheRegistryLost() throws IOException {
+    start(AdminServer.Limits.DEFAULT);
+    String reg = """
+        {"address": "10.1.2.3", "labels": {"app": "reviews"}, "ports": [{"name": "http", "number": 9080}], "ttlSeconds": 20}
+        """;
+    Response created = http.put("/api/v1/workloads/shop/reviews-1", reg);
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    assertThat(json(created).get("hostname").asText()).isEqualTo("reviews.shop.svc.cluster.local");
+    assertThat(http.put("/api/v1/workloads/shop/reviews-1", reg).status()).isEqualTo(200);
+    assertThat(workloads.registrations()).hasSize(1);
+
+    // The body must not name another workload than the path, nor mix a health-only heartbeat with other fields.
+    Response other = http.put("/api/v1/workloads/shop/reviews-2", reg.replace("{\"address\"", "{\"name\": \"x\", \"address\""));
+    assertThat(other.status()).isEqualTo(400);
+    assertThat(json(other).get("error").asText()).isEqualTo("the body names workload shop/x but the path is shop/reviews-2");
+    Response mixed = http.put("/api/v1/workloads/shop/reviews-1", "{\"health\": \"healthy\", \"weight\": 2}");
+    assertThat(mixed.status()).isEqualTo(400);
+    Response invalid = http.put("/api/v1/workloads/shop/reviews-3", "{\"address\": \"10.1.2.4\"}");
+    assertThat(invalid.status()).isEqualTo(422);
+    assertThat(json(invalid).get("details").toString()).contains("ports: at least one port is required");
+  }
+
+  @Test
   void anInvalidWorkloadIs422WithEveryProblem() throws IOException {
     start(AdminServer.Limits.DEFAULT);
     Response r = http.post("/api/v1/workloads", "application/json",

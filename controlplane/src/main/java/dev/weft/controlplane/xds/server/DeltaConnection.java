@@ -1,7 +1,6 @@
 package dev.weft.controlplane.xds.server;
 
 import com.google.protobuf.Any;
-import dev.weft.controlplane.xds.ResourceType;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.Resource;
@@ -30,15 +29,11 @@ final class DeltaConnection extends ProxyConnection<DeltaDiscoveryResponse> {
     }
 
     synchronized void onRequest(DeltaDiscoveryRequest request) {
-        if (isClosed() || !identify(request.hasNode(), request.getNode())) {
+        Optional<TypeState> found = stateFor(request.hasNode(), request.getNode(), request.getTypeUrl());
+        if (found.isEmpty()) {
             return;
         }
-        Optional<ResourceType> maybeType = ResourceType.ofTypeUrl(request.getTypeUrl());
-        if (maybeType.isEmpty()) {
-            LOG.log(System.Logger.Level.DEBUG, () -> proxy.id() + " asked for unserved type " + request.getTypeUrl());
-            return;
-        }
-        TypeState state = states.get(maybeType.get());
+        TypeState state = found.get();
         String nonce = request.getResponseNonce();
         if (!nonce.isEmpty()) {
             // Every delta response is answered on its own, so even an older nonce is a real answer.

@@ -56,6 +56,14 @@ abstract sealed class ProxyConnection<R> permits SotwConnection, DeltaConnection
         return proxy == null ? "" : proxy.id();
     }
 
+    /**
+     * The node, without taking the lock (a push may hold it while translating): it is set once, in
+     * {@link #identify}, before the stream is published in {@link Connections}, and never changes.
+     */
+    final ProxyNode node() {
+        return proxy;
+    }
+
     abstract ProxyStatus.Protocol protocol();
 
     /** Recomputes {@code types} for this proxy and sends what changed. */
@@ -119,6 +127,24 @@ abstract sealed class ProxyConnection<R> permits SotwConnection, DeltaConnection
      * Reads the node of the first request and makes the stream visible to pushes and status.
      * Returns false (and ends the stream) when the first request has no node.
      */
+    /**
+     * The state of the type a request is about, once the stream is identified (its first request
+     * names the node) and the type is one the server serves; empty means "ignore this request".
+     */
+    protected final java.util.Optional<TypeState> stateFor(boolean hasNode, io.envoyproxy.envoy.config.core.v3.Node node,
+            String typeUrl) {
+        if (isClosed() || !identify(hasNode, node)) {
+            return java.util.Optional.empty();
+        }
+        java.util.Optional<ResourceType> type = ResourceType.ofTypeUrl(typeUrl);
+        if (type.isEmpty()) {
+            System.getLogger(ProxyConnection.class.getName()).log(System.Logger.Level.DEBUG,
+                    () -> proxy.id() + " asked for unserved type " + typeUrl);
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(states.get(type.get()));
+    }
+
     protected final boolean identify(boolean hasNode, io.envoyproxy.envoy.config.core.v3.Node node) {
         if (proxy != null) {
             return true;

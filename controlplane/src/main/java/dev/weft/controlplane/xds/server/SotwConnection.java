@@ -1,7 +1,6 @@
 package dev.weft.controlplane.xds.server;
 
 import com.google.protobuf.Any;
-import dev.weft.controlplane.xds.ResourceType;
 import io.envoyproxy.envoy.config.core.v3.ControlPlane;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
@@ -31,15 +30,11 @@ final class SotwConnection extends ProxyConnection<DiscoveryResponse> {
     }
 
     synchronized void onRequest(DiscoveryRequest request) {
-        if (isClosed() || !identify(request.hasNode(), request.getNode())) {
+        Optional<TypeState> found = stateFor(request.hasNode(), request.getNode(), request.getTypeUrl());
+        if (found.isEmpty()) {
             return;
         }
-        Optional<ResourceType> maybeType = ResourceType.ofTypeUrl(request.getTypeUrl());
-        if (maybeType.isEmpty()) {
-            LOG.log(System.Logger.Level.DEBUG, () -> proxy.id() + " asked for unserved type " + request.getTypeUrl());
-            return;
-        }
-        TypeState state = states.get(maybeType.get());
+        TypeState state = found.get();
         String nonce = request.getResponseNonce();
         if (state.requested && !nonce.isEmpty()) {
             if (!nonce.equals(state.sentNonce)) {

@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import dev.weft.controlplane.xds.ConfigChange;
 import dev.weft.controlplane.xds.ConfigChangeSink;
 import dev.weft.controlplane.xds.ProxyConfigSource;
+import dev.weft.controlplane.xds.ProxyNode;
 import dev.weft.controlplane.xds.ResourceType;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Server;
@@ -109,7 +110,7 @@ public final class XdsServer implements ConfigChangeSink, AutoCloseable {
         pushes.incrementAndGet();
         Set<ResourceType> types = change.typesOrAll();
         for (ProxyConnection<?> connection : connections.all()) {
-            if (change.affects(connection.proxyId())) {
+            if (change.affects(connection.node().id())) {
                 try {
                     pushers.execute(() -> connection.push(types));
                 } catch (java.util.concurrent.RejectedExecutionException stopping) {
@@ -117,6 +118,14 @@ public final class XdsServer implements ConfigChangeSink, AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The nodes of the open streams (a reconnecting proxy may briefly appear twice): what the control
+     * plane scopes changes against. Cheap, and never waits for a push in progress.
+     */
+    public List<ProxyNode> connectedProxies() {
+        return connections.all().stream().map(ProxyConnection::node).toList();
     }
 
     /** Every open stream, oldest first. */

@@ -51,8 +51,10 @@ final class Backend implements AutoCloseable {
 
     /** Calls {@code Who/Name} on the channel: the name of the backend that answered. */
     static String who(Channel channel) {
+        // A generous deadline: the first call of a JVM resolves xds:/// and loads grpc-xds, which
+        // takes seconds on a loaded 2-core machine. A hang guard, not a timing assertion.
         byte[] answer = ClientCalls.blockingUnaryCall(channel, WHO,
-                CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), new byte[0]);
+                CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), new byte[0]);
         return new String(answer, StandardCharsets.UTF_8);
     }
 

@@ -75,7 +75,7 @@ class BackpressureTest {
                         });
                 String id = "sidecar~10.0.0.1~slow.default~default.svc.cluster.local";
                 call.get().onNext(AdsClient.request(AdsClient.node(id), CLUSTER, List.of(), "", ""));
-                Await.until("proxy connected", Duration.ofSeconds(5), () -> server.proxyStatus(id).isPresent());
+                Await.until("proxy connected", Duration.ofSeconds(20), () -> server.proxyStatus(id).isPresent());
 
                 for (int generation = 1; generation <= 50; generation++) {
                     source.put(CLUSTER, "big", bigCluster(generation));

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class GrpcXdsClientTest {
 
     private static final String NODE_ID = "sidecar~127.0.0.1~client.default~default.svc.cluster.local";
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     private static TestSource source;
     private static XdsServer server;

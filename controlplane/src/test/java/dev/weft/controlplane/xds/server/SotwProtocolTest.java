@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** State-of-the-world ADS through a hand-written client: subscriptions, ACK/NACK bookkeeping. */
 class SotwProtocolTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final Duration WAIT = Duration.ofSeconds(20); // a hang guard: waits end as soon as the condition holds
     private static final Duration NOTHING = Duration.ofMillis(300);
 
     private final TestSource source = new TestSource()

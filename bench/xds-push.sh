@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# xDS push benchmark: an in-process control plane, 1,000 services / 10,000 endpoints, 1,000 simulated
+# SotW sidecars; VirtualService apply -> last ACK (p50/p99), full push, heap after GC, CPU.
+# Writes bench/results/xds-<date>.json. Options: --services N --endpoints-per-service N --clients N
+# --clients-per-channel N --iterations N (see XdsPushBenchmark). JAVA_OPTS to override the heap.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/scripts/java-home.sh"
+weft_find_java_home
+cd "$ROOT"
+JAVA_HOME="$WEFT_JAVA_HOME" MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" \
+  mvn -B -q package -DskipTests -pl bench -am >/dev/null
+CP="bench/target/classes:$(ls bench/target/lib/*.jar | tr '\n' ':')"
+exec "$WEFT_JAVA_HOME/bin/java" ${JAVA_OPTS:--Xmx3g -XX:+UseG1GC} --sun-misc-unsafe-memory-access=allow \
+  --enable-native-access=ALL-UNNAMED -cp "$CP" dev.weft.bench.XdsPushBenchmark --out "$ROOT/bench/results" "$@"
