@@ -1,6 +1,7 @@
 package dev.weft.proxy.config;
 
 import com.google.protobuf.Any;
+import dev.weft.proxy.http.filter.CorsConfig;
 import dev.weft.proxy.http.filter.FaultConfig;
 import dev.weft.proxy.http.filter.HttpFilterConfig;
 import dev.weft.proxy.http.filter.RouterConfig;
@@ -37,6 +38,7 @@ final class HttpFilters {
             case RouterConfig.TYPE_URL -> Optional.of(new RouterConfig(filter.getName()));
             case FaultConfig.TYPE_URL -> Optional.of(fault(filter.getName(), filter.getTypedConfig(),
                     field + ".typed_config"));
+            case CorsConfig.TYPE_URL -> Optional.of(new CorsConfig(filter.getName()));
             default -> {
                 if (filter.getIsOptional()) {
                     yield Optional.empty();
@@ -44,6 +46,38 @@ final class HttpFilters {
                 throw new ConversionException(field + ": unsupported http filter '" + filter.getName() + "'"
                         + (typeUrl.isEmpty() ? " without typed_config" : " of type " + typeUrl)
                         + " (set is_optional to skip it)");
+            }
+        };
+    }
+
+    private static final String FILTER_CONFIG = "type.googleapis.com/envoy.config.route.v3.FilterConfig";
+
+    /**
+     * One entry of a route's or virtual host's {@code typed_per_filter_config}: a config that
+     * replaces the named filter's own for that route. Empty when there is nothing to apply (the
+     * router's, or an optional one this proxy does not have).
+     */
+    static Optional<HttpFilterConfig> parsePerRoute(String filterName, Any config, String field)
+            throws ConversionException {
+        boolean optional = false;
+        if (config.getTypeUrl().equals(FILTER_CONFIG)) {
+            var wrapper = Protos.unpack(config, io.envoyproxy.envoy.config.route.v3.FilterConfig.class, field);
+            if (wrapper.getDisabled()) {
+                throw new ConversionException(field + ".disabled: disabling a filter per route is not supported "
+                        + "by weft-proxy yet");
+            }
+            optional = wrapper.getIsOptional();
+            config = wrapper.getConfig();
+        }
+        return switch (config.getTypeUrl()) {
+            case FaultConfig.TYPE_URL -> Optional.of(fault(filterName, config, field));
+            case RouterConfig.TYPE_URL -> Optional.empty();
+            default -> {
+                if (optional) {
+                    yield Optional.empty();
+                }
+                throw new ConversionException(field + ": per-route config of type " + config.getTypeUrl()
+                        + " is not supported by weft-proxy yet");
             }
         };
     }

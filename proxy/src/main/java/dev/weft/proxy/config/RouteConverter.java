@@ -1,5 +1,6 @@
 package dev.weft.proxy.config;
 
+import dev.weft.proxy.http.filter.HttpFilterConfig;
 import dev.weft.proxy.route.ClusterSpecifier;
 import dev.weft.proxy.route.HeaderMatcher;
 import dev.weft.proxy.route.PathMatcher;
@@ -53,17 +54,31 @@ public final class RouteConverter {
                             + "first or the last character");
                 }
             }
+            Map<String, HttpFilterConfig> hostOverrides = overrides(virtualHost.getTypedPerFilterConfigMap(),
+                    field + ".typed_per_filter_config");
             List<Route> routes = new ArrayList<>();
             for (int r = 0; r < virtualHost.getRoutesCount(); r++) {
-                routes.add(route(virtualHost.getRoutes(r), field + ".routes[" + r + "]"));
+                routes.add(route(virtualHost.getRoutes(r), field + ".routes[" + r + "]", hostOverrides));
             }
             virtualHosts.add(new VirtualHost(virtualHost.getName(), virtualHost.getDomainsList(), routes));
         }
         return new RouteTable(config.getName(), virtualHosts);
     }
 
-    private static Route route(io.envoyproxy.envoy.config.route.v3.Route route, String field)
-            throws ConversionException {
+    private static Map<String, HttpFilterConfig> overrides(Map<String, com.google.protobuf.Any> configs,
+            String field) throws ConversionException {
+        Map<String, HttpFilterConfig> result = new HashMap<>();
+        for (var entry : new java.util.TreeMap<>(configs).entrySet()) {
+            HttpFilters.parsePerRoute(entry.getKey(), entry.getValue(), field + "[" + entry.getKey() + "]")
+                    .ifPresent(config -> result.put(entry.getKey(), config));
+        }
+        return result;
+    }
+
+    private static Route route(io.envoyproxy.envoy.config.route.v3.Route route, String field,
+            Map<String, HttpFilterConfig> hostOverrides) throws ConversionException {
+        Map<String, HttpFilterConfig> filterOverrides = new HashMap<>(hostOverrides);
+        filterOverrides.putAll(overrides(route.getTypedPerFilterConfigMap(), field + ".typed_per_filter_config"));
         RouteMatch match = match(route.getMatch(), field + ".match");
         RouteAction action = switch (route.getActionCase()) {
             case ROUTE -> forward(route.getRoute(), field + ".route");
@@ -80,7 +95,7 @@ public final class RouteConverter {
             case ACTION_NOT_SET -> throw new ConversionException(field + ": one of route, direct_response, "
                     + "redirect is required");
         };
-        return new Route(route.getName(), match, action);
+        return new Route(route.getName(), match, action, filterOverrides);
     }
 
     private static RouteMatch match(io.envoyproxy.envoy.config.route.v3.RouteMatch match, String field)

@@ -82,6 +82,34 @@ class ConvertersTest {
     }
 
     @Test
+    void perRouteFilterConfigsReplaceTheFiltersOwnOrAreRefused() throws ConversionException {
+        var fault = io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault.newBuilder()
+                .setAbort(io.envoyproxy.envoy.extensions.filters.http.fault.v3.FaultAbort.newBuilder()
+                        .setHttpStatus(500))
+                .build();
+        RouteTable table = RouteConverter.convert(RouteConfiguration.newBuilder().setName("r")
+                .addVirtualHosts(VirtualHost.newBuilder().setName("v").addDomains("*")
+                        .addRoutes(route("a").toBuilder()
+                                .putTypedPerFilterConfig("envoy.filters.http.fault", Any.pack(fault))))
+                .build());
+        var override = table.virtualHosts().getFirst().routes().getFirst().filterOverrides()
+                .get("envoy.filters.http.fault");
+        assertThat(override).isInstanceOf(dev.weft.proxy.http.filter.FaultConfig.class);
+        assertThat(((dev.weft.proxy.http.filter.FaultConfig) override).abort().orElseThrow().httpStatus())
+                .isEqualTo(500);
+
+        RouteConfiguration cors = RouteConfiguration.newBuilder().setName("r")
+                .addVirtualHosts(VirtualHost.newBuilder().setName("v").addDomains("*")
+                        .putTypedPerFilterConfig("envoy.filters.http.cors", Any.pack(
+                                io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy.getDefaultInstance()))
+                        .addRoutes(route("a")))
+                .build();
+        assertThatThrownBy(() -> RouteConverter.convert(cors)).hasMessage("virtual_hosts[0].typed_per_filter_config"
+                + "[envoy.filters.http.cors]: per-route config of type "
+                + "type.googleapis.com/envoy.extensions.filters.http.cors.v3.CorsPolicy is not supported by weft-proxy yet");
+    }
+
+    @Test
     void routeDefaultsFollowEnvoy() throws ConversionException {
         RouteTable table = RouteConverter.convert(RouteConfiguration.newBuilder().setName("r")
                 .addVirtualHosts(VirtualHost.newBuilder().setName("v").addDomains("*").addRoutes(route("a")))

@@ -110,6 +110,16 @@ final class Envoy {
                 .build();
     }
 
+    /** Every request aborted with {@code status}: Istio's VirtualService fault, as a per-route filter config. */
+    static Route faulty(String cluster, int status) {
+        HTTPFault abort = HTTPFault.newBuilder().setAbort(FaultAbort.newBuilder().setHttpStatus(status)
+                .setPercentage(FractionalPercent.newBuilder().setNumerator(1_000_000)
+                        .setDenominator(FractionalPercent.DenominatorType.MILLION))).build();
+        return toCluster("/", cluster).toBuilder()
+                .putTypedPerFilterConfig("envoy.filters.http.fault", Any.pack(abort))
+                .build();
+    }
+
     static Route rewrite(String prefix, String replacement, String cluster) {
         return Route.newBuilder()
                 .setMatch(RouteMatch.newBuilder().setPrefix(prefix))

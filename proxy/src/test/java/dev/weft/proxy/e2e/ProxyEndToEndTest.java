@@ -104,7 +104,9 @@ class ProxyEndToEndTest {
                 .addVirtualHosts(Envoy.virtualHost("move", "move.example.com")
                         .addRoutes(Envoy.toCluster("/", moveTo)))
                 .addVirtualHosts(Envoy.virtualHost("rewrite", "rewrite.example.com")
-                        .addRoutes(Envoy.rewrite("/old", "/new", "a")));
+                        .addRoutes(Envoy.rewrite("/old", "/new", "a")))
+                .addVirtualHosts(Envoy.virtualHost("faulty", "faulty.example.com")
+                        .addRoutes(Envoy.faulty("a", 503)));
         if (extra != null) {
             routes.addVirtualHosts(extra);
         }
@@ -203,6 +205,11 @@ class ProxyEndToEndTest {
             Http1Client.Response aborted = client.get("a.example.com", "/", "x-fault: abort");
             assertThat(aborted.status()).isEqualTo(418);
             assertThat(aborted.header("x-weft-response-flags")).isEqualTo("FI");
+
+            Http1Client.Response routeFault = client.get("faulty.example.com", "/");
+            assertThat(routeFault.status()).isEqualTo(503);
+            assertThat(routeFault.header("x-weft-response-flags")).isEqualTo("FI");
+            assertThat(routeFault.body()).isEqualTo("fault filter abort");
 
             // The connection survived all of that (local replies keep the connection alive).
             assertThat(client.get("a.example.com", "/").status()).isEqualTo(200);
@@ -314,7 +321,7 @@ class ProxyEndToEndTest {
 
         Await.until("RDS NACK", WAIT, () -> lastNack(ROUTE).isPresent());
         assertThat(lastNack(ROUTE).orElseThrow().message()).endsWith(
-                " rejected: RouteConfiguration routes: virtual_hosts[7].routes[0].match.safe_regex.regex: "
+                " rejected: RouteConfiguration routes: virtual_hosts[8].routes[0].match.safe_regex.regex: "
                         + "invalid regex '(': missing closing )");
         // The rejected version would have moved move.example.com back to a; the old one says b.
         try (Http1Client client = client()) {

@@ -23,6 +23,12 @@ final class FaultFilter implements HttpFilter {
 
     @Override
     public void onRequest(HttpExchange exchange, FilterChain chain) {
+        // Istio puts a VirtualService's fault in the route's typed_per_filter_config: it replaces ours.
+        FaultConfig config = exchange.route()
+                .map(route -> route.filterOverrides().get(this.config.name()))
+                .filter(FaultConfig.class::isInstance)
+                .map(FaultConfig.class::cast)
+                .orElse(this.config);
         for (HeaderMatcher header : config.headers()) {
             if (!header.matches(exchange.view().headerValues(header.name()))) {
                 chain.proceed(exchange);
@@ -42,14 +48,14 @@ final class FaultFilter implements HttpFilter {
         } else if (delay) {
             exchange.addFlag(ResponseFlag.DI);
             exchange.stats().inc("http." + exchange.statPrefix() + ".fault.delays_injected");
-            exchange.eventLoop().schedule(() -> endFault(exchange, chain, abort),
+            exchange.eventLoop().schedule(() -> endFault(config, exchange, chain, abort),
                     config.delay().orElseThrow().duration().toNanos(), TimeUnit.NANOSECONDS);
         } else {
-            endFault(exchange, chain, true);
+            endFault(config, exchange, chain, true);
         }
     }
 
-    private void endFault(HttpExchange exchange, FilterChain chain, boolean abort) {
+    private void endFault(FaultConfig config, HttpExchange exchange, FilterChain chain, boolean abort) {
         active.decrementAndGet();
         if (abort) {
             exchange.stats().inc("http." + exchange.statPrefix() + ".fault.aborts_injected");
