@@ -10,8 +10,12 @@ import java.util.Optional;
  *
  * @param host the socket address to bind (127.0.0.1, 0.0.0.0, ...)
  * @param port the port; 0 binds an ephemeral one
+ * @param bindToPort false for Istio's per-port outbound listeners, which only receive connections
+ *                   handed over by the virtual listener ({@code use_original_dst}; not implemented
+ *                   yet): such a listener is accepted and warmed but not bound
  */
-public record ListenerConfig(String name, String host, int port, List<FilterChainConfig> filterChains) {
+public record ListenerConfig(String name, String host, int port, boolean bindToPort,
+        List<FilterChainConfig> filterChains) {
 
     public ListenerConfig {
         filterChains = List.copyOf(filterChains);

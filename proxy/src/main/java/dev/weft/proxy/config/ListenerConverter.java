@@ -23,7 +23,7 @@ public final class ListenerConverter {
     public static ListenerConfig convert(Listener listener) throws ConversionException {
         if (listener.hasApiListener()) {
             // For proxyless gRPC clients; nothing to bind.
-            return new ListenerConfig(listener.getName(), "", 0, List.of());
+            return new ListenerConfig(listener.getName(), "", 0, false, List.of());
         }
         if (!listener.hasAddress() || !listener.getAddress().hasSocketAddress()) {
             throw new ConversionException("address.socket_address: required");
@@ -45,7 +45,8 @@ public final class ListenerConverter {
         if (listener.hasDefaultFilterChain()) {
             chains.add(chain(listener.getDefaultFilterChain(), "default_filter_chain"));
         }
-        return new ListenerConfig(listener.getName(), socket.getAddress(), socket.getPortValue(), chains);
+        boolean bind = !listener.hasBindToPort() || listener.getBindToPort().getValue();
+        return new ListenerConfig(listener.getName(), socket.getAddress(), socket.getPortValue(), bind, chains);
     }
 
     private static ListenerConfig.FilterChainConfig chain(FilterChain chain, String field)

@@ -46,7 +46,8 @@ public final class ListenerManager implements AutoCloseable {
         servers.clear();
         // Removed listeners stop accepting first, so a new listener may take over their address.
         previous.entrySet().removeIf(entry -> {
-            if (listeners.containsKey(entry.getKey())) {
+            ActiveListener wanted = listeners.get(entry.getKey());
+            if (wanted != null && wanted.config().bindToPort()) {
                 return false;
             }
             entry.getValue().server.drain(drainTime);
@@ -55,6 +56,9 @@ public final class ListenerManager implements AutoCloseable {
         });
         listeners.forEach((name, active) -> {
             ListenerConfig config = active.config();
+            if (!config.bindToPort()) {
+                return; // reached only through original-destination hand-over (not implemented yet)
+            }
             ServedListener served = ServedListener.of(active);
             Bound old = previous.get(name);
             if (old != null && old.host.equals(config.host()) && old.port == config.port()) {

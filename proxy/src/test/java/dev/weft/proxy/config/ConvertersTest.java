@@ -136,6 +136,9 @@ class ConvertersTest {
         ListenerConfig config = ListenerConverter.convert(listener);
         assertThat(config.host()).isEqualTo("127.0.0.1");
         assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.bindToPort()).isTrue();
+        assertThat(ListenerConverter.convert(listener.toBuilder().setBindToPort(
+                com.google.protobuf.BoolValue.of(false)).build()).bindToPort()).isFalse();
         assertThat(config.rdsName()).contains("routes");
         assertThat(config.http().orElseThrow().maxRequestHeadersKb()).isEqualTo(60);
 

@@ -31,7 +31,7 @@ class SnapshotAssemblerTest {
     private static ListenerConfig listener(String routeName) {
         HttpConnectionManagerConfig http = new HttpConnectionManagerConfig("in", new RouteSource.Rds(routeName),
                 List.of(new RouterConfig("envoy.filters.http.router")), false, 60, Duration.ZERO, Duration.ZERO);
-        return new ListenerConfig("l", "127.0.0.1", 0,
+        return new ListenerConfig("l", "127.0.0.1", 0, true,
                 List.of(new ListenerConfig.FilterChainConfig("", Optional.of(http))));
     }
 
