@@ -1,0 +1,102 @@
+package dev.weft.proxy;
+
+import dev.weft.proxy.admin.AdminServer;
+import dev.weft.proxy.bootstrap.Bootstrap;
+import dev.weft.proxy.config.ConfigSnapshot;
+import dev.weft.proxy.listener.ListenerManager;
+import dev.weft.proxy.net.Transport;
+import dev.weft.proxy.stats.ProxyStats;
+import dev.weft.proxy.upstream.ClusterManager;
+import dev.weft.proxy.xds.AdsClient;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A running proxy: the xDS client feeds configuration snapshots to the cluster manager (first) and
+ * the listener manager (then), the admin server reports on them.
+ *
+ * <pre>
+ * try (Proxy proxy = Proxy.start(BootstrapReader.read(path))) { ... }
+ * </pre>
+ */
+public final class Proxy implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Proxy.class.getName());
+
+    private final Transport transport;
+    private final ProxyStats stats = new ProxyStats();
+    private final ClusterManager clusters;
+    private final ListenerManager listeners;
+    private final AdsClient xds;
+    private final AdminServer admin;
+    private volatile boolean ready;
+
+    private Proxy(Bootstrap bootstrap, int workerThreads, Duration drainTime) throws IOException {
+        this.transport = Transport.create(workerThreads);
+        this.clusters = new ClusterManager(transport);
+        this.listeners = new ListenerManager(transport, clusters, stats, drainTime);
+        this.xds = new AdsClient(bootstrap, this::apply);
+        try {
+            this.admin = new AdminServer(bootstrap.adminHost(), bootstrap.adminPort(), () -> ready, xds, clusters,
+                    listeners, stats).start();
+        } catch (IOException e) {
+            xds.close();
+            transport.close();
+            throw new IOException("cannot start the admin server on " + bootstrap.adminHost() + ":"
+                    + bootstrap.adminPort() + ": " + e.getMessage(), e);
+        }
+        xds.start();
+    }
+
+    /** Starts with one worker thread per core and a 5 s drain time for replaced listeners. */
+    public static Proxy start(Bootstrap bootstrap) throws IOException {
+        return start(bootstrap, Runtime.getRuntime().availableProcessors(), Duration.ofSeconds(5));
+    }
+
+    public static Proxy start(Bootstrap bootstrap, int workerThreads, Duration drainTime) throws IOException {
+        return new Proxy(bootstrap, workerThreads, drainTime);
+    }
+
+    // On the xDS client's thread, one snapshot at a time.
+    private void apply(ConfigSnapshot snapshot) {
+        clusters.apply(snapshot.clusters());
+        listeners.apply(snapshot.listeners());
+        if (snapshot.complete() && !ready) {
+            ready = true;
+            LOG.log(System.Logger.Level.INFO, "configuration warmed: " + snapshot.listeners().size()
+                    + " listeners, " + snapshot.clusters().size() + " clusters; ready");
+        }
+    }
+
+    /** Whether the first complete configuration has been applied (what /ready says). */
+    public boolean ready() {
+        return ready;
+    }
+
+    public int adminPort() {
+        return admin.port();
+    }
+
+    /** Where a listener is bound (its real port when the listener asked for port 0). */
+    public Optional<InetSocketAddress> listenerAddress(String name) {
+        return Optional.ofNullable(listeners.bound().get(name)).map(ListenerManager.BoundListener::address);
+    }
+
+    public ProxyStats stats() {
+        return stats;
+    }
+
+    public String transportName() {
+        return transport.name();
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+        xds.close();
+        listeners.close();
+        transport.close();
+    }
+}

@@ -1,0 +1,30 @@
+package dev.weft.proxy.config;
+
+import dev.weft.proxy.http.filter.HttpFilterConfig;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Envoy's {@code HttpConnectionManager} as this proxy uses it.
+ *
+ * @param statPrefix          prefix of its stats
+ * @param routes              RDS name or inline route table
+ * @param httpFilters         the HTTP filters in order; the router is last
+ * @param stripAnyHostPort    {@code strip_any_host_port}: match virtual hosts on the Host without port
+ * @param maxRequestHeadersKb {@code max_request_headers_kb} (Envoy's default 60)
+ * @param requestTimeout      {@code request_timeout}; zero = none
+ * @param streamIdleTimeout   {@code stream_idle_timeout} (Envoy's default 5 min); zero = none
+ */
+public record HttpConnectionManagerConfig(
+        String statPrefix,
+        RouteSource routes,
+        List<HttpFilterConfig> httpFilters,
+        boolean stripAnyHostPort,
+        int maxRequestHeadersKb,
+        Duration requestTimeout,
+        Duration streamIdleTimeout) {
+
+    public HttpConnectionManagerConfig {
+        httpFilters = List.copyOf(httpFilters);
+    }
+}

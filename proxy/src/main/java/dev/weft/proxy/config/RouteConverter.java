@@ -1,0 +1,186 @@
+package dev.weft.proxy.config;
+
+import dev.weft.proxy.http.filter.HttpFilterConfig;
+import dev.weft.proxy.route.ClusterSpecifier;
+import dev.weft.proxy.route.HeaderMatcher;
+import dev.weft.proxy.route.PathMatcher;
+import dev.weft.proxy.route.QueryParameterMatcher;
+import dev.weft.proxy.route.Route;
+import dev.weft.proxy.route.RouteAction;
+import dev.weft.proxy.route.RouteMatch;
+import dev.weft.proxy.route.RouteTable;
+import dev.weft.proxy.route.VirtualHost;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * RouteConfiguration (RDS, or inline in a connection manager) to a {@link RouteTable}, with Envoy's
+ * validation: unique domains, one path specifier per match, valid RE2 regexes, positive weight sums.
+ * Match criteria this proxy cannot evaluate are refused, not ignored (ignoring one would make a
+ * route match more than it says).
+ */
+public final class RouteConverter {
+
+    /** Envoy's default route timeout. */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
+
+    private RouteConverter() {
+    }
+
+    public static RouteTable convert(RouteConfiguration config) throws ConversionException {
+        List<VirtualHost> virtualHosts = new ArrayList<>();
+        Map<String, String> domainOwners = new HashMap<>();
+        for (int v = 0; v < config.getVirtualHostsCount(); v++) {
+            var virtualHost = config.getVirtualHosts(v);
+            String field = "virtual_hosts[" + v + "]";
+            if (virtualHost.getDomainsCount() == 0) {
+                throw new ConversionException(field + ".domains: at least one domain is required");
+            }
+            for (String domain : virtualHost.getDomainsList()) {
+                String previous = domainOwners.putIfAbsent(domain.toLowerCase(Locale.ROOT), virtualHost.getName());
+                if (previous != null) {
+                    throw new ConversionException(field + ".domains: only unique values for domains are permitted; "
+                            + "duplicate entry of domain " + domain + " (also in virtual host " + previous + ")");
+                }
+                if (domain.indexOf('*') > 0 && domain.indexOf('*') < domain.length() - 1 || domain.chars()
+                        .filter(c -> c == '*').count() > 1) {
+                    throw new ConversionException(field + ".domains: '" + domain + "': a wildcard must be the "
+                            + "first or the last character");
+                }
+            }
+            Map<String, HttpFilterConfig> hostOverrides = overrides(virtualHost.getTypedPerFilterConfigMap(),
+                    field + ".typed_per_filter_config");
+            List<Route> routes = new ArrayList<>();
+            for (int r = 0; r < virtualHost.getRoutesCount(); r++) {
+                routes.add(route(virtualHost.getRoutes(r), field + ".routes[" + r + "]", hostOverrides));
+            }
+            virtualHosts.add(new VirtualHost(virtualHost.getName(), virtualHost.getDomainsList(), routes));
+        }
+        return new RouteTable(config.getName(), virtualHosts);
+    }
+
+    private static Map<String, HttpFilterConfig> overrides(Map<String, com.google.protobuf.Any> configs,
+            String field) throws ConversionException {
+        Map<String, HttpFilterConfig> result = new HashMap<>();
+        for (var entry : new java.util.TreeMap<>(configs).entrySet()) {
+            HttpFilters.parsePerRoute(entry.getKey(), entry.getValue(), field + "[" + entry.getKey() + "]")
+                    .ifPresent(config -> result.put(entry.getKey(), config));
+        }
+        return result;
+    }
+
+    private static Route route(io.envoyproxy.envoy.config.route.v3.Route route, String field,
+            Map<String, HttpFilterConfig> hostOverrides) throws ConversionException {
+        Map<String, HttpFilterConfig> filterOverrides = new HashMap<>(hostOverrides);
+        filterOverrides.putAll(overrides(route.getTypedPerFilterConfigMap(), field + ".typed_per_filter_config"));
+        RouteMatch match = match(route.getMatch(), field + ".match");
+        RouteAction action = switch (route.getActionCase()) {
+            case ROUTE -> forward(route.getRoute(), field + ".route");
+            case DIRECT_RESPONSE -> {
+                var direct = route.getDirectResponse();
+                if (direct.getStatus() < 200 || direct.getStatus() >= 600) {
+                    throw new ConversionException(field + ".direct_response.status: must be in [200, 600), not "
+                            + direct.getStatus());
+                }
+                yield new RouteAction.DirectResponse(direct.getStatus(), direct.getBody().getInlineString());
+            }
+            case REDIRECT, FILTER_ACTION, NON_FORWARDING_ACTION -> throw new ConversionException(field + "."
+                    + route.getActionCase().name().toLowerCase(Locale.ROOT) + ": not supported by weft-proxy yet");
+            case ACTION_NOT_SET -> throw new ConversionException(field + ": one of route, direct_response, "
+                    + "redirect is required");
+        };
+        return new Route(route.getName(), match, action, filterOverrides);
+    }
+
+    private static RouteMatch match(io.envoyproxy.envoy.config.route.v3.RouteMatch match, String field)
+            throws ConversionException {
+        boolean caseSensitive = !match.hasCaseSensitive() || match.getCaseSensitive().getValue();
+        PathMatcher path = switch (match.getPathSpecifierCase()) {
+            case PREFIX -> new PathMatcher.Prefix(match.getPrefix(), caseSensitive);
+            case PATH -> new PathMatcher.Exact(match.getPath(), caseSensitive);
+            case SAFE_REGEX -> new PathMatcher.Regex(Matchers.regex(match.getSafeRegex(), field + ".safe_regex"));
+            case PATH_SEPARATED_PREFIX -> new PathMatcher.SeparatedPrefix(match.getPathSeparatedPrefix(),
+                    caseSensitive);
+            case CONNECT_MATCHER, PATH_MATCH_POLICY -> throw new ConversionException(field + "."
+                    + match.getPathSpecifierCase().name().toLowerCase(Locale.ROOT) + ": not supported by weft-proxy yet");
+            case PATHSPECIFIER_NOT_SET -> throw new ConversionException(field + ": one of prefix, path, safe_regex, "
+                    + "path_separated_prefix is required");
+        };
+        Protos.unsupported(match.hasRuntimeFraction(), field + ".runtime_fraction");
+        Protos.unsupported(match.hasGrpc(), field + ".grpc");
+        Protos.unsupported(match.getDynamicMetadataCount() > 0, field + ".dynamic_metadata");
+        Protos.unsupported(match.getFilterStateCount() > 0, field + ".filter_state");
+        Protos.unsupported(match.hasTlsContext(), field + ".tls_context");
+        List<HeaderMatcher> headers = new ArrayList<>();
+        for (int h = 0; h < match.getHeadersCount(); h++) {
+            headers.add(Matchers.header(match.getHeaders(h), field + ".headers[" + h + "]"));
+        }
+        List<QueryParameterMatcher> queries = new ArrayList<>();
+        for (int q = 0; q < match.getQueryParametersCount(); q++) {
+            queries.add(Matchers.queryParameter(match.getQueryParameters(q), field + ".query_parameters[" + q + "]"));
+        }
+        return new RouteMatch(path, headers, queries);
+    }
+
+    private static RouteAction.Forward forward(io.envoyproxy.envoy.config.route.v3.RouteAction action, String field)
+            throws ConversionException {
+        ClusterSpecifier target = switch (action.getClusterSpecifierCase()) {
+            case CLUSTER -> {
+                if (action.getCluster().isEmpty()) {
+                    throw new ConversionException(field + ".cluster: must not be empty");
+                }
+                yield new ClusterSpecifier.Single(action.getCluster());
+            }
+            case WEIGHTED_CLUSTERS -> weighted(action.getWeightedClusters(), field + ".weighted_clusters");
+            default -> throw new ConversionException(field + "."
+                    + action.getClusterSpecifierCase().name().toLowerCase(Locale.ROOT)
+                    + ": not supported by weft-proxy yet (cluster or weighted_clusters)");
+        };
+        Protos.unsupported(action.hasRegexRewrite(), field + ".regex_rewrite");
+        Protos.unsupported(action.hasPathRewritePolicy(), field + ".path_rewrite_policy");
+        String prefixRewrite = action.getPrefixRewrite().isEmpty() ? null : action.getPrefixRewrite();
+        String hostRewrite = switch (action.getHostRewriteSpecifierCase()) {
+            case HOST_REWRITE_LITERAL -> action.getHostRewriteLiteral();
+            case HOSTREWRITESPECIFIER_NOT_SET -> null;
+            default -> throw new ConversionException(field + "."
+                    + action.getHostRewriteSpecifierCase().name().toLowerCase(Locale.ROOT)
+                    + ": not supported by weft-proxy yet");
+        };
+        Duration timeout = action.hasTimeout() ? Protos.duration(action.getTimeout()) : DEFAULT_TIMEOUT;
+        if (timeout.isNegative()) {
+            throw new ConversionException(field + ".timeout: must not be negative");
+        }
+        return new RouteAction.Forward(target, prefixRewrite, hostRewrite, timeout);
+    }
+
+    private static ClusterSpecifier.Weighted weighted(WeightedCluster weighted, String field)
+            throws ConversionException {
+        if (weighted.getClustersCount() == 0) {
+            throw new ConversionException(field + ".clusters: at least one cluster is required");
+        }
+        List<ClusterSpecifier.WeightedCluster> targets = new ArrayList<>();
+        long sum = 0;
+        for (int c = 0; c < weighted.getClustersCount(); c++) {
+            var cluster = weighted.getClusters(c);
+            String clusterField = field + ".clusters[" + c + "]";
+            if (cluster.getName().isEmpty()) {
+                throw new ConversionException(clusterField + ".name: must not be empty"
+                        + (cluster.getClusterHeader().isEmpty() ? "" : " (cluster_header is not supported yet)"));
+            }
+            int weight = cluster.hasWeight() ? cluster.getWeight().getValue() : 0;
+            sum += weight;
+            targets.add(new ClusterSpecifier.WeightedCluster(cluster.getName(), weight));
+        }
+        if (sum <= 0 || sum > Integer.MAX_VALUE) {
+            throw new ConversionException(field + ": sum of weights in the weighted_cluster must be greater than 0"
+                    + " and fit in 32 bits, not " + sum);
+        }
+        return ClusterSpecifier.Weighted.of(targets);
+    }
+}

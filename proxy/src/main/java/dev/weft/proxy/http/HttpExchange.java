@@ -1,0 +1,136 @@
+package dev.weft.proxy.http;
+
+import dev.weft.proxy.config.ActiveListener;
+import dev.weft.proxy.route.RequestView;
+import dev.weft.proxy.route.Route;
+import dev.weft.proxy.stats.ProxyStats;
+import dev.weft.proxy.upstream.UpstreamCluster;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One downstream request on its way through the filter chain. It holds the configuration the
+ * request started with (listener, routes, clusters), so a configuration swap never changes a
+ * request halfway. Exactly one response is sent: the first of {@link #respond} or
+ * {@link #localReply} wins, later ones are dropped.
+ */
+public final class HttpExchange {
+
+    private final FullHttpRequest request;
+    private final RequestView view;
+    private final ActiveListener listener;
+    private final Map<String, UpstreamCluster> clusters;
+    private final Optional<Route> route;
+    private final ProxyStats stats;
+    private final EventLoop eventLoop;
+    private final Consumer<FullHttpResponse> sink;
+    private final AtomicBoolean responded = new AtomicBoolean();
+    private final Set<ResponseFlag> flags = EnumSet.noneOf(ResponseFlag.class);
+    private final long startNanos = System.nanoTime();
+
+    HttpExchange(FullHttpRequest request, ActiveListener listener, Map<String, UpstreamCluster> clusters,
+            ProxyStats stats, EventLoop eventLoop, Consumer<FullHttpResponse> sink) {
+        this.request = request;
+        this.view = new NettyRequestView(request);
+        this.listener = listener;
+        this.clusters = clusters;
+        this.stats = stats;
+        this.eventLoop = eventLoop;
+        this.sink = sink;
+        this.route = listener.routes().route(view, listener.http().stripAnyHostPort());
+    }
+
+    /** The downstream request; filters must not release it (the connection manager does). */
+    public FullHttpRequest request() {
+        return request;
+    }
+
+    public RequestView view() {
+        return view;
+    }
+
+    /** The route selected for the request when it arrived (empty: no virtual host or route matched). */
+    public Optional<Route> route() {
+        return route;
+    }
+
+    public Optional<UpstreamCluster> cluster(String name) {
+        return Optional.ofNullable(clusters.get(name));
+    }
+
+    public ProxyStats stats() {
+        return stats;
+    }
+
+    public String statPrefix() {
+        return listener.http().statPrefix();
+    }
+
+    /** The downstream connection's event loop: where timers of this request run. */
+    public EventLoop eventLoop() {
+        return eventLoop;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    public synchronized void addFlag(ResponseFlag flag) {
+        flags.add(flag);
+    }
+
+    public synchronized Set<ResponseFlag> flags() {
+        return EnumSet.copyOf(flags.isEmpty() ? EnumSet.noneOf(ResponseFlag.class) : flags);
+    }
+
+    public boolean responded() {
+        return responded.get();
+    }
+
+    /** Sends a response (its reference passes to the exchange); false if one was already sent. */
+    public boolean respond(FullHttpResponse response) {
+        if (!responded.compareAndSet(false, true)) {
+            response.release();
+            return false;
+        }
+        sink.accept(response);
+        return true;
+    }
+
+    /**
+     * A response made by the proxy itself, as Envoy's local replies: text/plain body, the response
+     * flag recorded (and shown in {@code x-weft-response-flags} so a client can tell why).
+     */
+    public boolean localReply(int status, ResponseFlag flag, String body) {
+        if (flag != null) {
+            addFlag(flag);
+            stats.inc("http." + statPrefix() + ".rs_flag." + flag.name());
+        }
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(status), Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
+                .set(HttpHeaderNames.SERVER, "weft");
+        Set<ResponseFlag> all = flags();
+        if (!all.isEmpty()) {
+            response.headers().set("x-weft-response-flags",
+                    String.join(",", all.stream().map(Enum::name).toList()));
+        }
+        return respond(response);
+    }
+}

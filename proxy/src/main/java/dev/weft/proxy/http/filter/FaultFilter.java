@@ -1,0 +1,80 @@
+package dev.weft.proxy.http.filter;
+
+import dev.weft.proxy.http.FilterChain;
+import dev.weft.proxy.http.HttpExchange;
+import dev.weft.proxy.http.ResponseFlag;
+import dev.weft.proxy.route.HeaderMatcher;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Injects delays and aborts (Envoy's fault filter): if the headers match, a delay is drawn first
+ * (DI), then an abort (FI). {@code max_active_faults} is counted across all requests of the config.
+ */
+final class FaultFilter implements HttpFilter {
+
+    private final FaultConfig config;
+    private final AtomicInteger active = new AtomicInteger();
+
+    FaultFilter(FaultConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void onRequest(HttpExchange exchange, FilterChain chain) {
+        // Istio puts a VirtualService's fault in the route's typed_per_filter_config: it replaces ours.
+        FaultConfig config = exchange.route()
+                .map(route -> route.filterOverrides().get(this.config.name()))
+                .filter(FaultConfig.class::isInstance)
+                .map(FaultConfig.class::cast)
+                .orElse(this.config);
+        for (HeaderMatcher header : config.headers()) {
+            if (!header.matches(exchange.view().headerValues(header.name()))) {
+                chain.proceed(exchange);
+                return;
+            }
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        boolean delay = config.delay().map(d -> d.percentage().hit(random)).orElse(false);
+        boolean abort = config.abort().map(a -> a.percentage().hit(random)).orElse(false);
+        if ((delay || abort) && !startFault()) {
+            exchange.stats().inc("http." + exchange.statPrefix() + ".fault.faults_overflow");
+            chain.proceed(exchange);
+            return;
+        }
+        if (!delay && !abort) {
+            chain.proceed(exchange);
+        } else if (delay) {
+            exchange.addFlag(ResponseFlag.DI);
+            exchange.stats().inc("http." + exchange.statPrefix() + ".fault.delays_injected");
+            exchange.eventLoop().schedule(() -> endFault(config, exchange, chain, abort),
+                    config.delay().orElseThrow().duration().toNanos(), TimeUnit.NANOSECONDS);
+        } else {
+            endFault(config, exchange, chain, true);
+        }
+    }
+
+    private void endFault(FaultConfig config, HttpExchange exchange, FilterChain chain, boolean abort) {
+        active.decrementAndGet();
+        if (abort) {
+            exchange.stats().inc("http." + exchange.statPrefix() + ".fault.aborts_injected");
+            exchange.localReply(config.abort().orElseThrow().httpStatus(), ResponseFlag.FI, "fault filter abort");
+            return;
+        }
+        chain.proceed(exchange);
+    }
+
+    private boolean startFault() {
+        int max = config.maxActiveFaults().orElse(Integer.MAX_VALUE);
+        while (true) {
+            int current = active.get();
+            if (current >= max) {
+                return false;
+            }
+            if (active.compareAndSet(current, current + 1)) {
+                return true;
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.weft.proxy.upstream;
+
+import dev.weft.proxy.config.ClusterConfig;
+import dev.weft.proxy.config.EndpointsConfig.EndpointConfig;
+import dev.weft.proxy.net.Transport;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A cluster as traffic sees it: its hosts (endpoints with connection pools), its load balancer and
+ * its circuit breakers. Endpoint updates keep the pools of hosts that stay.
+ */
+public final class UpstreamCluster {
+
+    private final ClusterConfig config;
+    private final Transport transport;
+    private final LoadBalancer loadBalancer;
+    private final ClusterLimits limits;
+    private volatile List<UpstreamHost> hosts = List.of();
+
+    UpstreamCluster(ClusterConfig config, Transport transport) {
+        this.config = config;
+        this.transport = transport;
+        this.loadBalancer = LoadBalancer.of(config.lbPolicy());
+        this.limits = new ClusterLimits(config.limits());
+    }
+
+    public ClusterConfig config() {
+        return config;
+    }
+
+    public List<UpstreamHost> hosts() {
+        return hosts;
+    }
+
+    /** Replaces the endpoint set; hosts whose address and settings stay keep their connections. */
+    synchronized void setEndpoints(List<EndpointConfig> endpoints) {
+        Map<EndpointConfig, UpstreamHost> old = new HashMap<>();
+        hosts.forEach(host -> old.put(host.endpoint(), host));
+        List<UpstreamHost> next = new ArrayList<>();
+        for (EndpointConfig endpoint : endpoints) {
+            UpstreamHost kept = old.remove(endpoint);
+            next.add(kept != null ? kept : new UpstreamHost(endpoint, new Http1ConnectionPool(transport,
+                    socketAddress(endpoint),
+                    limits, config.connectTimeout(), config.maxRequestsPerConnection())));
+        }
+        hosts = List.copyOf(next);
+        old.values().forEach(host -> host.pool().drain());
+    }
+
+    // IP literals as they are; names (STRICT_DNS/LOGICAL_DNS) resolved by Netty when connecting.
+    private static InetSocketAddress socketAddress(EndpointConfig endpoint) {
+        return io.netty.util.NetUtil.isValidIpV4Address(endpoint.host())
+                || io.netty.util.NetUtil.isValidIpV6Address(endpoint.host())
+                ? new InetSocketAddress(endpoint.host(), endpoint.port())
+                : InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port());
+    }
+
+    /** Closes idle connections; busy ones close when their request ends. */
+    synchronized void drain() {
+        hosts.forEach(host -> host.pool().drain());
+    }
+
+    /**
+     * A host for one request: the load balancer's choice among healthy (or unknown-health) hosts,
+     * else among degraded ones; empty when none can take traffic (UH).
+     */
+    public Optional<UpstreamHost> chooseHost() {
+        List<UpstreamHost> current = hosts;
+        List<UpstreamHost> routable = new ArrayList<>(current.size());
+        for (UpstreamHost host : current) {
+            if (host.endpoint().health().routable()) {
+                routable.add(host);
+            }
+        }
+        if (routable.isEmpty()) {
+            for (UpstreamHost host : current) {
+                if (host.endpoint().health() == EndpointConfig.Health.DEGRADED) {
+                    routable.add(host);
+                }
+            }
+        }
+        // Lowest priority number first (Envoy: priority 0 takes all traffic while it has hosts).
+        int best = routable.stream().mapToInt(host -> host.endpoint().priority()).min().orElse(0);
+        routable.removeIf(host -> host.endpoint().priority() != best);
+        return routable.isEmpty() ? Optional.empty() : Optional.of(loadBalancer.choose(routable));
+    }
+
+    /**
+     * Sends a request to a host and completes with its response (which the caller releases), or
+     * with an {@link UpstreamFailure}. The request's reference is consumed. A request that failed
+     * on a reused keep-alive connection that the host had just closed is sent once more on a new
+     * connection. After {@code timeout} (zero: none) it fails with UT and the connection is closed.
+     */
+    public CompletableFuture<FullHttpResponse> send(UpstreamHost host, FullHttpRequest request, Duration timeout,
+            EventExecutor timer) {
+        if (!ClusterLimits.tryIncrement(limits.requests, limits.limits.maxRequests())) {
+            request.release();
+            return CompletableFuture.failedFuture(new UpstreamFailure(UpstreamFailure.Kind.OVERFLOW,
+                    "max_requests " + limits.limits.maxRequests() + " reached for cluster " + config.name(), false));
+        }
+        host.requestStarted();
+        CompletableFuture<FullHttpResponse> result = new CompletableFuture<>();
+        AtomicReference<UpstreamConnection> current = new AtomicReference<>();
+        ScheduledFuture<?> timeoutTask = timeout.isZero() ? null : timer.schedule(() -> {
+            if (result.completeExceptionally(new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT,
+                    "no response within " + timeout, false))) {
+                UpstreamConnection connection = current.get();
+                if (connection != null) {
+                    connection.abort();
+                }
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        result.whenComplete((response, error) -> {
+            if (timeoutTask != null) {
+                timeoutTask.cancel(false);
+            }
+            host.requestEnded();
+            limits.requests.decrementAndGet();
+        });
+        attempt(host, request, result, current, true);
+        return result;
+    }
+
+    private void attempt(UpstreamHost host, FullHttpRequest request, CompletableFuture<FullHttpResponse> result,
+            AtomicReference<UpstreamConnection> current, boolean mayRetry) {
+        host.pool().acquire().whenComplete((connection, acquireError) -> {
+            if (acquireError != null) {
+                request.release();
+                if (acquireError instanceof UpstreamFailure failure
+                        && failure.kind() == UpstreamFailure.Kind.CONNECT_FAILURE) {
+                    host.connectFailures.increment();
+                }
+                result.completeExceptionally(acquireError);
+                return;
+            }
+            if (result.isDone()) {
+                // Timed out while waiting for a connection.
+                request.release();
+                connection.release(true);
+                return;
+            }
+            current.set(connection);
+            request.retain();
+            connection.send(request).whenComplete((response, sendError) -> {
+                if (sendError == null) {
+                    request.release();
+                    boolean reusable = HttpUtil.isKeepAlive(response);
+                    connection.release(reusable);
+                    if (!result.complete(response)) {
+                        response.release();
+                    }
+                    return;
+                }
+                connection.abort();
+                if (mayRetry && sendError instanceof UpstreamFailure failure && failure.retriable()
+                        && !result.isDone()) {
+                    attempt(host, request, result, current, false);
+                } else {
+                    request.release();
+                    result.completeExceptionally(sendError);
+                }
+            });
+        });
+    }
+}

@@ -1,0 +1,292 @@
+package dev.weft.proxy.xds;
+
+import com.google.rpc.Status;
+import dev.weft.proxy.bootstrap.Bootstrap;
+import dev.weft.proxy.config.ConfigSnapshot;
+import dev.weft.proxy.xds.XdsResourceType.Resource;
+import dev.weft.proxy.xds.XdsResourceType.ResourceException;
+import dev.weft.proxy.xds.XdsState.TypeState;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * State-of-the-world ADS client. Subscribes to all listeners and clusters, then to the route
+ * configurations and endpoint assignments they name; converts every resource at the edge and
+ * answers each response with an ACK, or a NACK naming each resource it refused and why (valid
+ * resources of the same response are still taken; a refused one keeps its last good version).
+ * When the stream breaks it reconnects with backoff and keeps serving what it has. Each accepted
+ * response yields a new {@link ConfigSnapshot} (warming applied) for the {@link SnapshotListener}.
+ *
+ * <p>All state lives on one thread ({@code xds-client}); gRPC callbacks hop onto it.
+ */
+public final class AdsClient implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(AdsClient.class.getName());
+    private static final int INVALID_ARGUMENT = 3;
+    private static final int MAX_NACK_CHARS = 4096;
+
+    private final Bootstrap bootstrap;
+    private final SnapshotListener listener;
+    private final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
+            Thread.ofPlatform().name("xds-client").daemon(true).factory());
+    private final ManagedChannel channel;
+    private final Backoff backoff;
+    private final XdsState state = new XdsState();
+    private volatile ConfigSnapshot snapshot = ConfigSnapshot.EMPTY;
+    private volatile XdsDump dump = XdsDump.EMPTY;
+    private volatile boolean connected;
+    private ClientCallStreamObserver<DiscoveryRequest> stream;
+    private long streamId;
+    private boolean closed;
+    private boolean nodeSent;
+
+    public AdsClient(Bootstrap bootstrap, SnapshotListener listener) {
+        this.bootstrap = bootstrap;
+        this.listener = listener;
+        // A pending reconnect must not keep close() waiting.
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.backoff = new Backoff(bootstrap.reconnectInitial(), bootstrap.reconnectMax(), ThreadLocalRandom.current());
+        this.channel = NettyChannelBuilder.forAddress(bootstrap.xdsHost(), bootstrap.xdsPort())
+                .usePlaintext()
+                .keepAliveTime(30, TimeUnit.SECONDS)
+                .keepAliveTimeout(10, TimeUnit.SECONDS)
+                .maxInboundMessageSize(64 * 1024 * 1024)
+                .build();
+    }
+
+    public void start() {
+        executor.execute(this::connect);
+    }
+
+    /** The current snapshot (what the data plane serves). */
+    public ConfigSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /** The accepted resources as received, for /config_dump. */
+    public XdsDump dump() {
+        return dump;
+    }
+
+    /** Whether a stream to the control plane is open right now. */
+    public boolean connected() {
+        return connected;
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        long id = ++streamId;
+        nodeSent = false;
+        var stub = AggregatedDiscoveryServiceGrpc.newStub(channel);
+        stub.streamAggregatedResources(new ClientResponseObserver<DiscoveryRequest, DiscoveryResponse>() {
+            @Override
+            public void beforeStart(ClientCallStreamObserver<DiscoveryRequest> requestStream) {
+                stream = requestStream;
+            }
+
+            @Override
+            public void onNext(DiscoveryResponse response) {
+                executor.execute(() -> {
+                    if (id == streamId && !closed) {
+                        connected = true;
+                        backoff.reset();
+                        onResponse(response);
+                    }
+                });
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                io.grpc.Status status = io.grpc.Status.fromThrowable(error);
+                String cause = status.getCause() == null ? "" : ": " + status.getCause().getMessage();
+                executor.execute(() -> streamEnded(id, status.getCode() + " " + status.getDescription() + cause));
+            }
+
+            @Override
+            public void onCompleted() {
+                executor.execute(() -> streamEnded(id, "closed by the server"));
+            }
+        });
+        // Envoy's order: clusters (and their endpoints) before listeners (and their routes).
+        for (XdsResourceType<?> type : XdsResourceType.ALL) {
+            TypeState<?> typeState = state.of(type);
+            if (type.wildcard() || !typeState.subscribed.isEmpty()) {
+                // Resuming: the versions we hold let the server skip what we already have.
+                send(typeState, typeState.acceptedVersion, "", null);
+            }
+        }
+    }
+
+    private void streamEnded(long id, String why) {
+        if (id != streamId || closed) {
+            return;
+        }
+        connected = false;
+        stream = null;
+        Duration delay = backoff.next();
+        LOG.log(System.Logger.Level.WARNING, "xDS stream to " + bootstrap.xdsHost() + ":" + bootstrap.xdsPort()
+                + " ended (" + why + "); keeping the last configuration, reconnecting in " + delay.toMillis() + " ms");
+        executor.schedule(this::connect, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void onResponse(DiscoveryResponse response) {
+        XdsResourceType<?> type = XdsResourceType.ALL.stream()
+                .filter(t -> t.typeUrl().equals(response.getTypeUrl()))
+                .findFirst().orElse(null);
+        if (type == null) {
+            LOG.log(System.Logger.Level.DEBUG, "ignoring xDS response of type " + response.getTypeUrl());
+            return;
+        }
+        List<String> errors = apply(state.of(type), response);
+        TypeState<?> typeState = state.of(type);
+        typeState.lastNonce = response.getNonce();
+        if (errors.isEmpty()) {
+            typeState.acceptedVersion = response.getVersionInfo();
+            typeState.lastError = "";
+            send(typeState, typeState.acceptedVersion, response.getNonce(), null);
+        } else {
+            String message = nackMessage(type, response.getVersionInfo(), errors);
+            typeState.lastError = message;
+            LOG.log(System.Logger.Level.WARNING, message);
+            send(typeState, typeState.acceptedVersion, response.getNonce(), message);
+        }
+        updateSubscription(state.routes, state.wantedRoutes());
+        updateSubscription(state.endpoints, state.wantedEndpoints());
+        publish();
+    }
+
+    /** Takes the valid resources of a response; returns one error line per refused resource. */
+    private <T> List<String> apply(TypeState<T> typeState, DiscoveryResponse response) {
+        XdsResourceType<T> type = typeState.type;
+        List<String> errors = new ArrayList<>();
+        Map<String, Resource<T>> next = new LinkedHashMap<>();
+        Set<String> refused = new TreeSet<>();
+        for (var any : response.getResourcesList()) {
+            try {
+                Resource<T> resource = type.parse(any);
+                if (next.putIfAbsent(resource.name(), resource) != null) {
+                    errors.add(type.kind() + " " + resource.name() + ": duplicate resource name in one response");
+                }
+            } catch (ResourceException e) {
+                errors.add(type.kind() + " " + (e.resourceName().isEmpty() ? "(unnamed)" : e.resourceName())
+                        + ": " + e.getMessage());
+                refused.add(e.resourceName());
+            }
+        }
+        Map<String, Resource<T>> result = new LinkedHashMap<>();
+        if (type.wildcard()) {
+            // State of the world: what is not in the response is gone, except a refused resource,
+            // which keeps its last good version.
+            for (String name : refused) {
+                Resource<T> old = typeState.resources.get(name);
+                if (old != null) {
+                    result.put(name, old);
+                }
+            }
+            result.putAll(next);
+        } else {
+            // RDS/EDS: the response carries the subscribed resources; keep only subscribed ones.
+            result.putAll(typeState.resources);
+            result.putAll(next);
+            result.keySet().retainAll(typeState.subscribed);
+        }
+        typeState.resources.clear();
+        typeState.resources.putAll(result);
+        typeState.received = true;
+        return errors;
+    }
+
+    private static String nackMessage(XdsResourceType<?> type, String version, List<String> errors) {
+        StringBuilder message = new StringBuilder(type.shortName()).append(" version ").append(version)
+                .append(" rejected: ");
+        message.append(String.join("; ", errors));
+        return message.length() > MAX_NACK_CHARS ? message.substring(0, MAX_NACK_CHARS - 3) + "..."
+                : message.toString();
+    }
+
+    private void updateSubscription(TypeState<?> typeState, Set<String> wanted) {
+        if (wanted.equals(typeState.subscribed)) {
+            return;
+        }
+        boolean hadAny = !typeState.subscribed.isEmpty();
+        typeState.subscribed.clear();
+        typeState.subscribed.addAll(wanted);
+        typeState.resources.keySet().retainAll(wanted);
+        if (!wanted.isEmpty() || hadAny) {
+            send(typeState, typeState.acceptedVersion, typeState.lastNonce, null);
+        }
+    }
+
+    private void send(TypeState<?> typeState, String version, String nonce, String error) {
+        if (stream == null) {
+            return;
+        }
+        DiscoveryRequest.Builder request = DiscoveryRequest.newBuilder()
+                .setTypeUrl(typeState.type.typeUrl())
+                .setVersionInfo(version)
+                .setResponseNonce(nonce);
+        if (!typeState.type.wildcard()) {
+            request.addAllResourceNames(typeState.subscribed);
+        }
+        if (!nodeSent) {
+            request.setNode(bootstrap.node());
+            nodeSent = true;
+        }
+        if (error != null) {
+            request.setErrorDetail(Status.newBuilder().setCode(INVALID_ARGUMENT).setMessage(error));
+        }
+        try {
+            stream.onNext(request.build());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot send on the xDS stream: " + e);
+        }
+    }
+
+    private void publish() {
+        ConfigSnapshot next = SnapshotAssembler.assemble(state, snapshot);
+        dump = state.dump();
+        if (!next.equals(snapshot)) {
+            snapshot = next;
+            try {
+                listener.onSnapshot(next);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "applying a configuration failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.execute(() -> {
+            closed = true;
+            connected = false;
+            if (stream != null) {
+                stream.onCompleted();
+            }
+        });
+        executor.shutdown();
+        try {
+            executor.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        channel.shutdownNow();
+    }
+}
