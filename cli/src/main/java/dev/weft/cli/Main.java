@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = Version.class,
     description = "Weft service mesh: Istio-compatible config, control plane and proxy.",
     subcommands = {ValidateCommand.class, AnalyzeCommand.class, ApplyCommand.class, DeleteCommand.class, GetCommand.class,
-        ControlPlaneCommand.class, ProxyStatusCommand.class, ProxyConfigCommand.class,
+        ControlPlaneCommand.class, ProxyCommand.class, ProxyStatusCommand.class, ProxyConfigCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -51,7 +51,7 @@ public final class ClusterConverter {
         Protos.unsupported(cluster.getTransportSocketMatchesCount() > 0, "transport_socket_matches (upstream TLS)");
         Protos.unsupported(cluster.hasHttp2ProtocolOptions(), "http2_protocol_options (HTTP/2 upstreams)");
         int maxRequestsPerConnection = cluster.hasMaxRequestsPerConnection()
-                ? cluster.getMaxRequestsPerConnection().getValue() : 0;
+                ? uint32(cluster.getMaxRequestsPerConnection().getValue()) : 0;
         var protocolOptions = cluster.getTypedExtensionProtocolOptionsMap().get(HTTP_OPTIONS);
         if (protocolOptions != null) {
             HttpProtocolOptions options = Protos.unpack(protocolOptions, HttpProtocolOptions.class,
@@ -59,7 +59,7 @@ public final class ClusterConverter {
             Protos.unsupported(options.hasExplicitHttpConfig() && options.getExplicitHttpConfig().hasHttp2ProtocolOptions(),
                     "typed_extension_protocol_options.explicit_http_config.http2_protocol_options (HTTP/2 upstreams)");
             if (options.getCommonHttpProtocolOptions().hasMaxRequestsPerConnection()) {
-                maxRequestsPerConnection = options.getCommonHttpProtocolOptions().getMaxRequestsPerConnection().getValue();
+                maxRequestsPerConnection = uint32(options.getCommonHttpProtocolOptions().getMaxRequestsPerConnection().getValue());
             }
         }
         Duration connectTimeout = cluster.hasConnectTimeout() ? Protos.duration(cluster.getConnectTimeout())
@@ -79,16 +79,24 @@ public final class ClusterConverter {
                 limits(cluster.getCircuitBreakers()), maxRequestsPerConnection, staticEndpoints);
     }
 
+    /**
+     * A proto uint32 arrives in Java as a signed int: Istio's "no limit" (4294967295) reads as -1.
+     * Values past Integer.MAX_VALUE are, for a limit, the same as no limit.
+     */
+    static int uint32(int value) {
+        return value < 0 ? Integer.MAX_VALUE : value;
+    }
+
     private static ClusterConfig.Limits limits(CircuitBreakers breakers) {
         ClusterConfig.Limits defaults = ClusterConfig.Limits.DEFAULTS;
         for (var threshold : breakers.getThresholdsList()) {
             if (threshold.getPriority() == RoutingPriority.DEFAULT) {
                 return new ClusterConfig.Limits(
-                        threshold.hasMaxConnections() ? threshold.getMaxConnections().getValue() : defaults.maxConnections(),
-                        threshold.hasMaxPendingRequests() ? threshold.getMaxPendingRequests().getValue()
+                        threshold.hasMaxConnections() ? uint32(threshold.getMaxConnections().getValue()) : defaults.maxConnections(),
+                        threshold.hasMaxPendingRequests() ? uint32(threshold.getMaxPendingRequests().getValue())
                                 : defaults.maxPendingRequests(),
-                        threshold.hasMaxRequests() ? threshold.getMaxRequests().getValue() : defaults.maxRequests(),
-                        threshold.hasMaxRetries() ? threshold.getMaxRetries().getValue() : defaults.maxRetries());
+                        threshold.hasMaxRequests() ? uint32(threshold.getMaxRequests().getValue()) : defaults.maxRequests(),
+                        threshold.hasMaxRetries() ? uint32(threshold.getMaxRetries().getValue()) : defaults.maxRetries());
             }
         }
         return defaults;

@@ -176,6 +176,16 @@ class ConvertersTest {
         assertThat(cluster.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(cluster.limits()).isEqualTo(new ClusterConfig.Limits(7, 1024, 1024, 3));
 
+        // Istio writes "no limit" as the largest uint32, which Java reads as -1.
+        ClusterConfig unlimited = ClusterConverter.convert(Cluster.newBuilder().setName("u")
+                .setType(Cluster.DiscoveryType.EDS)
+                .setCircuitBreakers(CircuitBreakers.newBuilder().addThresholds(CircuitBreakers.Thresholds.newBuilder()
+                        .setMaxConnections(UInt32Value.of(-1)).setMaxRequests(UInt32Value.of(-1))
+                        .setMaxPendingRequests(UInt32Value.of(-1)).setMaxRetries(UInt32Value.of(-1))))
+                .build());
+        assertThat(unlimited.limits()).isEqualTo(new ClusterConfig.Limits(
+                Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE));
+
         EndpointsConfig endpoints = EndpointConverter.convert(ClusterLoadAssignment.newBuilder().setClusterName("c")
                 .addEndpoints(LocalityLbEndpoints.newBuilder().setPriority(1)
                         .addLbEndpoints(LbEndpoint.newBuilder().setHealthStatus(HealthStatus.UNHEALTHY)
