@@ -4,9 +4,11 @@ import com.google.protobuf.Any;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.WeakHashMap;
 
 /**
  * Content versions. A resource's version is a hash of its bytes, so an unchanged resource keeps its
@@ -18,7 +20,23 @@ final class ResourceVersions {
     private ResourceVersions() {
     }
 
+    /**
+     * Versions of resources still in use: translation shares one message among the proxies that see
+     * the mesh alike, so a push to a thousand of them hashes it once. Weak keys: a resource no proxy
+     * holds any more is dropped. Equal content has the same version, so an equal key is as good.
+     */
+    private static final Map<Any, String> KNOWN = Collections.synchronizedMap(new WeakHashMap<>());
+
     static String of(Any resource) {
+        String known = KNOWN.get(resource);
+        if (known == null) {
+            known = hash(resource);
+            KNOWN.put(resource, known);
+        }
+        return known;
+    }
+
+    private static String hash(Any resource) {
         MessageDigest digest = sha256();
         digest.update(resource.getTypeUrl().getBytes(StandardCharsets.UTF_8));
         digest.update((byte) 0);

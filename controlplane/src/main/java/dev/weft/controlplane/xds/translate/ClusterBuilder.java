@@ -39,6 +39,16 @@ final class ClusterBuilder {
   static final com.google.protobuf.Duration CONNECT_TIMEOUT = Protos.seconds(10);
 
   static List<Built> build(ProxyScope scope) {
+    List<Built> out = new ArrayList<>(outbound(scope));
+    out.addAll(local(scope));
+    return out;
+  }
+
+  /**
+   * The outbound clusters: the same for every proxy with the same {@link ProxyScope#outboundKey}
+   * (they read the proxy's type, namespace, Sidecar and DestinationRules, nothing else of it).
+   */
+  static List<Built> outbound(ProxyScope scope) {
     List<Built> out = new ArrayList<>();
     boolean proxyless = scope.proxy().type() == ProxyType.PROXYLESS_GRPC;
     for (Service s : scope.services()) {
@@ -52,7 +62,13 @@ final class ClusterBuilder {
         }
       }
     }
-    if (proxyless) {
+    return out;
+  }
+
+  /** The clusters of this proxy alone (none for proxyless gRPC); none of them takes EDS. */
+  static List<Built> local(ProxyScope scope) {
+    List<Built> out = new ArrayList<>();
+    if (scope.proxy().type() == ProxyType.PROXYLESS_GRPC) {
       return out;
     }
     out.add(new Built(blackHole(), null, null, Map.of()));

@@ -15,46 +15,57 @@ import java.util.TreeMap;
  * Istio's model translated to Envoy's, per proxy: clusters ({@link ClusterBuilder}), endpoints
  * ({@link EndpointBuilder}), listeners ({@link SidecarListeners}, {@link GatewayListeners},
  * {@link ListenerBuilder} for proxyless gRPC) and routes ({@link RouteBuilder}). Pure: the same
- * snapshot and proxy give the same resources; every list is sorted or in configuration order.
+ * snapshot and proxy give the same resources; every list is sorted or in configuration order. The
+ * outbound part is translated once per snapshot for all proxies that see the mesh alike
+ * ({@link OutboundCache}): their resources are the same messages.
  */
 public final class IstioTranslator implements MeshTranslator {
+  private final OutboundCache outbound = new OutboundCache();
 
   @Override
   public ProxyResources translate(MeshSnapshot snapshot, ProxyNode proxy) {
     ProxyScope scope = new ProxyScope(snapshot, proxy);
-    List<ClusterBuilder.Built> clusters = ClusterBuilder.build(scope);
+    OutboundCache.Outbound shared = outbound.get(scope.outboundKey(), () -> outbound(scope));
+    Map<String, Any> cds = new TreeMap<>(shared.clusters());
+    for (ClusterBuilder.Built b : ClusterBuilder.local(scope)) {
+      cds.put(b.cluster().getName(), Any.pack(b.cluster()));
+    }
+    Map<String, Any> rds = shared.packedRoutes();
+    Map<String, Listener> listeners;
+    switch (proxy.type()) {
+      case SIDECAR -> listeners = SidecarListeners.build(scope);
+      case ROUTER -> {
+        rds = pack(RouteBuilder.gateway(scope));
+        listeners = GatewayListeners.build(scope);
+      }
+      case PROXYLESS_GRPC -> listeners = ListenerBuilder.proxyless(scope, shared.routes());
+      default -> throw new IllegalStateException("unknown proxy type " + proxy.type());
+    }
+    Map<ResourceType, Map<String, Any>> out = new EnumMap<>(ResourceType.class);
+    out.put(ResourceType.CLUSTER, cds);
+    out.put(ResourceType.ENDPOINT, shared.endpoints());
+    out.put(ResourceType.LISTENER, pack(listeners));
+    out.put(ResourceType.ROUTE, rds);
+    return new ProxyResources(out);
+  }
+
+  /** What proxies with the same {@link ProxyScope#outboundKey} share: outbound clusters, their endpoints, routes. */
+  private static OutboundCache.Outbound outbound(ProxyScope scope) {
     Map<String, Any> cds = new TreeMap<>();
     Map<String, Any> eds = new TreeMap<>();
-    for (ClusterBuilder.Built b : clusters) {
+    for (ClusterBuilder.Built b : ClusterBuilder.outbound(scope)) {
       cds.put(b.cluster().getName(), Any.pack(b.cluster()));
       if (b.eds()) {
         eds.put(b.cluster().getName(), Any.pack(EndpointBuilder.build(b.cluster().getName(), b.port(), b.subsetLabels(),
             scope.endpoints(b.service().hostname()))));
       }
     }
-    Map<String, RouteConfiguration> routes;
-    Map<String, Listener> listeners;
-    switch (proxy.type()) {
-      case SIDECAR -> {
-        routes = RouteBuilder.sidecar(scope);
-        listeners = SidecarListeners.build(scope);
-      }
-      case ROUTER -> {
-        routes = RouteBuilder.gateway(scope);
-        listeners = GatewayListeners.build(scope);
-      }
-      case PROXYLESS_GRPC -> {
-        routes = RouteBuilder.proxyless(scope);
-        listeners = ListenerBuilder.proxyless(scope, routes);
-      }
-      default -> throw new IllegalStateException("unknown proxy type " + proxy.type());
-    }
-    Map<ResourceType, Map<String, Any>> out = new EnumMap<>(ResourceType.class);
-    out.put(ResourceType.CLUSTER, cds);
-    out.put(ResourceType.ENDPOINT, eds);
-    out.put(ResourceType.LISTENER, pack(listeners));
-    out.put(ResourceType.ROUTE, pack(routes));
-    return new ProxyResources(out);
+    Map<String, RouteConfiguration> routes = switch (scope.proxy().type()) {
+      case SIDECAR -> RouteBuilder.sidecar(scope);
+      case PROXYLESS_GRPC -> RouteBuilder.proxyless(scope);
+      default -> null;
+    };
+    return new OutboundCache.Outbound(cds, eds, routes, routes == null ? null : pack(routes));
   }
 
   private static <M extends Message> Map<String, Any> pack(Map<String, M> resources) {

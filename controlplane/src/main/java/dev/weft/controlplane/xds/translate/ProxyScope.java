@@ -49,6 +49,83 @@ final class ProxyScope {
     return proxy;
   }
 
+  /**
+   * What the outbound clusters, endpoints and (for sidecars and proxyless clients) routes of this
+   * proxy depend on: equal keys give equal outbound resources, so proxies that see the mesh alike
+   * share one translation of them (Istio's SidecarScope sharing). The snapshot, Sidecar and
+   * DestinationRules by identity (all come from the one immutable snapshot); the proxy's labels
+   * only when some VirtualService matches on {@code sourceLabels}.
+   */
+  OutboundKey outboundKey() {
+    return new OutboundKey(snapshot, proxy.type(), proxy.namespace(), sidecar, destinationRules,
+        routesReadLabels() ? proxy.labels() : Map.of());
+  }
+
+  private boolean routesReadLabels() {
+    for (Resource<VirtualService> r : snapshot.config().all(Kind.VIRTUAL_SERVICE, VirtualService.class)) {
+      for (var http : r.spec().http()) {
+        for (var m : http.match()) {
+          if (!m.sourceLabels().isEmpty()) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** See {@link #outboundKey()}; compares the snapshot, Sidecar and rules by identity. */
+  static final class OutboundKey {
+    private final MeshSnapshot snapshot;
+    private final ProxyType type;
+    private final String namespace;
+    private final Sidecar sidecar;
+    private final List<Resource<DestinationRule>> rules;
+    private final Map<String, String> labels;
+    private final int hash;
+
+    OutboundKey(MeshSnapshot snapshot, ProxyType type, String namespace, Sidecar sidecar, List<Resource<DestinationRule>> rules,
+        Map<String, String> labels) {
+      this.snapshot = snapshot;
+      this.type = type;
+      this.namespace = namespace;
+      this.sidecar = sidecar;
+      this.rules = rules;
+      this.labels = labels;
+      int h = System.identityHashCode(snapshot);
+      h = 31 * h + type.hashCode();
+      h = 31 * h + namespace.hashCode();
+      h = 31 * h + System.identityHashCode(sidecar);
+      for (Resource<DestinationRule> r : rules) {
+        h = 31 * h + System.identityHashCode(r);
+      }
+      this.hash = 31 * h + labels.hashCode();
+    }
+
+    MeshSnapshot snapshot() {
+      return snapshot;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (!(o instanceof OutboundKey k) || k.hash != hash || k.snapshot != snapshot || k.type != type || k.sidecar != sidecar
+          || !k.namespace.equals(namespace) || k.rules.size() != rules.size() || !k.labels.equals(labels)) {
+        return false;
+      }
+      for (int i = 0; i < rules.size(); i++) {
+        if (k.rules.get(i) != rules.get(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
   MeshSettings mesh() {
     return snapshot.mesh();
   }

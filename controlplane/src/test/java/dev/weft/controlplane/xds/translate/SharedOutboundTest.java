@@ -1,0 +1,87 @@
+package dev.weft.controlplane.xds.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weft.controlplane.xds.ProxyNode;
+import dev.weft.controlplane.xds.ResourceType;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Proxies that see the mesh alike share one translation of their outbound resources; proxies that
+ * do not (labels a VirtualService's sourceLabels or a DestinationRule's workloadSelector reads,
+ * another namespace, another snapshot) get their own, equal to a translation from scratch.
+ */
+class SharedOutboundTest {
+  private static final ProxyNode REVIEWS = Mesh.sidecar("reviews-v1-1", "default", Map.of("app", "reviews", "version", "v1"));
+  private static final ProxyNode RATINGS = Mesh.sidecar("ratings-v1-1", "default", Map.of("app", "ratings", "version", "v1"));
+  private static final ProxyNode OTHER_NS = Mesh.sidecar("sleep-1", "other", Map.of("app", "sleep"));
+
+  private static MeshSnapshot snapshot(String yaml) {
+    return Mesh.snapshot(Mesh.load(List.of(Translated.BOOKINFO), yaml.isEmpty() ? Map.of() : Map.of("test.yaml", yaml)));
+  }
+
+  @Test
+  void proxiesThatSeeTheMeshAlikeShareTheirOutboundResources() {
+    MeshSnapshot snapshot = snapshot("");
+    IstioTranslator translator = new IstioTranslator();
+    ProxyResources reviews = translator.translate(snapshot, REVIEWS);
+    ProxyResources ratings = translator.translate(snapshot, RATINGS);
+    for (ResourceType type : List.of(ResourceType.ENDPOINT, ResourceType.ROUTE)) {
+      assertThat(reviews.of(type)).isNotEmpty();
+      reviews.of(type).forEach((name, any) -> assertThat(ratings.of(type).get(name)).as(name).isSameAs(any));
+    }
+    assertThat(ratings.of(ResourceType.CLUSTER).get("outbound|9080||reviews.default.svc.cluster.local"))
+        .isSameAs(reviews.of(ResourceType.CLUSTER).get("outbound|9080||reviews.default.svc.cluster.local"));
+    // Inbound clusters are the proxy's own.
+    assertThat(reviews.of(ResourceType.CLUSTER)).isNotEqualTo(ratings.of(ResourceType.CLUSTER));
+    assertThat(reviews).isEqualTo(new IstioTranslator().translate(snapshot, REVIEWS));
+    assertThat(ratings).isEqualTo(new IstioTranslator().translate(snapshot, RATINGS));
+  }
+
+  @Test
+  void sourceLabelsWorkloadSelectorsNamespacesAndSnapshotsAreNotShared() {
+    MeshSnapshot snapshot = snapshot("""
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: details, namespace: default}
+        spec:
+          hosts: [details]
+          http:
+          - match:
+            - sourceLabels: {app: reviews}
+            route:
+            - destination: {host: details, subset: v2}
+          - route:
+            - destination: {host: details, subset: v1}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: ratings-from-reviews, namespace: default}
+        spec:
+          host: ratings
+          workloadSelector:
+            matchLabels: {app: reviews}
+          trafficPolicy:
+            loadBalancer: {simple: RANDOM}
+        """);
+    IstioTranslator translator = new IstioTranslator();
+    for (ProxyNode proxy : List.of(REVIEWS, RATINGS, OTHER_NS, REVIEWS, RATINGS, OTHER_NS)) {
+      assertThat(translator.translate(snapshot, proxy)).as(proxy.id()).isEqualTo(new IstioTranslator().translate(snapshot, proxy));
+    }
+    Translated reviews = new Translated(translator.translate(snapshot, REVIEWS));
+    Translated ratings = new Translated(translator.translate(snapshot, RATINGS));
+    assertThat(reviews.vhost("9080", "details.default.svc.cluster.local:9080").getRoutes(0).getRoute().getCluster())
+        .isEqualTo("outbound|9080|v2|details.default.svc.cluster.local");
+    assertThat(ratings.vhost("9080", "details.default.svc.cluster.local:9080").getRoutes(0).getRoute().getCluster())
+        .isEqualTo("outbound|9080|v1|details.default.svc.cluster.local");
+    assertThat(reviews.cluster("outbound|9080||ratings.default.svc.cluster.local").getLbPolicy().name()).isEqualTo("RANDOM");
+    assertThat(ratings.cluster("outbound|9080||ratings.default.svc.cluster.local").getLbPolicy().name()).isEqualTo("LEAST_REQUEST");
+
+    // A new snapshot is translated afresh, and an older one still translates correctly.
+    MeshSnapshot next = snapshot("");
+    assertThat(translator.translate(next, REVIEWS)).isEqualTo(new IstioTranslator().translate(next, REVIEWS));
+    assertThat(translator.translate(snapshot, REVIEWS)).isEqualTo(new IstioTranslator().translate(snapshot, REVIEWS));
+  }
+}
