@@ -26,16 +26,21 @@ public final class IstioTranslator implements MeshTranslator {
   public ProxyResources translate(MeshSnapshot snapshot, ProxyNode proxy) {
     ProxyScope scope = new ProxyScope(snapshot, proxy);
     OutboundCache.Outbound shared = outbound.get(scope.outboundKey(), () -> outbound(scope));
-    Map<String, Any> cds = new TreeMap<>(shared.clusters());
+    Map<String, Any> local = new TreeMap<>();
     for (ClusterBuilder.Built b : ClusterBuilder.local(scope)) {
-      cds.put(b.cluster().getName(), Any.pack(b.cluster()));
+      local.put(b.cluster().getName(), Any.pack(b.cluster()));
     }
+    Map<String, Any> cds = shared.perProxy().get("clusters", local, part -> {
+      Map<String, Any> all = new TreeMap<>(shared.clusters());
+      all.putAll(part);
+      return all;
+    });
     Map<String, Any> rds = shared.packedRoutes();
     Map<String, Listener> listeners;
     switch (proxy.type()) {
       case SIDECAR -> listeners = SidecarListeners.build(scope);
       case ROUTER -> {
-        rds = pack(RouteBuilder.gateway(scope));
+        rds = shared.perProxy().get("routes", pack(RouteBuilder.gateway(scope)), part -> part);
         listeners = GatewayListeners.build(scope);
       }
       case PROXYLESS_GRPC -> listeners = ListenerBuilder.proxyless(scope, shared.routes());
@@ -44,7 +49,7 @@ public final class IstioTranslator implements MeshTranslator {
     Map<ResourceType, Map<String, Any>> out = new EnumMap<>(ResourceType.class);
     out.put(ResourceType.CLUSTER, cds);
     out.put(ResourceType.ENDPOINT, shared.endpoints());
-    out.put(ResourceType.LISTENER, pack(listeners));
+    out.put(ResourceType.LISTENER, shared.perProxy().get("listeners", pack(listeners), part -> part));
     out.put(ResourceType.ROUTE, rds);
     return new ProxyResources(out);
   }
