@@ -22,6 +22,8 @@ final class Selection {
     final SortedMap<String, String> versions;
     private String version;
     private DiscoveryResponse sotw;
+    /** An older selection found to hold the same versions: the next stream that had it need not compare again. */
+    private volatile Selection sameAs;
 
     Selection(ResourceType type, TreeMap<String, Any> resources) {
         this.type = type;
@@ -37,6 +39,21 @@ final class Selection {
             version = ResourceVersions.ofSet(versions);
         }
         return version;
+    }
+
+    /**
+     * Whether this selection holds the same resource versions as {@code other} (e.g. the unchanged
+     * endpoints of a new snapshot against those a stream was given): compared once, then remembered.
+     */
+    boolean sameVersionsAs(Selection other) {
+        if (other == this || sameAs == other) {
+            return true;
+        }
+        if (!version().equals(other.version()) || !versions.equals(other.versions)) {
+            return false;
+        }
+        sameAs = other;
+        return true;
     }
 
     /** The state-of-the-world response carrying this selection, without its nonce. */

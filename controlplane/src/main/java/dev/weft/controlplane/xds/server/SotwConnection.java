@@ -80,7 +80,9 @@ final class SotwConnection extends ProxyConnection<DiscoveryResponse> {
 
     @Override
     protected boolean sendIfChanged(TypeState state, Selection desired) {
-        if (state.sentAny() && (state.sentSelection == desired || desired.versions.equals(state.givenVersions))) {
+        Selection previous = state.sentSelection;
+        if (state.sentAny() && (previous != null ? desired.sameVersionsAs(previous)
+                : desired.versions.equals(state.givenVersions))) {
             state.sentSelection = desired;
             return false;
         }

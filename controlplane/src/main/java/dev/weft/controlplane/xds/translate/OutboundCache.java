@@ -20,20 +20,22 @@ final class OutboundCache {
    * @param clusters, {@code endpoints} and {@code packedRoutes} immutable, so the proxies' resources
    *     ({@link ProxyResources}) hold these very maps and the xDS server can tell shared content by identity
    * @param routes and {@code packedRoutes} null when the proxy's routes are not shared (gateways)
+   * @param sidecarListeners a sidecar's outbound listeners ({@link SidecarListeners#outbound}); null for other proxies
    * @param perProxy the last per-proxy maps of the proxies of this key: equal content is handed out as
    *     the same map instance
    */
   record Outbound(Map<String, Any> clusters, Map<String, Any> endpoints, Map<String, RouteConfiguration> routes,
-      Map<String, Any> packedRoutes, Interner perProxy) {
+      Map<String, Any> packedRoutes, Map<String, Any> sidecarListeners, Interner perProxy) {
     Outbound {
       clusters = Map.copyOf(clusters);
       endpoints = Map.copyOf(endpoints);
       packedRoutes = packedRoutes == null ? null : Map.copyOf(packedRoutes);
+      sidecarListeners = sidecarListeners == null ? null : Map.copyOf(sidecarListeners);
     }
 
     Outbound(Map<String, Any> clusters, Map<String, Any> endpoints, Map<String, RouteConfiguration> routes,
-        Map<String, Any> packedRoutes) {
-      this(clusters, endpoints, routes, packedRoutes, new Interner());
+        Map<String, Any> packedRoutes, Map<String, Any> sidecarListeners) {
+      this(clusters, endpoints, routes, packedRoutes, sidecarListeners, new Interner());
     }
   }
 
