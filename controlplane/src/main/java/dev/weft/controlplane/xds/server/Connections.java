@@ -17,6 +17,8 @@ final class Connections {
     private final AtomicLong serials = new AtomicLong();
     private final AtomicLong nonces = new AtomicLong();
     final LongAdder responsesSent = new LongAdder();
+    /** What subscriptions select from translated maps, shared between streams. */
+    final Selections selections = new Selections();
     private volatile boolean shuttingDown;
 
     Connections(ProxyConfigSource source, Clock clock) {

@@ -90,11 +90,12 @@ final class DeltaConnection extends ProxyConnection<DeltaDiscoveryResponse> {
     }
 
     @Override
-    protected boolean sendIfChanged(TypeState state, TreeMap<String, Any> desired) {
+    protected boolean sendIfChanged(TypeState state, Selection selection) {
+        Map<String, Any> desired = selection.resources;
         List<Resource> updated = new ArrayList<>();
         TreeMap<String, String> updatedVersions = new TreeMap<>();
         desired.forEach((name, resource) -> {
-            String version = ResourceVersions.of(resource);
+            String version = selection.versions.get(name);
             if (!version.equals(state.givenVersions.get(name))) {
                 updated.add(Resource.newBuilder().setName(name).setVersion(version).setResource(resource).build());
                 updatedVersions.put(name, version);

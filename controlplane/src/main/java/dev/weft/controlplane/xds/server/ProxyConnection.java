@@ -94,14 +94,17 @@ abstract sealed class ProxyConnection<R> permits SotwConnection, DeltaConnection
                 continue;
             }
             TypeState state = states.get(type);
-            if (sendIfChanged(state, subscribedPart(state, generated))) {
+            Map<String, Any> from = generated;
+            Selection selection = connections.selections.get(type, from, state.wildcard, state.names,
+                    () -> new Selection(state.type, subscribedPart(state, from)));
+            if (sendIfChanged(state, selection)) {
                 connections.responsesSent.increment();
             }
         }
     }
 
     /** Sends the proxy what differs from what it has. Returns whether a response went out. */
-    protected abstract boolean sendIfChanged(TypeState state, TreeMap<String, Any> desired);
+    protected abstract boolean sendIfChanged(TypeState state, Selection desired);
 
     protected final void markDirty(ResourceType type) {
         dirty.add(type);

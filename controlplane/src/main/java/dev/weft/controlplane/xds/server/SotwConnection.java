@@ -1,6 +1,5 @@
 package dev.weft.controlplane.xds.server;
 
-import com.google.protobuf.Any;
 import io.envoyproxy.envoy.config.core.v3.ControlPlane;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
@@ -8,7 +7,6 @@ import io.grpc.stub.ServerCallStreamObserver;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -81,26 +79,22 @@ final class SotwConnection extends ProxyConnection<DiscoveryResponse> {
     }
 
     @Override
-    protected boolean sendIfChanged(TypeState state, TreeMap<String, Any> desired) {
-        TreeMap<String, String> versions = new TreeMap<>();
-        desired.forEach((name, resource) -> versions.put(name, ResourceVersions.of(resource)));
-        if (state.sentAny() && versions.equals(state.givenVersions)) {
+    protected boolean sendIfChanged(TypeState state, Selection desired) {
+        Selection previous = state.sentSelection;
+        if (state.sentAny() && (previous != null ? desired.sameVersionsAs(previous)
+                : desired.versions.equals(state.givenVersions))) {
+            state.sentSelection = desired;
             return false;
         }
-        String version = ResourceVersions.ofSet(versions);
         String nonce = connections.nextNonce();
-        out.onNext(DiscoveryResponse.newBuilder()
-                .setTypeUrl(state.type.typeUrl())
-                .setVersionInfo(version)
-                .setNonce(nonce)
-                .addAllResources(desired.values())
-                .setControlPlane(CONTROL_PLANE)
-                .build());
+        // The shared response with this stream's nonce: the resource list itself is not copied.
+        out.onNext(desired.sotwResponse().toBuilder().setNonce(nonce).build());
         state.givenVersions.clear();
-        state.givenVersions.putAll(versions);
+        state.givenVersions.putAll(desired.versions);
         state.given.clear();
-        state.given.putAll(desired);
-        state.recordSent(nonce, version, now());
+        state.given.putAll(desired.resources);
+        state.sentSelection = desired;
+        state.recordSent(nonce, desired.version(), now());
         return true;
     }
 }

@@ -37,6 +37,8 @@ final class TypeState {
     /** Delta: explicitly subscribed names the proxy was told do not exist. */
     final Set<String> toldAbsent = new HashSet<>();
 
+    /** SotW: the selection last sent (or found unchanged), to skip comparing versions when it is the same. */
+    Selection sentSelection;
     String sentVersion = "";
     String sentNonce = "";
     Instant sentAt;

@@ -26,16 +26,30 @@ public final class IstioTranslator implements MeshTranslator {
   public ProxyResources translate(MeshSnapshot snapshot, ProxyNode proxy) {
     ProxyScope scope = new ProxyScope(snapshot, proxy);
     OutboundCache.Outbound shared = outbound.get(scope.outboundKey(), () -> outbound(scope));
-    Map<String, Any> cds = new TreeMap<>(shared.clusters());
+    Map<String, Any> local = new TreeMap<>();
     for (ClusterBuilder.Built b : ClusterBuilder.local(scope)) {
-      cds.put(b.cluster().getName(), Any.pack(b.cluster()));
+      local.put(b.cluster().getName(), Any.pack(b.cluster()));
     }
+    Map<String, Any> cds = shared.perProxy().get("clusters", local, part -> {
+      Map<String, Any> all = new TreeMap<>(shared.clusters());
+      all.putAll(part);
+      return all;
+    });
     Map<String, Any> rds = shared.packedRoutes();
     Map<String, Listener> listeners;
+    Map<String, Any> packedListeners = null;
     switch (proxy.type()) {
-      case SIDECAR -> listeners = SidecarListeners.build(scope);
+      case SIDECAR -> {
+        listeners = null;
+        Map<String, Any> inbound = Map.of(Names.VIRTUAL_INBOUND, Any.pack(SidecarListeners.virtualInbound(scope)));
+        packedListeners = shared.perProxy().get("listeners", inbound, part -> {
+          Map<String, Any> all = new TreeMap<>(shared.sidecarListeners());
+          all.putAll(part);
+          return all;
+        });
+      }
       case ROUTER -> {
-        rds = pack(RouteBuilder.gateway(scope));
+        rds = shared.perProxy().get("routes", pack(RouteBuilder.gateway(scope)), part -> part);
         listeners = GatewayListeners.build(scope);
       }
       case PROXYLESS_GRPC -> listeners = ListenerBuilder.proxyless(scope, shared.routes());
@@ -44,7 +58,8 @@ public final class IstioTranslator implements MeshTranslator {
     Map<ResourceType, Map<String, Any>> out = new EnumMap<>(ResourceType.class);
     out.put(ResourceType.CLUSTER, cds);
     out.put(ResourceType.ENDPOINT, shared.endpoints());
-    out.put(ResourceType.LISTENER, pack(listeners));
+    out.put(ResourceType.LISTENER, packedListeners != null ? packedListeners
+        : shared.perProxy().get("listeners", pack(listeners), part -> part));
     out.put(ResourceType.ROUTE, rds);
     return new ProxyResources(out);
   }
@@ -65,7 +80,9 @@ public final class IstioTranslator implements MeshTranslator {
       case PROXYLESS_GRPC -> RouteBuilder.proxyless(scope);
       default -> null;
     };
-    return new OutboundCache.Outbound(cds, eds, routes, routes == null ? null : pack(routes));
+    Map<String, Any> listeners = scope.proxy().type() == dev.weft.controlplane.xds.ProxyType.SIDECAR
+        ? pack(SidecarListeners.outbound(scope)) : null;
+    return new OutboundCache.Outbound(cds, eds, routes, routes == null ? null : pack(routes), listeners);
   }
 
   private static <M extends Message> Map<String, Any> pack(Map<String, M> resources) {

@@ -54,17 +54,33 @@ final class ProxyScope {
    * proxy depend on: equal keys give equal outbound resources, so proxies that see the mesh alike
    * share one translation of them (Istio's SidecarScope sharing). The snapshot, Sidecar and
    * DestinationRules by identity (all come from the one immutable snapshot); the proxy's labels
-   * only when some VirtualService matches on {@code sourceLabels}.
+   * only when some VirtualService matches on {@code sourceLabels}. Sidecars' outbound listeners
+   * ({@link SidecarListeners#outbound}) are shared on the same key.
    */
   OutboundKey outboundKey() {
     return new OutboundKey(snapshot, proxy.type(), proxy.namespace(), sidecar, destinationRules,
         routesReadLabels() ? proxy.labels() : Map.of());
   }
 
+  /** Whether some VirtualService matches on {@code sourceLabels} (http routes, and tcp/tls ones: outbound listeners). */
   private boolean routesReadLabels() {
     for (Resource<VirtualService> r : snapshot.config().all(Kind.VIRTUAL_SERVICE, VirtualService.class)) {
       for (var http : r.spec().http()) {
         for (var m : http.match()) {
+          if (!m.sourceLabels().isEmpty()) {
+            return true;
+          }
+        }
+      }
+      for (var tcp : r.spec().tcp()) {
+        for (var m : tcp.match()) {
+          if (!m.sourceLabels().isEmpty()) {
+            return true;
+          }
+        }
+      }
+      for (var tls : r.spec().tls()) {
+        for (var m : tls.match()) {
           if (!m.sourceLabels().isEmpty()) {
             return true;
           }

@@ -34,6 +34,16 @@ final class SidecarListeners {
   private SidecarListeners() {}
 
   static Map<String, Listener> build(ProxyScope scope) {
+    Map<String, Listener> out = new TreeMap<>(outbound(scope));
+    out.put(Names.VIRTUAL_INBOUND, virtualInbound(scope));
+    return out;
+  }
+
+  /**
+   * The listeners that depend only on what {@link ProxyScope#outboundKey} covers (the outbound
+   * side and virtualOutbound): shared by the proxies of one key. {@link #build} adds virtualInbound.
+   */
+  static Map<String, Listener> outbound(ProxyScope scope) {
     Map<String, Listener> out = new TreeMap<>();
     for (int port : RouteBuilder.httpPorts(scope)) {
       String name = Names.listener("0.0.0.0", port);
@@ -44,7 +54,6 @@ final class SidecarListeners {
     }
     tcpListeners(scope, out);
     out.put(Names.VIRTUAL_OUTBOUND, virtualOutbound(scope));
-    out.put(Names.VIRTUAL_INBOUND, virtualInbound(scope));
     return out;
   }
 
@@ -170,7 +179,7 @@ final class SidecarListeners {
    * HTTP connection manager whose only route is the local application, anything else tcp_proxy'd
    * to it; other ports pass through to the application from 127.0.0.6.
    */
-  private static Listener virtualInbound(ProxyScope scope) {
+  static Listener virtualInbound(ProxyScope scope) {
     int inboundPort = scope.mesh().inboundPort();
     Listener.Builder l = Listener.newBuilder().setName(Names.VIRTUAL_INBOUND).setAddress(Protos.socket("0.0.0.0", inboundPort))
         .setTrafficDirection(TrafficDirection.INBOUND)

@@ -1,0 +1,71 @@
+package dev.weft.controlplane.xds.server;
+
+import com.google.protobuf.Any;
+import dev.weft.controlplane.xds.ResourceType;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The resources of one type that one subscription selects from what translation gave, sorted by
+ * name, with their versions: what a response is made of. Immutable, and shared by every stream that
+ * subscribes alike to the same translated map ({@link Selections}), so a push to a thousand proxies
+ * that see the same routes sorts, hashes and assembles them once.
+ */
+final class Selection {
+
+    final ResourceType type;
+    /** Name -> resource (unmodifiable). */
+    final SortedMap<String, Any> resources;
+    /** Name -> resource version (unmodifiable). */
+    final SortedMap<String, String> versions;
+    private String version;
+    private DiscoveryResponse sotw;
+    /** An older selection found to hold the same versions: the next stream that had it need not compare again. */
+    private volatile Selection sameAs;
+
+    Selection(ResourceType type, TreeMap<String, Any> resources) {
+        this.type = type;
+        TreeMap<String, String> v = new TreeMap<>();
+        resources.forEach((name, resource) -> v.put(name, ResourceVersions.of(resource)));
+        this.resources = Collections.unmodifiableSortedMap(resources);
+        this.versions = Collections.unmodifiableSortedMap(v);
+    }
+
+    /** The version of the whole set (a state-of-the-world response's version). */
+    synchronized String version() {
+        if (version == null) {
+            version = ResourceVersions.ofSet(versions);
+        }
+        return version;
+    }
+
+    /**
+     * Whether this selection holds the same resource versions as {@code other} (e.g. the unchanged
+     * endpoints of a new snapshot against those a stream was given): compared once, then remembered.
+     */
+    boolean sameVersionsAs(Selection other) {
+        if (other == this || sameAs == other) {
+            return true;
+        }
+        if (!version().equals(other.version()) || !versions.equals(other.versions)) {
+            return false;
+        }
+        sameAs = other;
+        return true;
+    }
+
+    /** The state-of-the-world response carrying this selection, without its nonce. */
+    synchronized DiscoveryResponse sotwResponse() {
+        if (sotw == null) {
+            sotw = DiscoveryResponse.newBuilder()
+                    .setTypeUrl(type.typeUrl())
+                    .setVersionInfo(version())
+                    .addAllResources(resources.values())
+                    .setControlPlane(SotwConnection.CONTROL_PLANE)
+                    .build();
+        }
+        return sotw;
+    }
+}
