@@ -35,7 +35,7 @@ public final class Proxy implements AutoCloseable {
 
     private Proxy(Bootstrap bootstrap, int workerThreads, Duration drainTime) throws IOException {
         this.transport = Transport.create(workerThreads);
-        this.clusters = new ClusterManager(transport);
+        this.clusters = new ClusterManager(transport, stats);
         this.listeners = new ListenerManager(transport, clusters, stats, drainTime);
         this.xds = new AdsClient(bootstrap, this::apply);
         try {

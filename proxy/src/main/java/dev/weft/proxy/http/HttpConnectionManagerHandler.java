@@ -33,6 +33,7 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
     private final BooleanSupplier draining;
     private final Queue<FullHttpRequest> queued = new ArrayDeque<>();
     private boolean busy;
+    private boolean starting;
     private ChannelHandlerContext ctx;
 
     public HttpConnectionManagerHandler(Supplier<ServedListener> config, ClusterManager clusters, ProxyStats stats,
@@ -76,8 +77,7 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
         boolean keepAlive = HttpUtil.isKeepAlive(request) && !draining.getAsBoolean();
         HttpVersion version = request.protocolVersion();
         HttpExchange exchange = new HttpExchange(request, served.active(), clusters.clusters(), stats,
-                ctx.channel().eventLoop(), response -> ctx.executor().execute(() ->
-                        finish(request, response, keepAlive, version, prefix)));
+                ctx.channel().eventLoop(), response -> onLoop(() -> finish(request, response, keepAlive, version, prefix)));
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             boolean tooLarge = cause instanceof TooLongFrameException;
@@ -85,10 +85,25 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
                     tooLarge ? "request headers too large" : "bad request");
             return;
         }
+        starting = true;
         try {
             new FilterChain(served.filters()).proceed(exchange);
         } catch (RuntimeException e) {
             exchange.localReply(500, null, "internal error");
+        } finally {
+            starting = false;
+        }
+    }
+
+    // The upstream response usually arrives on this connection's own loop (the pool's affinity): run
+    // at once then, rather than queueing a task behind whatever else the loop has to do. A reply made
+    // while the request is still being started (a local reply) is queued, so pipelined requests
+    // never recurse.
+    private void onLoop(Runnable task) {
+        if (ctx.executor().inEventLoop() && !starting) {
+            task.run();
+        } else {
+            ctx.executor().execute(task);
         }
     }
 

@@ -56,6 +56,8 @@ final class ListenerServer {
                     protected void initChannel(SocketChannel channel) {
                         connections.add(channel);
                         var http = config.get().active().http();
+                        stats.inc("downstream_cx_total");
+                        stats.inc("http." + http.statPrefix() + ".downstream_cx_total");
                         int maxHeaderBytes = http.maxRequestHeadersKb() * 1024;
                         if (!http.streamIdleTimeout().isZero()) {
                             channel.pipeline().addLast(new IdleStateHandler(0, 0,

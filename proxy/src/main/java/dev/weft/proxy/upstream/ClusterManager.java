@@ -2,6 +2,7 @@ package dev.weft.proxy.upstream;
 
 import dev.weft.proxy.config.ActiveCluster;
 import dev.weft.proxy.net.Transport;
+import dev.weft.proxy.stats.ProxyStats;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -14,10 +15,12 @@ import java.util.Optional;
 public final class ClusterManager {
 
     private final Transport transport;
+    private final ProxyStats stats;
     private volatile Map<String, UpstreamCluster> clusters = Map.of();
 
-    public ClusterManager(Transport transport) {
+    public ClusterManager(Transport transport, ProxyStats stats) {
         this.transport = transport;
+        this.stats = stats;
     }
 
     /** Makes {@code wanted} the cluster set: new clusters created, changed ones rebuilt, gone ones drained. */
@@ -27,7 +30,7 @@ public final class ClusterManager {
         wanted.forEach((name, state) -> {
             UpstreamCluster existing = previous.get(name);
             UpstreamCluster cluster = existing != null && existing.config().equals(state.config())
-                    ? existing : new UpstreamCluster(state.config(), transport);
+                    ? existing : new UpstreamCluster(state.config(), transport, stats);
             cluster.setEndpoints(state.endpoints());
             next.put(name, cluster);
         });

@@ -7,38 +7,54 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * HTTP/1.1 connections to one host, kept alive between requests. Bounded by the cluster's circuit
  * breakers: {@code max_connections} open connections (cluster-wide), {@code max_pending_requests}
  * requests waiting for one; beyond that a request fails at once with overflow (UO), as in Envoy.
  * Idle connections are reused newest first (warm ones), and forgotten when the host closes them.
+ *
+ * <p>Event-loop affinity (Envoy's per-worker pools, Netty's proxy practice): a request asks for a
+ * connection on its downstream connection's event loop, and new connections are opened on that loop.
+ * The request, its upstream write, the upstream response and the downstream write then run on one
+ * thread, with no hand-off (a wake-up of another thread, twice per request and per hop) between them.
+ * An idle connection of another loop is still taken rather than waiting when no new one may be opened.
  */
 final class Http1ConnectionPool {
 
     static final int MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
     static final int MAX_RESPONSE_HEADER_BYTES = 64 * 1024;
 
+    private record Waiter(CompletableFuture<UpstreamConnection> future, EventLoop loop) {
+    }
+
     private final InetSocketAddress address;
     private final Bootstrap bootstrap;
+    private final Map<EventLoop, Bootstrap> bootstrapPerLoop = new ConcurrentHashMap<>();
     private final ClusterLimits limits;
     private final int maxRequestsPerConnection;
+    private final PoolStats stats;
     private final Deque<UpstreamConnection> idle = new ArrayDeque<>();
-    private final Deque<CompletableFuture<UpstreamConnection>> waiting = new ArrayDeque<>();
+    private final Deque<Waiter> waiting = new ArrayDeque<>();
     private boolean draining;
 
     Http1ConnectionPool(Transport transport, InetSocketAddress address, ClusterLimits limits,
-            Duration connectTimeout, int maxRequestsPerConnection) {
+            Duration connectTimeout, int maxRequestsPerConnection, PoolStats stats) {
         this.address = address;
         this.limits = limits;
         this.maxRequestsPerConnection = maxRequestsPerConnection;
+        this.stats = stats;
         this.bootstrap = new Bootstrap()
                 .group(transport.workers())
                 .channel(transport.clientChannel())
@@ -55,37 +71,54 @@ final class Http1ConnectionPool {
                 });
     }
 
-    /** A connection for one request: an idle one, a new one, or one freed later; or a failure. */
-    CompletableFuture<UpstreamConnection> acquire() {
+    /**
+     * A connection for one request whose downstream runs on {@code loop} (null: any): an idle one of
+     * that loop, else a new one on it, else an idle one of another loop, else one freed later; or a
+     * failure.
+     */
+    CompletableFuture<UpstreamConnection> acquire(EventLoop loop) {
         CompletableFuture<UpstreamConnection> result = new CompletableFuture<>();
         boolean connect = false;
         synchronized (this) {
-            UpstreamConnection connection;
-            while ((connection = idle.pollLast()) != null) {
-                if (connection.channel().isActive()) {
+            UpstreamConnection other = null;
+            for (Iterator<UpstreamConnection> newestFirst = idle.descendingIterator(); newestFirst.hasNext(); ) {
+                UpstreamConnection connection = newestFirst.next();
+                if (!connection.channel().isActive()) {
+                    newestFirst.remove();
+                } else if (loop == null || connection.channel().eventLoop() == loop) {
+                    newestFirst.remove();
                     result.complete(connection);
                     return result;
+                } else if (other == null) {
+                    other = connection;
                 }
             }
             if (ClusterLimits.tryIncrement(limits.connections, limits.limits.maxConnections())) {
                 connect = true;
+            } else if (other != null) {
+                idle.remove(other);
+                result.complete(other);
+                return result;
             } else if (ClusterLimits.tryIncrement(limits.pending, limits.limits.maxPendingRequests())) {
-                waiting.add(result);
+                stats.pending().increment();
+                waiting.add(new Waiter(result, loop));
             } else {
                 result.completeExceptionally(new UpstreamFailure(UpstreamFailure.Kind.OVERFLOW,
                         "too many connections and pending requests to " + address, false));
             }
         }
         if (connect) {
-            connect(result);
+            connect(result, loop);
         }
         return result;
     }
 
-    private void connect(CompletableFuture<UpstreamConnection> result) {
-        ChannelFuture connecting = bootstrap.connect(address);
+    private void connect(CompletableFuture<UpstreamConnection> result, EventLoop loop) {
+        Bootstrap onLoop = loop == null ? bootstrap : bootstrapPerLoop.computeIfAbsent(loop, bootstrap::clone);
+        ChannelFuture connecting = onLoop.connect(address);
         connecting.addListener(done -> {
             if (done.isSuccess()) {
+                stats.opened().increment();
                 Channel channel = connecting.channel();
                 UpstreamConnection connection = new UpstreamConnection(channel, this);
                 channel.closeFuture().addListener(closed -> closed(connection));
@@ -112,9 +145,11 @@ final class Http1ConnectionPool {
                 connection.channel().close();
                 return;
             }
-            while ((next = waiting.poll()) != null) {
+            Waiter waiter;
+            while ((waiter = waiting.poll()) != null) {
                 limits.pending.decrementAndGet();
-                if (!next.isDone()) {
+                if (!waiter.future().isDone()) {
+                    next = waiter.future();
                     break;
                 }
             }
@@ -127,6 +162,7 @@ final class Http1ConnectionPool {
     }
 
     private void closed(UpstreamConnection connection) {
+        stats.destroyed().increment();
         synchronized (this) {
             idle.remove(connection);
         }
@@ -136,7 +172,7 @@ final class Http1ConnectionPool {
 
     // A connection slot came free: open a connection for the oldest waiting request.
     private void connectForNextWaiter() {
-        CompletableFuture<UpstreamConnection> next;
+        Waiter next;
         synchronized (this) {
             if (waiting.isEmpty() || draining
                     || !ClusterLimits.tryIncrement(limits.connections, limits.limits.maxConnections())) {
@@ -145,7 +181,7 @@ final class Http1ConnectionPool {
             next = waiting.poll();
             limits.pending.decrementAndGet();
         }
-        connect(next);
+        connect(next.future(), next.loop());
     }
 
     /** The host left the cluster: close idle connections now, busy ones when their request ends. */

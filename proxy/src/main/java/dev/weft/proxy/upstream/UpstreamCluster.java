@@ -3,6 +3,7 @@ package dev.weft.proxy.upstream;
 import dev.weft.proxy.config.ClusterConfig;
 import dev.weft.proxy.config.EndpointsConfig.EndpointConfig;
 import dev.weft.proxy.net.Transport;
+import dev.weft.proxy.stats.ProxyStats;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -12,7 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import io.netty.util.concurrent.EventExecutor;
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -27,13 +28,15 @@ public final class UpstreamCluster {
 
     private final ClusterConfig config;
     private final Transport transport;
+    private final PoolStats poolStats;
     private final LoadBalancer loadBalancer;
     private final ClusterLimits limits;
     private volatile List<UpstreamHost> hosts = List.of();
 
-    UpstreamCluster(ClusterConfig config, Transport transport) {
+    UpstreamCluster(ClusterConfig config, Transport transport, ProxyStats stats) {
         this.config = config;
         this.transport = transport;
+        this.poolStats = PoolStats.of(stats, config.name());
         this.loadBalancer = LoadBalancer.of(config.lbPolicy());
         this.limits = new ClusterLimits(config.limits());
     }
@@ -55,7 +58,7 @@ public final class UpstreamCluster {
             UpstreamHost kept = old.remove(endpoint);
             next.add(kept != null ? kept : new UpstreamHost(endpoint, new Http1ConnectionPool(transport,
                     socketAddress(endpoint),
-                    limits, config.connectTimeout(), config.maxRequestsPerConnection())));
+                    limits, config.connectTimeout(), config.maxRequestsPerConnection(), poolStats)));
         }
         hosts = List.copyOf(next);
         old.values().forEach(host -> host.pool().drain());
@@ -104,9 +107,11 @@ public final class UpstreamCluster {
      * with an {@link UpstreamFailure}. The request's reference is consumed. A request that failed
      * on a reused keep-alive connection that the host had just closed is sent once more on a new
      * connection. After {@code timeout} (zero: none) it fails with UT and the connection is closed.
+     * {@code loop} is the downstream connection's event loop: the timer runs there, and the
+     * connection is taken (or opened) on it when possible, so the whole exchange stays on one thread.
      */
     public CompletableFuture<FullHttpResponse> send(UpstreamHost host, FullHttpRequest request, Duration timeout,
-            EventExecutor timer) {
+            EventLoop loop) {
         if (!ClusterLimits.tryIncrement(limits.requests, limits.limits.maxRequests())) {
             request.release();
             return CompletableFuture.failedFuture(new UpstreamFailure(UpstreamFailure.Kind.OVERFLOW,
@@ -115,7 +120,7 @@ public final class UpstreamCluster {
         host.requestStarted();
         CompletableFuture<FullHttpResponse> result = new CompletableFuture<>();
         AtomicReference<UpstreamConnection> current = new AtomicReference<>();
-        ScheduledFuture<?> timeoutTask = timeout.isZero() ? null : timer.schedule(() -> {
+        ScheduledFuture<?> timeoutTask = timeout.isZero() ? null : loop.schedule(() -> {
             if (result.completeExceptionally(new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT,
                     "no response within " + timeout, false))) {
                 UpstreamConnection connection = current.get();
@@ -131,13 +136,13 @@ public final class UpstreamCluster {
             host.requestEnded();
             limits.requests.decrementAndGet();
         });
-        attempt(host, request, result, current, true);
+        attempt(host, request, result, current, true, loop);
         return result;
     }
 
     private void attempt(UpstreamHost host, FullHttpRequest request, CompletableFuture<FullHttpResponse> result,
-            AtomicReference<UpstreamConnection> current, boolean mayRetry) {
-        host.pool().acquire().whenComplete((connection, acquireError) -> {
+            AtomicReference<UpstreamConnection> current, boolean mayRetry, EventLoop loop) {
+        host.pool().acquire(loop).whenComplete((connection, acquireError) -> {
             if (acquireError != null) {
                 request.release();
                 if (acquireError instanceof UpstreamFailure failure
@@ -168,7 +173,7 @@ public final class UpstreamCluster {
                 connection.abort();
                 if (mayRetry && sendError instanceof UpstreamFailure failure && failure.retriable()
                         && !result.isDone()) {
-                    attempt(host, request, result, current, false);
+                    attempt(host, request, result, current, false, loop);
                 } else {
                     request.release();
                     result.completeExceptionally(sendError);
