@@ -15,6 +15,16 @@ public record Loaded(List<Resource<?>> resources, List<Diagnostic> diagnostics) 
     return new Loaded(loader.resources(), loader.diagnostics().list());
   }
 
+  /** The spec of the single resource in {@code yaml}, which must load without any message. */
+  public static <T> T spec(String yaml, Class<T> type) {
+    return of(yaml).single(type).spec();
+  }
+
+  /** Every message {@code yaml} gives, as printed. */
+  public static List<String> messagesOf(String yaml) {
+    return of(yaml).messages();
+  }
+
   /** Every message as printed: "t.yaml:12: Kind ns/name: path: message". */
   public List<String> messages() {
     return diagnostics.stream().map(Diagnostic::format).toList();

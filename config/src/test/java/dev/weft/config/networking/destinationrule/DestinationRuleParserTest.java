@@ -1,8 +1,8 @@
 package dev.weft.config.networking.destinationrule;
 
+import dev.weft.config.testing.Loaded;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weft.config.networking.Loading;
 import dev.weft.config.networking.PortSelector;
 import dev.weft.config.networking.destinationrule.LoadBalancer.ConsistentHash;
 import java.time.Duration;
@@ -14,7 +14,7 @@ class DestinationRuleParserTest {
 
   @Test
   void readsEveryPartOfARichRule() {
-    DestinationRule dr = Loading.spec("""
+    DestinationRule dr = Loaded.spec("""
         apiVersion: networking.istio.io/v1
         kind: DestinationRule
         metadata:
@@ -148,7 +148,7 @@ class DestinationRuleParserTest {
 
   @Test
   void readsTheOtherHashKeysTunnelAndProxyProtocolAndDefaults() {
-    DestinationRule dr = Loading.spec("""
+    DestinationRule dr = Loaded.spec("""
         apiVersion: networking.istio.io/v1
         kind: DestinationRule
         metadata:
@@ -184,7 +184,7 @@ class DestinationRuleParserTest {
 
   @Test
   void twoMembersOfAOneofAreRefusedAtTheSecond() {
-    assertThat(Loading.messages("""
+    assertThat(Loaded.messagesOf("""
         apiVersion: networking.istio.io/v1
         kind: DestinationRule
         metadata:
@@ -206,7 +206,7 @@ class DestinationRuleParserTest {
 
   @Test
   void unknownFieldsAndBadEnumsAreReportedWithSuggestions() {
-    assertThat(Loading.messages("""
+    assertThat(Loaded.messagesOf("""
         apiVersion: networking.istio.io/v1
         kind: DestinationRule
         metadata:

@@ -1,8 +1,8 @@
 package dev.weft.config.networking.destinationrule;
 
+import dev.weft.config.testing.Loaded;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weft.config.networking.Loading;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -268,7 +268,7 @@ class DestinationRuleValidatorTest {
   @MethodSource("cases")
   void eachRuleReportsItsMessageAlone(String spec, String expected) {
     boolean warning = expected.contains(": warning: ");
-    assertThat(Loading.messages(rule(spec)).stream().filter(m -> warning || !m.contains(": warning: ")))
+    assertThat(Loaded.messagesOf(rule(spec)).stream().filter(m -> warning || !m.contains(": warning: ")))
         .containsExactly(expected);
   }
 }

@@ -1,8 +1,8 @@
 package dev.weft.config.networking.serviceentry;
 
+import dev.weft.config.testing.Loaded;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weft.config.networking.Loading;
 import dev.weft.config.networking.workloadentry.WorkloadEntry;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -15,7 +15,7 @@ class ServiceEntryTest {
 
   @Test
   void readsEveryField() {
-    ServiceEntry se = Loading.spec("""
+    ServiceEntry se = Loaded.spec("""
         apiVersion: networking.istio.io/v1
         kind: ServiceEntry
         metadata:
@@ -57,7 +57,7 @@ class ServiceEntryTest {
 
   @Test
   void statusAddressesAreTheAllocatedOnesAndTheRestOfStatusIsIgnored() {
-    ServiceEntry se = Loading.spec("""
+    ServiceEntry se = Loaded.spec("""
         apiVersion: networking.istio.io/v1
         kind: ServiceEntry
         metadata:
@@ -75,7 +75,7 @@ class ServiceEntryTest {
         """, ServiceEntry.class);
     assertThat(se.addresses()).isEmpty();
     assertThat(se.allocatedAddresses()).containsExactly("240.240.0.1", "2001:2::1");
-    assertThat(Loading.messages("""
+    assertThat(Loaded.messagesOf("""
         apiVersion: networking.istio.io/v1
         kind: ServiceEntry
         metadata:
@@ -89,7 +89,7 @@ class ServiceEntryTest {
 
   @Test
   void locationDefaultsAndWorkloadSelectorIsUnderLabels() {
-    ServiceEntry se = Loading.spec("""
+    ServiceEntry se = Loaded.spec("""
         apiVersion: networking.istio.io/v1
         kind: ServiceEntry
         metadata:
@@ -226,12 +226,12 @@ class ServiceEntryTest {
   @ParameterizedTest
   @MethodSource("cases")
   void eachRuleReportsItsError(String spec, String expected) {
-    assertThat(Loading.messages(entry(spec)).stream().filter(m -> !m.contains(": warning: "))).containsExactly(expected);
+    assertThat(Loaded.messagesOf(entry(spec)).stream().filter(m -> !m.contains(": warning: "))).containsExactly(expected);
   }
 
   @Test
   void warnsAboutTargetPortWithResolutionNoneAndEmptySelectors() {
-    assertThat(Loading.messages(entry("""
+    assertThat(Loaded.messagesOf(entry("""
         hosts: [api.example.com]
         ports: [{number: 80, name: http, protocol: HTTP, targetPort: 8080}]
         workloadSelector: {labels: {}}

@@ -1,8 +1,8 @@
 package dev.weft.config.networking.sidecar;
 
+import dev.weft.config.testing.Loaded;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weft.config.networking.Loading;
 import dev.weft.config.networking.PortSelector;
 import dev.weft.config.networking.destinationrule.ConnectionPool;
 import dev.weft.config.networking.gateway.ServerTls;
@@ -19,7 +19,7 @@ class SidecarTest {
 
   @Test
   void readsEveryField() {
-    Sidecar s = Loading.spec("""
+    Sidecar s = Loaded.spec("""
         apiVersion: networking.istio.io/v1
         kind: Sidecar
         metadata:
@@ -190,12 +190,12 @@ class SidecarTest {
   @ParameterizedTest
   @MethodSource("cases")
   void eachRuleReportsItsError(String spec, String expected) {
-    assertThat(Loading.messages(sidecar(spec)).stream().filter(m -> !m.contains(": warning: "))).containsExactly(expected);
+    assertThat(Loaded.messagesOf(sidecar(spec)).stream().filter(m -> !m.contains(": warning: "))).containsExactly(expected);
   }
 
   @Test
   void warnsAboutDuplicateHostsAndHttpPoolsOnTcpPorts() {
-    assertThat(Loading.messages(sidecar("""
+    assertThat(Loaded.messagesOf(sidecar("""
         ingress:
         - port: {number: 3306, protocol: TCP, name: mysql}
           connectionPool: {http: {maxRetries: 3}}

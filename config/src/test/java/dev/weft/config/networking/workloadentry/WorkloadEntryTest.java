@@ -1,8 +1,8 @@
 package dev.weft.config.networking.workloadentry;
 
+import dev.weft.config.testing.Loaded;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weft.config.networking.Loading;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -11,7 +11,7 @@ class WorkloadEntryTest {
 
   @Test
   void readsAWorkloadEntry() {
-    WorkloadEntry we = Loading.spec("""
+    WorkloadEntry we = Loaded.spec("""
         apiVersion: networking.istio.io/v1
         kind: WorkloadEntry
         metadata:
@@ -31,7 +31,7 @@ class WorkloadEntryTest {
 
   @Test
   void readsAWorkloadGroupWithEachProbeKind() {
-    WorkloadGroup g = Loading.spec("""
+    WorkloadGroup g = Loaded.spec("""
         apiVersion: networking.istio.io/v1
         kind: WorkloadGroup
         metadata:
@@ -69,7 +69,7 @@ class WorkloadEntryTest {
   }
 
   private static WorkloadGroup.HealthCheck probe(String method) {
-    return Loading.spec(group("probe: {" + method + "}"), WorkloadGroup.class)
+    return Loaded.spec(group("probe: {" + method + "}"), WorkloadGroup.class)
         .probe().method();
   }
 
@@ -85,45 +85,45 @@ class WorkloadEntryTest {
 
   @Test
   void workloadEntryRules() {
-    assertThat(Loading.messages(entry("labels: {app: vm}")))
+    assertThat(Loaded.messagesOf(entry("labels: {app: vm}")))
         .containsExactly("t.yaml:5: WorkloadEntry default/we: spec.address: address is required");
-    assertThat(Loading.messages(entry("network: vm-net")))
+    assertThat(Loaded.messagesOf(entry("network: vm-net")))
         .containsExactly("t.yaml:5: warning: WorkloadEntry default/we: spec.address: address is unset with network \"vm-net\"");
-    assertThat(Loading.messages(entry("address: \"vm_1.example.com\"")))
+    assertThat(Loaded.messagesOf(entry("address: \"vm_1.example.com\"")))
         .containsExactly("t.yaml:6: WorkloadEntry default/we: spec.address: endpoint address \"vm_1.example.com\" is not a valid FQDN or an IP address");
-    assertThat(Loading.messages(entry("address: unix://relative.sock")))
+    assertThat(Loaded.messagesOf(entry("address: unix://relative.sock")))
         .containsExactly("t.yaml:6: WorkloadEntry default/we: spec.address: relative.sock is not an absolute path to a file");
-    assertThat(Loading.messages(entry("address: 10.0.0.1\nports: {http: 70000}")))
+    assertThat(Loaded.messagesOf(entry("address: 10.0.0.1\nports: {http: 70000}")))
         .containsExactly("t.yaml:7: WorkloadEntry default/we: spec.ports.http: port must be 1..65535, got 70000");
-    assertThat(Loading.messages(entry("address: 10.0.0.1\nports: {http_port: 80}")))
+    assertThat(Loaded.messagesOf(entry("address: 10.0.0.1\nports: {http_port: 80}")))
         .containsExactly("t.yaml:7: WorkloadEntry default/we: spec.ports.http_port: invalid port name: http_port");
-    assertThat(Loading.messages(entry("address: 10.0.0.1\nports: {http: eighty}")))
+    assertThat(Loaded.messagesOf(entry("address: 10.0.0.1\nports: {http: eighty}")))
         .containsExactly("t.yaml:7: WorkloadEntry default/we: spec.ports.http: expected integer, got string \"eighty\"");
-    assertThat(Loading.messages(entry("address: vm.example.com\nweight: -1")))
+    assertThat(Loaded.messagesOf(entry("address: vm.example.com\nweight: -1")))
         .containsExactly("t.yaml:7: WorkloadEntry default/we: spec.weight: weight must be non-negative");
-    assertThat(Loading.messages(entry("address: 10.0.0.1\nlabels: {\"app/\": x}")))
+    assertThat(Loaded.messagesOf(entry("address: 10.0.0.1\nlabels: {\"app/\": x}")))
         .containsExactly("t.yaml:7: WorkloadEntry default/we: spec.labels: invalid label key \"app/\"");
   }
 
   @Test
   void workloadGroupRules() {
-    assertThat(Loading.messages("apiVersion: networking.istio.io/v1\nkind: WorkloadGroup\nmetadata:\n  name: g\nspec:\n  metadata: {labels: {app: x}}\n"))
+    assertThat(Loaded.messagesOf("apiVersion: networking.istio.io/v1\nkind: WorkloadGroup\nmetadata:\n  name: g\nspec:\n  metadata: {labels: {app: x}}\n"))
         .containsExactly("t.yaml:5: WorkloadGroup default/g: spec.template: template is required");
-    assertThat(Loading.messages(group("metadata: {labels: {app: \"a b\"}}")))
+    assertThat(Loaded.messagesOf(group("metadata: {labels: {app: \"a b\"}}")))
         .containsExactly("t.yaml:7: WorkloadGroup default/g: spec.metadata.labels[\"app\"]: invalid label value \"a b\"");
-    assertThat(Loading.messages(group("probe: {periodSeconds: -1, tcpSocket: {port: 80}}")))
+    assertThat(Loaded.messagesOf(group("probe: {periodSeconds: -1, tcpSocket: {port: 80}}")))
         .containsExactly("t.yaml:7: WorkloadGroup default/g: spec.probe.periodSeconds: periodSeconds must be non-negative");
-    assertThat(Loading.messages(group("probe: {httpGet: {port: 80, scheme: ftp}}")))
+    assertThat(Loaded.messagesOf(group("probe: {httpGet: {port: 80, scheme: ftp}}")))
         .containsExactly("t.yaml:7: WorkloadGroup default/g: spec.probe.httpGet.scheme: httpGet.scheme must be one of \"HTTPS\", \"HTTP\"");
-    assertThat(Loading.messages(group("probe: {httpGet: {path: /ready}}")))
+    assertThat(Loaded.messagesOf(group("probe: {httpGet: {path: /ready}}")))
         .containsExactly("t.yaml:7: WorkloadGroup default/g: spec.probe.httpGet.port: port must be 1..65535, got 0");
-    assertThat(Loading.messages(group("probe: {httpGet: {port: 80, httpHeaders: [{name: \"bad header\"}]}}")))
+    assertThat(Loaded.messagesOf(group("probe: {httpGet: {port: 80, httpHeaders: [{name: \"bad header\"}]}}")))
         .containsExactly("t.yaml:7: WorkloadGroup default/g: spec.probe.httpGet.httpHeaders[0].name: header name bad header is not a valid header name");
-    assertThat(Loading.messages(group("probe: {exec: {command: []}}")))
+    assertThat(Loaded.messagesOf(group("probe: {exec: {command: []}}")))
         .containsExactly("t.yaml:7: WorkloadGroup default/g: spec.probe.exec.command: exec.command is required");
-    assertThat(Loading.messages(group("probe: {periodSeconds: 5}")))
+    assertThat(Loaded.messagesOf(group("probe: {periodSeconds: 5}")))
         .containsExactly("t.yaml:7: WorkloadGroup default/g: spec.probe: probe must set one health check method: httpGet, tcpSocket, exec or grpc");
-    assertThat(Loading.messages(group("probe: {exec: {command: [true]}, tcpSocket: {port: 80}}")))
+    assertThat(Loaded.messagesOf(group("probe: {exec: {command: [true]}, tcpSocket: {port: 80}}")))
         .containsExactly("t.yaml:7: WorkloadGroup default/g: spec.probe.exec: only one of httpGet, tcpSocket, exec, grpc may be set, found tcpSocket and exec",
             "t.yaml:7: WorkloadGroup default/g: spec.probe.exec.command[0]: expected string, got boolean true (quote it: \"true\")");
   }
