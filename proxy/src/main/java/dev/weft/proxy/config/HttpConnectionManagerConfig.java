@@ -14,6 +14,7 @@ import java.util.List;
  * @param maxRequestHeadersKb {@code max_request_headers_kb} (Envoy's default 60)
  * @param requestTimeout      {@code request_timeout}; zero = none
  * @param streamIdleTimeout   {@code stream_idle_timeout} (Envoy's default 5 min); zero = none
+ * @param http2               {@code http2_protocol_options}: settings and flood limits of HTTP/2 connections
  */
 public record HttpConnectionManagerConfig(
         String statPrefix,
@@ -22,9 +23,17 @@ public record HttpConnectionManagerConfig(
         boolean stripAnyHostPort,
         int maxRequestHeadersKb,
         Duration requestTimeout,
-        Duration streamIdleTimeout) {
+        Duration streamIdleTimeout,
+        Http2Options http2) {
 
     public HttpConnectionManagerConfig {
         httpFilters = List.copyOf(httpFilters);
+    }
+
+    /** With Envoy's (downstream) HTTP/2 defaults. */
+    public HttpConnectionManagerConfig(String statPrefix, RouteSource routes, List<HttpFilterConfig> httpFilters,
+            boolean stripAnyHostPort, int maxRequestHeadersKb, Duration requestTimeout, Duration streamIdleTimeout) {
+        this(statPrefix, routes, httpFilters, stripAnyHostPort, maxRequestHeadersKb, requestTimeout, streamIdleTimeout,
+                Http2Options.DOWNSTREAM);
     }
 }

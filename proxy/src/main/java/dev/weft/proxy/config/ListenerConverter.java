@@ -100,7 +100,10 @@ public final class ListenerConverter {
         Duration requestTimeout = hcm.hasRequestTimeout() ? Protos.duration(hcm.getRequestTimeout()) : Duration.ZERO;
         Duration idleTimeout = hcm.hasStreamIdleTimeout() ? Protos.duration(hcm.getStreamIdleTimeout())
                 : Duration.ofMinutes(5);
+        Http2Options http2 = hcm.hasHttp2ProtocolOptions()
+                ? Http2Options.of(hcm.getHttp2ProtocolOptions(), Http2Options.DOWNSTREAM, field + ".http2_protocol_options")
+                : Http2Options.DOWNSTREAM;
         return new HttpConnectionManagerConfig(hcm.getStatPrefix(), routes, filters, hcm.getStripAnyHostPort(),
-                headersKb, requestTimeout, idleTimeout);
+                headersKb, requestTimeout, idleTimeout, http2);
     }
 }

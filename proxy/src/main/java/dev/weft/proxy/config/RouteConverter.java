@@ -156,7 +156,10 @@ public final class RouteConverter {
         if (timeout.isNegative()) {
             throw new ConversionException(field + ".timeout: must not be negative");
         }
-        return new RouteAction.Forward(target, prefixRewrite, hostRewrite, timeout);
+        java.util.Optional<Duration> grpcTimeoutHeaderMax = action.getMaxStreamDuration().hasGrpcTimeoutHeaderMax()
+                ? java.util.Optional.of(Protos.duration(action.getMaxStreamDuration().getGrpcTimeoutHeaderMax()))
+                : java.util.Optional.empty();
+        return new RouteAction.Forward(target, prefixRewrite, hostRewrite, timeout, grpcTimeoutHeaderMax);
     }
 
     private static ClusterSpecifier.Weighted weighted(WeightedCluster weighted, String field)

@@ -2,6 +2,7 @@ package dev.weft.proxy.listener;
 
 import dev.weft.proxy.http.HttpConnectionManagerHandler;
 import dev.weft.proxy.http.ServedListener;
+import dev.weft.proxy.http2.DownstreamHttp2;
 import dev.weft.proxy.net.Transport;
 import dev.weft.proxy.stats.ProxyStats;
 import dev.weft.proxy.upstream.ClusterManager;
@@ -9,6 +10,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -20,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * One bound listener socket. Its configuration can be replaced at any time ({@link #update}): open
@@ -63,11 +66,16 @@ final class ListenerServer {
                             channel.pipeline().addLast(new IdleStateHandler(0, 0,
                                     http.streamIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
                         }
-                        channel.pipeline()
-                                .addLast(new HttpServerCodec(MAX_INITIAL_LINE_BYTES, maxHeaderBytes, 8192))
+                        HttpServerCodec http1 = new HttpServerCodec(MAX_INITIAL_LINE_BYTES, maxHeaderBytes, 8192);
+                        // One set of request handlers, for an HTTP/1.1 connection and for each HTTP/2 stream.
+                        Consumer<ChannelPipeline> requestHandlers = pipeline -> pipeline
                                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BODY_BYTES))
                                 .addLast(new HttpConnectionManagerHandler(config::get, clusters, stats,
                                         () -> draining));
+                        // HTTP/1.1, or h2c by prior knowledge or Upgrade (TLS + ALPN h2: DownstreamHttp2.connection()).
+                        channel.pipeline().addLast(new DownstreamHttp2(http, stats, requestHandlers)
+                                .cleartext(http1, MAX_REQUEST_BODY_BYTES));
+                        requestHandlers.accept(channel.pipeline());
                     }
                 });
         serverChannel = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();

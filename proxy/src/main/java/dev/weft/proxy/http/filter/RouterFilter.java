@@ -1,6 +1,7 @@
 package dev.weft.proxy.http.filter;
 
 import dev.weft.proxy.http.FilterChain;
+import dev.weft.proxy.http.Grpc;
 import dev.weft.proxy.http.HttpExchange;
 import dev.weft.proxy.http.ResponseFlag;
 import dev.weft.proxy.route.Route;
@@ -10,6 +11,7 @@ import dev.weft.proxy.upstream.UpstreamCluster;
 import dev.weft.proxy.upstream.UpstreamFailure;
 import dev.weft.proxy.upstream.UpstreamHost;
 import io.netty.handler.codec.http.FullHttpResponse;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -56,8 +58,10 @@ final class RouterFilter implements HttpFilter {
         }
         exchange.stats().inc(stat + "upstream_rq_total");
         long started = System.nanoTime();
+        Duration timeout = Grpc.routeTimeout(exchange.request().headers(), forward.timeout(),
+                forward.grpcTimeoutHeaderMax());
         CompletableFuture<FullHttpResponse> response = cluster.send(host.get(),
-                UpstreamRequests.build(exchange, forward, host.get()), forward.timeout(), exchange.eventLoop());
+                UpstreamRequests.build(exchange, forward, host.get(), timeout), timeout, exchange.eventLoop());
         response.whenComplete((upstream, thrown) -> {
             Throwable error = thrown instanceof CompletionException wrapped && wrapped.getCause() != null
                     ? wrapped.getCause() : thrown;

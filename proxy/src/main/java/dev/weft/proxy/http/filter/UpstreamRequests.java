@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -27,14 +28,32 @@ final class UpstreamRequests {
             HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE,
             HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION);
 
+    /** Headers Netty's HTTP/2 to HTTP/1.1 conversion adds; never forwarded. */
+    private static final List<CharSequence> HTTP2_EXTENSIONS = List.of(
+            HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text(), HttpConversionUtil.ExtensionHeaderNames.SCHEME.text(),
+            HttpConversionUtil.ExtensionHeaderNames.PATH.text(), HttpConversionUtil.ExtensionHeaderNames.STREAM_DEPENDENCY_ID.text(),
+            HttpConversionUtil.ExtensionHeaderNames.STREAM_WEIGHT.text(), HttpConversionUtil.ExtensionHeaderNames.STREAM_PROMISE_ID.text());
+
     static FullHttpRequest build(HttpExchange exchange, RouteAction.Forward forward, UpstreamHost host) {
+        return build(exchange, forward, host, forward.timeout());
+    }
+
+    static FullHttpRequest build(HttpExchange exchange, RouteAction.Forward forward, UpstreamHost host,
+            java.time.Duration timeout) {
         FullHttpRequest downstream = exchange.request();
         String uri = rewrite(downstream.uri(), exchange, forward);
         FullHttpRequest upstream = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, downstream.method(), uri,
                 downstream.content().retainedDuplicate());
         HttpHeaders headers = upstream.headers();
         headers.set(downstream.headers());
+        // gRPC needs "te: trailers" end to end (Envoy keeps TE when it is exactly "trailers").
+        boolean teTrailers = "trailers".equalsIgnoreCase(downstream.headers().get(HttpHeaderNames.TE));
         stripHopByHop(headers);
+        HTTP2_EXTENSIONS.forEach(headers::remove);
+        if (teTrailers) {
+            headers.set(HttpHeaderNames.TE, "trailers");
+        }
+        upstream.trailingHeaders().set(downstream.trailingHeaders());
         if (forward.hostRewrite() != null) {
             headers.set(HttpHeaderNames.HOST, forward.hostRewrite());
         }
@@ -42,8 +61,8 @@ final class UpstreamRequests {
         if (!headers.contains("x-request-id")) {
             headers.set("x-request-id", UUID.randomUUID().toString());
         }
-        if (!forward.timeout().isZero()) {
-            headers.set("x-envoy-expected-rq-timeout-ms", Long.toString(forward.timeout().toMillis()));
+        if (!timeout.isZero()) {
+            headers.set("x-envoy-expected-rq-timeout-ms", Long.toString(timeout.toMillis()));
         }
         headers.setInt(HttpHeaderNames.CONTENT_LENGTH, upstream.content().readableBytes());
         if (upstream.content().readableBytes() == 0 && !downstream.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
