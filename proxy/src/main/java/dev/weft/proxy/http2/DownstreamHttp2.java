@@ -71,9 +71,10 @@ public final class DownstreamHttp2 {
         return new ChannelHandlerAdapter() {
             @Override
             public void handlerAdded(ChannelHandlerContext ctx) {
-                String at = ctx.name();
-                ctx.pipeline().addAfter(at, null, guard()).addAfter(at, null, multiplex())
-                        .addAfter(at, null, frameCodec());
+                // In this order: the guard writes through the codec as soon as it is added.
+                ctx.pipeline().addAfter(ctx.name(), "h2-codec", frameCodec())
+                        .addAfter("h2-codec", "h2-multiplex", multiplex())
+                        .addAfter("h2-multiplex", "h2-guard", guard());
                 ctx.pipeline().remove(this);
             }
         };

@@ -1,0 +1,136 @@
+package dev.weft.proxy.e2e;
+
+import static dev.weft.controlplane.xds.ResourceType.CLUSTER;
+import static dev.weft.controlplane.xds.ResourceType.ENDPOINT;
+import static dev.weft.controlplane.xds.ResourceType.LISTENER;
+import static dev.weft.controlplane.xds.ResourceType.ROUTE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Any;
+import dev.weft.controlplane.xds.server.XdsServer;
+import dev.weft.controlplane.xds.server.XdsServerOptions;
+import dev.weft.proxy.Proxy;
+import dev.weft.proxy.bootstrap.Bootstrap;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * HTTP/2 through the real proxy, fed by a real xDS server: curl and nghttp (clients no one here
+ * wrote) speak h2c by prior knowledge and by upgrade to a listener that also serves HTTP/1.1; the
+ * streams go through the same routes to an HTTP/1.1 backend.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class Http2EndToEndTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String NODE_ID = "router~127.0.0.1~h2.weft-system~weft-system.svc.cluster.local";
+
+    private final HttpBackend backend = new HttpBackend("a");
+    private final MutableSource source = new MutableSource();
+    private XdsServer server;
+    private Proxy proxy;
+
+    @BeforeAll
+    void start() throws IOException {
+        int xdsPort = freePort();
+        source.put(CLUSTER, "a", Envoy.edsCluster("a"))
+                .put(ENDPOINT, "a", Envoy.endpoints("a", backend.port()))
+                .put(CLUSTER, "empty", Envoy.edsCluster("empty"))
+                .put(ENDPOINT, "empty", Envoy.endpoints("empty"))
+                .put(LISTENER, "ingress", Envoy.httpListener("ingress", 0, "routes"))
+                .put(ROUTE, "routes", Any.pack(RouteConfiguration.newBuilder().setName("routes")
+                        .addVirtualHosts(Envoy.virtualHost("a", "a.example.com").addRoutes(Envoy.toCluster("/", "a")))
+                        .addVirtualHosts(Envoy.virtualHost("empty", "empty.example.com")
+                                .addRoutes(Envoy.toCluster("/", "empty")))
+                        .build()));
+        server = new XdsServer(source, XdsServerOptions.defaults().withAddress("127.0.0.1", xdsPort)
+                .withDebounce(Duration.ZERO, Duration.ZERO)).start();
+        proxy = Proxy.start(Bootstrap.of(NODE_ID, "127.0.0.1", xdsPort).withAdminPort(0)
+                .withReconnect(Duration.ofMillis(100), Duration.ofMillis(500)), 2, Duration.ofSeconds(1));
+        Await.until("proxy ready", WAIT, proxy::ready);
+    }
+
+    @AfterAll
+    void stop() {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (server != null) {
+            server.stop();
+        }
+        backend.close();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + proxy.listenerAddress("ingress").orElseThrow().getPort() + path;
+    }
+
+    private Tools.Result curl(String... args) throws Exception {
+        Tools.assumeInstalled("curl");
+        List<String> command = new java.util.ArrayList<>(List.of("curl", "-sS", "--max-time", "30"));
+        command.addAll(List.of(args));
+        return Tools.run(command);
+    }
+
+    @Test
+    void curlWithPriorKnowledgeIsServedOverHttp2() throws Exception {
+        Tools.Result result = curl("--http2-prior-knowledge", "-H", "Host: a.example.com",
+                "-w", "\n%{http_version} %{response_code}", url("/prior?x=1"));
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(result.out()).isEqualTo("a /prior?x=1\n2 200");
+    }
+
+    @Test
+    void curlUpgradesAnHttp11ConnectionToH2c() throws Exception {
+        Tools.Result result = curl("--http2", "-H", "Host: a.example.com", "-d", "hello",
+                "-w", "\n%{http_version} %{response_code}", url("/upgraded"));
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(result.out()).isEqualTo("a /upgraded\n2 200");
+    }
+
+    @Test
+    void http11StillWorksOnTheSamePort() throws Exception {
+        Tools.Result result = curl("--http1.1", "-H", "Host: a.example.com",
+                "-w", "\n%{http_version} %{response_code}", url("/one"));
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(result.out()).isEqualTo("a /one\n1.1 200");
+    }
+
+    @Test
+    void nghttpMultiplexesStreamsOnOneConnection() throws Exception {
+        Tools.assumeInstalled("nghttp");
+        String base = url("");
+        Tools.Result result = Tools.run(List.of("nghttp", "-n", "-s", "-t", "30", "-H", ":authority: a.example.com",
+                base + "/s1", base + "/s2", base + "/s3", base + "/s4"));
+        assertThat(result.exit()).as(result.out() + result.err()).isZero();
+        // -s prints one line per stream with its status.
+        assertThat(result.out().lines().filter(line -> line.contains(" 200 ")).count())
+                .as(result.out()).isEqualTo(4);
+        assertThat(proxy.stats().get("http.ingress.downstream_cx_http2_total")).isPositive();
+    }
+
+    @Test
+    void localRepliesOverHttp2KeepTheirStatusAndFlags() throws Exception {
+        Tools.Result noRoute = curl("--http2-prior-knowledge", "-H", "Host: nowhere.example.com", "-D", "-",
+                "-o", "/dev/null", url("/"));
+        assertThat(noRoute.out()).startsWith("HTTP/2 404").contains("x-weft-response-flags: NR");
+        Tools.Result noHealthy = curl("--http2-prior-knowledge", "-H", "Host: empty.example.com", "-D", "-",
+                url("/"));
+        assertThat(noHealthy.out()).startsWith("HTTP/2 503").contains("x-weft-response-flags: UH")
+                .endsWith("no healthy upstream");
+    }
+}
