@@ -68,6 +68,12 @@ public final class HttpExchange {
         return route;
     }
 
+    /** Whether the request arrived over HTTP/2 (a stream converted by Netty, which marks it). */
+    public boolean downstreamHttp2() {
+        return request.headers().contains(
+                io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text());
+    }
+
     public Optional<UpstreamCluster> cluster(String name) {
         return Optional.ofNullable(clusters.get(name));
     }

@@ -56,12 +56,21 @@ public final class UpstreamCluster {
         List<UpstreamHost> next = new ArrayList<>();
         for (EndpointConfig endpoint : endpoints) {
             UpstreamHost kept = old.remove(endpoint);
-            next.add(kept != null ? kept : new UpstreamHost(endpoint, new Http1ConnectionPool(transport,
-                    socketAddress(endpoint),
-                    limits, config.connectTimeout(), config.maxRequestsPerConnection(), poolStats)));
+            next.add(kept != null ? kept : newHost(endpoint));
         }
         hosts = List.copyOf(next);
-        old.values().forEach(host -> host.pool().drain());
+        old.values().forEach(UpstreamHost::drainPools);
+    }
+
+    // The cluster's protocol picks the pool; use_downstream_protocol_config gets one of each.
+    private UpstreamHost newHost(EndpointConfig endpoint) {
+        InetSocketAddress address = socketAddress(endpoint);
+        ConnectionPool http1 = config.protocol() == ClusterConfig.UpstreamProtocol.HTTP2 ? null
+                : new Http1ConnectionPool(transport, address, limits, config.connectTimeout(),
+                        config.maxRequestsPerConnection(), poolStats);
+        ConnectionPool http2 = config.protocol() == ClusterConfig.UpstreamProtocol.HTTP1 ? null
+                : new Http2ConnectionPool(transport, address, limits, config.connectTimeout(), config.http2(), poolStats);
+        return http1 == null ? new UpstreamHost(endpoint, http2) : new UpstreamHost(endpoint, http1, http2);
     }
 
     // IP literals as they are; names (STRICT_DNS/LOGICAL_DNS) resolved by Netty when connecting.
@@ -74,7 +83,7 @@ public final class UpstreamCluster {
 
     /** Closes idle connections; busy ones close when their request ends. */
     synchronized void drain() {
-        hosts.forEach(host -> host.pool().drain());
+        hosts.forEach(UpstreamHost::drainPools);
     }
 
     /**
@@ -112,6 +121,15 @@ public final class UpstreamCluster {
      */
     public CompletableFuture<FullHttpResponse> send(UpstreamHost host, FullHttpRequest request, Duration timeout,
             EventLoop loop) {
+        return send(host, request, timeout, loop, false);
+    }
+
+    /**
+     * As {@link #send(UpstreamHost, FullHttpRequest, Duration, EventLoop)}; {@code downstreamHttp2}
+     * says the request arrived over HTTP/2 (for {@code use_downstream_protocol_config}).
+     */
+    public CompletableFuture<FullHttpResponse> send(UpstreamHost host, FullHttpRequest request, Duration timeout,
+            EventLoop loop, boolean downstreamHttp2) {
         if (!ClusterLimits.tryIncrement(limits.requests, limits.limits.maxRequests())) {
             request.release();
             return CompletableFuture.failedFuture(new UpstreamFailure(UpstreamFailure.Kind.OVERFLOW,
@@ -136,13 +154,13 @@ public final class UpstreamCluster {
             host.requestEnded();
             limits.requests.decrementAndGet();
         });
-        attempt(host, request, result, current, true, loop);
+        attempt(host, request, result, current, true, loop, downstreamHttp2);
         return result;
     }
 
     private void attempt(UpstreamHost host, FullHttpRequest request, CompletableFuture<FullHttpResponse> result,
-            AtomicReference<UpstreamConnection> current, boolean mayRetry, EventLoop loop) {
-        host.pool().acquire(loop).whenComplete((connection, acquireError) -> {
+            AtomicReference<UpstreamConnection> current, boolean mayRetry, EventLoop loop, boolean downstreamHttp2) {
+        host.pool(downstreamHttp2).acquire(loop).whenComplete((connection, acquireError) -> {
             if (acquireError != null) {
                 request.release();
                 if (acquireError instanceof UpstreamFailure failure
@@ -173,7 +191,7 @@ public final class UpstreamCluster {
                 connection.abort();
                 if (mayRetry && sendError instanceof UpstreamFailure failure && failure.retriable()
                         && !result.isDone()) {
-                    attempt(host, request, result, current, false, loop);
+                    attempt(host, request, result, current, false, loop, downstreamHttp2);
                 } else {
                     request.release();
                     result.completeExceptionally(sendError);

@@ -136,6 +136,24 @@ final class Envoy {
                 .build());
     }
 
+    /** An EDS cluster whose endpoints speak HTTP/2 (what the control plane sends for grpc/http2 ports). */
+    static Any edsHttp2Cluster(String name) {
+        var options = io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.newBuilder()
+                .setExplicitHttpConfig(io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+                        .ExplicitHttpConfig.newBuilder()
+                        .setHttp2ProtocolOptions(io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions.newBuilder()
+                                .setMaxConcurrentStreams(UInt32Value.of(100))))
+                .build();
+        return Any.pack(Cluster.newBuilder()
+                .setName(name)
+                .setType(Cluster.DiscoveryType.EDS)
+                .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ADS))
+                .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(1))
+                .putTypedExtensionProtocolOptions("envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+                        Any.pack(options))
+                .build());
+    }
+
     static Any endpoints(String cluster, int... ports) {
         LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder();
         for (int port : ports) {

@@ -61,7 +61,8 @@ final class RouterFilter implements HttpFilter {
         Duration timeout = Grpc.routeTimeout(exchange.request().headers(), forward.timeout(),
                 forward.grpcTimeoutHeaderMax());
         CompletableFuture<FullHttpResponse> response = cluster.send(host.get(),
-                UpstreamRequests.build(exchange, forward, host.get(), timeout), timeout, exchange.eventLoop());
+                UpstreamRequests.build(exchange, forward, host.get(), timeout), timeout, exchange.eventLoop(),
+                exchange.downstreamHttp2());
         response.whenComplete((upstream, thrown) -> {
             Throwable error = thrown instanceof CompletionException wrapped && wrapped.getCause() != null
                     ? wrapped.getCause() : thrown;

@@ -94,6 +94,7 @@ final class UpstreamRequests {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, upstream.status(),
                 upstream.content(), upstream.headers(), upstream.trailingHeaders());
         stripHopByHop(response.headers());
+        HTTP2_EXTENSIONS.forEach(response.headers()::remove);
         // Content-Length stays as the aggregator left it (right for HEAD and 304 responses too).
         response.headers().set("x-envoy-upstream-service-time",
                 Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos)));
