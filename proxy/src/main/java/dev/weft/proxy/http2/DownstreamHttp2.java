@@ -35,6 +35,18 @@ import java.util.function.Consumer;
  */
 public final class DownstreamHttp2 {
 
+    /**
+     * Fired on a connection's pipeline when its listener drains: an HTTP/2 connection sends GOAWAY
+     * (NO_ERROR) at once, lets its open streams finish, then closes (HTTP/1.1 connections are told
+     * with {@code Connection: close} on their next response instead).
+     */
+    public static final Object DRAIN = new Object() {
+        @Override
+        public String toString() {
+            return "DownstreamHttp2.DRAIN";
+        }
+    };
+
     private final HttpConnectionManagerConfig http;
     private final ProxyStats stats;
     private final Consumer<ChannelPipeline> requestHandlers;

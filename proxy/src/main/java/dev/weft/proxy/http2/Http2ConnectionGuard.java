@@ -83,7 +83,11 @@ final class Http2ConnectionGuard extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
+        if (evt == DownstreamHttp2.DRAIN) {
+            // The codec's close is graceful: GOAWAY NO_ERROR now, the open streams finish, then it closes.
+            goingAway = true;
+            ctx.close();
+        } else if (evt instanceof IdleStateEvent) {
             Http2FrameCodec codec = ctx.pipeline().get(Http2FrameCodec.class);
             if (codec == null || codec.connection().numActiveStreams() == 0) {
                 stats.inc("downstream_cx_idle_timeout");

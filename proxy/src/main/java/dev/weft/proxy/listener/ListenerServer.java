@@ -98,6 +98,8 @@ final class ListenerServer {
         if (serverChannel != null) {
             serverChannel.close();
         }
+        // HTTP/2 connections get GOAWAY now; HTTP/1.1 ones Connection: close on their next response.
+        connections.forEach(channel -> channel.pipeline().fireUserEventTriggered(DownstreamHttp2.DRAIN));
         transport.workers().schedule(() -> connections.close(), drainTime.toMillis(), TimeUnit.MILLISECONDS);
     }
 

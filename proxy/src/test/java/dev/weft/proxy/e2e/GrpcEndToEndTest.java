@@ -8,10 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.Any;
-import dev.weft.controlplane.xds.server.XdsServer;
-import dev.weft.controlplane.xds.server.XdsServerOptions;
 import dev.weft.proxy.Proxy;
-import dev.weft.proxy.bootstrap.Bootstrap;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.grpc.CallOptions;
@@ -31,9 +28,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -81,7 +76,7 @@ class GrpcEndToEndTest {
 
     private final MutableSource source = new MutableSource();
     private Server backend;
-    private XdsServer server;
+    private ProxyUnderTest under;
     private Proxy proxy;
 
     @BeforeAll
@@ -122,7 +117,6 @@ class GrpcEndToEndTest {
                         }))
                         .build())
                 .build().start();
-        int xdsPort = freePort();
         var grpcRoute = Envoy.toCluster("/", "grpc").toBuilder();
         var timeoutRoute = Envoy.toCluster("/", "grpc").toBuilder();
         timeoutRoute.getRouteBuilder().setMaxStreamDuration(RouteAction.MaxStreamDuration.newBuilder()
@@ -138,29 +132,17 @@ class GrpcEndToEndTest {
                         .addVirtualHosts(Envoy.virtualHost("empty", "empty.example.com")
                                 .addRoutes(Envoy.toCluster("/", "empty")))
                         .build()));
-        server = new XdsServer(source, XdsServerOptions.defaults().withAddress("127.0.0.1", xdsPort)
-                .withDebounce(Duration.ZERO, Duration.ZERO)).start();
-        proxy = Proxy.start(Bootstrap.of(NODE_ID, "127.0.0.1", xdsPort).withAdminPort(0)
-                .withReconnect(Duration.ofMillis(100), Duration.ofMillis(500)), 2, Duration.ofSeconds(1));
-        Await.until("proxy ready", WAIT, proxy::ready);
+        under = new ProxyUnderTest(source, NODE_ID);
+        proxy = under.proxy;
     }
 
     @AfterAll
     void stop() throws InterruptedException {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (server != null) {
-            server.stop();
+        if (under != null) {
+            under.close();
         }
         if (backend != null) {
             backend.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

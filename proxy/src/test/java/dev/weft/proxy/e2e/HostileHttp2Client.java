@@ -30,7 +30,8 @@ import java.util.function.Predicate;
  * A hostile HTTP/2 client: frames are encoded by Netty's {@link DefaultHttp2FrameWriter} and
  * written on a plain socket without any connection state machine, so it can send what a
  * well-behaved codec never would. What comes back is decoded by Netty's frame reader into events:
- * {@code GOAWAY <code>}, {@code RST <stream> <code>}, {@code HEADERS <stream> <status>}, {@code CLOSED}.
+ * {@code GOAWAY <code>}, {@code RST <stream> <code>}, {@code HEADERS <stream> <status>},
+ * {@code PINGACK <data>}, {@code CLOSED}.
  */
 final class HostileHttp2Client implements AutoCloseable {
 
@@ -92,6 +93,11 @@ final class HostileHttp2Client implements AutoCloseable {
         writer.writeSettings(c, new Http2Settings(), c.newPromise());
     }
 
+    void data(ChannelHandlerContext c, int stream, String text, boolean endStream) {
+        writer.writeData(c, stream, Unpooled.copiedBuffer(text, java.nio.charset.StandardCharsets.UTF_8), 0, endStream,
+                c.newPromise());
+    }
+
     void emptyData(ChannelHandlerContext c, int stream) {
         writer.writeData(c, stream, Unpooled.EMPTY_BUFFER, 0, false, c.newPromise());
     }
@@ -141,6 +147,11 @@ final class HostileHttp2Client implements AutoCloseable {
             @Override
             public void onGoAwayRead(ChannelHandlerContext c, int lastStreamId, long errorCode, ByteBuf debugData) {
                 events.add("GOAWAY " + errorCode);
+            }
+
+            @Override
+            public void onPingAckRead(ChannelHandlerContext c, long data) {
+                events.add("PINGACK " + data);
             }
 
             @Override

@@ -7,14 +7,9 @@ import static dev.weft.controlplane.xds.ResourceType.ROUTE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Any;
-import dev.weft.controlplane.xds.server.XdsServer;
-import dev.weft.controlplane.xds.server.XdsServerOptions;
 import dev.weft.proxy.Proxy;
-import dev.weft.proxy.bootstrap.Bootstrap;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -35,44 +30,32 @@ class Http2EndToEndTest {
 
     private final HttpBackend backend = new HttpBackend("a");
     private final MutableSource source = new MutableSource();
-    private XdsServer server;
+    private ProxyUnderTest under;
     private Proxy proxy;
 
     @BeforeAll
     void start() throws IOException {
-        int xdsPort = freePort();
         source.put(CLUSTER, "a", Envoy.edsCluster("a"))
                 .put(ENDPOINT, "a", Envoy.endpoints("a", backend.port()))
                 .put(CLUSTER, "empty", Envoy.edsCluster("empty"))
                 .put(ENDPOINT, "empty", Envoy.endpoints("empty"))
                 .put(LISTENER, "ingress", Envoy.httpListener("ingress", 0, "routes"))
+                .put(LISTENER, "drain", Envoy.httpListener("drain", 0, "routes"))
                 .put(ROUTE, "routes", Any.pack(RouteConfiguration.newBuilder().setName("routes")
                         .addVirtualHosts(Envoy.virtualHost("a", "a.example.com").addRoutes(Envoy.toCluster("/", "a")))
                         .addVirtualHosts(Envoy.virtualHost("empty", "empty.example.com")
                                 .addRoutes(Envoy.toCluster("/", "empty")))
                         .build()));
-        server = new XdsServer(source, XdsServerOptions.defaults().withAddress("127.0.0.1", xdsPort)
-                .withDebounce(Duration.ZERO, Duration.ZERO)).start();
-        proxy = Proxy.start(Bootstrap.of(NODE_ID, "127.0.0.1", xdsPort).withAdminPort(0)
-                .withReconnect(Duration.ofMillis(100), Duration.ofMillis(500)), 2, Duration.ofSeconds(1));
-        Await.until("proxy ready", WAIT, proxy::ready);
+        under = new ProxyUnderTest(source, NODE_ID);
+        proxy = under.proxy;
     }
 
     @AfterAll
     void stop() {
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (server != null) {
-            server.stop();
+        if (under != null) {
+            under.close();
         }
         backend.close();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     private String url(String path) {
@@ -132,5 +115,25 @@ class Http2EndToEndTest {
                 url("/"));
         assertThat(noHealthy.out()).startsWith("HTTP/2 503").contains("x-weft-response-flags: UH")
                 .endsWith("no healthy upstream");
+    }
+
+    @Test
+    void aDrainingListenerSendsGoAwayAndLetsTheOpenStreamFinish() throws Exception {
+        try (HostileHttp2Client client = new HostileHttp2Client(under.listener("drain"))) {
+            // A POST whose body has not all arrived: in flight when the listener goes away.
+            client.run(c -> {
+                client.headers(c, 1, HostileHttp2Client.get("a.example.com", "/in-flight").method("POST"), false);
+                client.ping(c, 42);
+            });
+            client.await("PINGACK 42"::equals, WAIT);
+            under.source.remove(LISTENER, "drain");
+            under.server.configChanged(dev.weft.controlplane.xds.ConfigChange.all("test")
+                    .onlyTypes(java.util.Set.of(LISTENER)));
+            assertThat(client.await(event -> event.startsWith("GOAWAY"), WAIT)).isEqualTo("GOAWAY 0");
+            client.run(c -> client.data(c, 1, "the rest", true));
+            assertThat(client.await(event -> event.startsWith("HEADERS 1") || event.startsWith("RST"), WAIT))
+                    .isEqualTo("HEADERS 1 200");
+            client.await("CLOSED"::equals, WAIT);
+        }
     }
 }
