@@ -75,6 +75,8 @@ class GrpcEndToEndTest {
             .build();
 
     private final MutableSource source = new MutableSource();
+    private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     private Server backend;
     private ProxyUnderTest under;
     private Proxy proxy;
@@ -100,6 +102,16 @@ class GrpcEndToEndTest {
                             switch (request) {
                                 case "missing" -> response.onError(Status.NOT_FOUND
                                         .withDescription("no such thing").asRuntimeException());
+                                case "hold" -> {
+                                    held.incrementAndGet();
+                                    try {
+                                        release.await(30, TimeUnit.SECONDS);
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                    }
+                                    response.onNext("released");
+                                    response.onCompleted();
+                                }
                                 case "slow" -> {
                                     try {
                                         Thread.sleep(3_000);
@@ -123,12 +135,25 @@ class GrpcEndToEndTest {
                 .setGrpcTimeoutHeaderMax(com.google.protobuf.Duration.newBuilder().setNanos(300_000_000)));
         source.put(CLUSTER, "grpc", Envoy.edsHttp2Cluster("grpc"))
                 .put(ENDPOINT, "grpc", Envoy.endpoints("grpc", backend.getPort()))
+                .put(CLUSTER, "bounded", Any.pack(Envoy.http2Cluster("bounded", 2)
+                        .setCircuitBreakers(io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers.newBuilder()
+                                .addThresholds(io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers.Thresholds.newBuilder()
+                                        .setMaxConnections(com.google.protobuf.UInt32Value.of(1))
+                                        .setMaxPendingRequests(com.google.protobuf.UInt32Value.of(1))))
+                        .build()))
+                .put(ENDPOINT, "bounded", Envoy.endpoints("bounded", backend.getPort()))
+                .put(CLUSTER, "client-protocol", Envoy.edsDownstreamProtocolCluster("client-protocol"))
+                .put(ENDPOINT, "client-protocol", Envoy.endpoints("client-protocol", backend.getPort()))
                 .put(CLUSTER, "empty", Envoy.edsHttp2Cluster("empty"))
                 .put(ENDPOINT, "empty", Envoy.endpoints("empty"))
                 .put(LISTENER, "ingress", Envoy.httpListener("ingress", 0, "routes"))
                 .put(ROUTE, "routes", Any.pack(RouteConfiguration.newBuilder().setName("routes")
                         .addVirtualHosts(Envoy.virtualHost("grpc", "grpc.example.com").addRoutes(grpcRoute))
                         .addVirtualHosts(Envoy.virtualHost("capped", "capped.example.com").addRoutes(timeoutRoute))
+                        .addVirtualHosts(Envoy.virtualHost("bounded", "bounded.example.com")
+                                .addRoutes(Envoy.toCluster("/", "bounded")))
+                        .addVirtualHosts(Envoy.virtualHost("client-protocol", "client-protocol.example.com")
+                                .addRoutes(Envoy.toCluster("/", "client-protocol")))
                         .addVirtualHosts(Envoy.virtualHost("empty", "empty.example.com")
                                 .addRoutes(Envoy.toCluster("/", "empty")))
                         .build()));
@@ -224,5 +249,47 @@ class GrpcEndToEndTest {
             channel.shutdownNow();
         }
         assertThat(proxy.stats().get("cluster.grpc.upstream_rq_timeout")).isEqualTo(1);
+    }
+
+    @Test
+    void aClusterUsingTheClientsProtocolTakesHttp2ForAnHttp2Client() {
+        ManagedChannel channel = channel("client-protocol.example.com");
+        try {
+            assertThat(call(channel, "again", new AtomicReference<>())).isEqualTo("hello again");
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    @Test
+    void theHttp2PoolIsBoundedByStreamsPerConnectionConnectionsAndPendingRequests() throws Exception {
+        ManagedChannel channel = channel("bounded.example.com");
+        try {
+            assertThat(call(channel, "warm", new AtomicReference<>())).isEqualTo("hello warm");
+            // max_concurrent_streams 2 on the one connection max_connections allows, 1 pending request.
+            var first = ClientCalls.futureUnaryCall(channel.newCall(SAY, CallOptions.DEFAULT
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)), "hold");
+            Await.until("first call held", WAIT, () -> held.get() == 1);
+            var second = ClientCalls.futureUnaryCall(channel.newCall(SAY, CallOptions.DEFAULT
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)), "hold");
+            Await.until("second call held", WAIT, () -> held.get() == 2);
+            long pendingBefore = under.stat("cluster.bounded.upstream_rq_pending_total");
+            var third = ClientCalls.futureUnaryCall(channel.newCall(SAY, CallOptions.DEFAULT
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)), "after");
+            Await.until("third call pending", WAIT,
+                    () -> under.stat("cluster.bounded.upstream_rq_pending_total") == pendingBefore + 1);
+            Status overflow = failure(() -> call(channel, "fourth", new AtomicReference<>()));
+            assertThat(overflow.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+            assertThat(overflow.getDescription()).endsWith("reset reason: overflow");
+            release.countDown();
+            assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo("released");
+            assertThat(second.get(30, TimeUnit.SECONDS)).isEqualTo("released");
+            assertThat(third.get(30, TimeUnit.SECONDS)).isEqualTo("hello after");
+        } finally {
+            release.countDown();
+            channel.shutdownNow();
+        }
+        assertThat(under.stat("cluster.bounded.upstream_cx_total")).isEqualTo(1);
+        assertThat(under.stat("http.ingress.rs_flag.UO")).isEqualTo(1);
     }
 }
