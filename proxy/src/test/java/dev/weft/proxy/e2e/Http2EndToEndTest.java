@@ -29,20 +29,25 @@ class Http2EndToEndTest {
     private static final String NODE_ID = "router~127.0.0.1~h2.weft-system~weft-system.svc.cluster.local";
 
     private final HttpBackend backend = new HttpBackend("a");
+    private Http2Backend h2Backend;
     private final MutableSource source = new MutableSource();
     private ProxyUnderTest under;
     private Proxy proxy;
 
     @BeforeAll
-    void start() throws IOException {
+    void start() throws IOException, InterruptedException {
+        h2Backend = new Http2Backend();
         source.put(CLUSTER, "a", Envoy.edsCluster("a"))
                 .put(ENDPOINT, "a", Envoy.endpoints("a", backend.port()))
+                .put(CLUSTER, "h2", Envoy.edsHttp2Cluster("h2"))
+                .put(ENDPOINT, "h2", Envoy.endpoints("h2", h2Backend.port()))
                 .put(CLUSTER, "empty", Envoy.edsCluster("empty"))
                 .put(ENDPOINT, "empty", Envoy.endpoints("empty"))
                 .put(LISTENER, "ingress", Envoy.httpListener("ingress", 0, "routes"))
                 .put(LISTENER, "drain", Envoy.httpListener("drain", 0, "routes"))
                 .put(ROUTE, "routes", Any.pack(RouteConfiguration.newBuilder().setName("routes")
                         .addVirtualHosts(Envoy.virtualHost("a", "a.example.com").addRoutes(Envoy.toCluster("/", "a")))
+                        .addVirtualHosts(Envoy.virtualHost("h2", "h2.example.com").addRoutes(Envoy.toCluster("/", "h2")))
                         .addVirtualHosts(Envoy.virtualHost("empty", "empty.example.com")
                                 .addRoutes(Envoy.toCluster("/", "empty")))
                         .build()));
@@ -56,6 +61,9 @@ class Http2EndToEndTest {
             under.close();
         }
         backend.close();
+        if (h2Backend != null) {
+            h2Backend.close();
+        }
     }
 
     private String url(String path) {
@@ -135,5 +143,24 @@ class Http2EndToEndTest {
                     .isEqualTo("HEADERS 1 200");
             client.await("CLOSED"::equals, WAIT);
         }
+    }
+
+    @Test
+    void http2AndHttp11ClientsReachAnHttp2BackendOverSharedConnections() throws Exception {
+        Tools.Result h2 = curl("--http2-prior-knowledge", "-H", "Host: h2.example.com", "-D", "-",
+                url("/via-h2?q=1"));
+        assertThat(h2.exit()).as(h2.err()).isZero();
+        assertThat(h2.out()).startsWith("HTTP/2 200").contains("x-envoy-upstream-service-time")
+                .doesNotContain("x-http2-").endsWith("h2 h2.example.com /via-h2?q=1");
+        Tools.Result h1 = curl("--http1.1", "-H", "Host: h2.example.com", url("/via-h1"));
+        assertThat(h1.out()).isEqualTo("h2 h2.example.com /via-h1");
+        Tools.assumeInstalled("nghttp");
+        String base = url("");
+        Tools.Result many = Tools.run(List.of("nghttp", "-n", "-s", "-t", "30", "-H", ":authority: h2.example.com",
+                base + "/m1", base + "/m2", base + "/m3", base + "/m4", base + "/m5", base + "/m6"));
+        assertThat(many.out().lines().filter(line -> line.contains(" 200 ")).count()).as(many.out()).isEqualTo(6);
+        // Eight requests, at most one upstream HTTP/2 connection per proxy event loop (2).
+        assertThat(h2Backend.requests.get()).isEqualTo(8);
+        assertThat(h2Backend.connections.get()).isBetween(1, 2);
     }
 }
