@@ -14,6 +14,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -63,6 +64,9 @@ final class Http2ConnectionPool implements ConnectionPool {
                     && active < codec.connection().local().maxActiveStreams();
         }
     }
+
+    /** The connection window every HTTP/2 connection starts with (RFC 9113 6.9.2). */
+    private static final int DEFAULT_WINDOW = 65_535;
 
     private final InetSocketAddress address;
     private final Bootstrap bootstrap;
@@ -160,6 +164,10 @@ final class Http2ConnectionPool implements ConnectionPool {
             }
             stats.opened().increment();
             Connection connection = new Connection(connecting.channel());
+            if (options.initialConnectionWindowSize() > DEFAULT_WINDOW) {
+                connection.channel.writeAndFlush(new DefaultHttp2WindowUpdateFrame(
+                        options.initialConnectionWindowSize() - DEFAULT_WINDOW));
+            }
             List<CompletableFuture<UpstreamConnection>> served = new ArrayList<>();
             synchronized (this) {
                 connections.add(connection);

@@ -35,6 +35,8 @@ final class Http2Backend implements AutoCloseable {
 
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
+    /** The trailers of the last request, as {@code name=value} lines. */
+    final java.util.concurrent.atomic.AtomicReference<String> lastTrailers = new java.util.concurrent.atomic.AtomicReference<>("");
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel server;
 
@@ -65,6 +67,10 @@ final class Http2Backend implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             requests.incrementAndGet();
+            StringBuilder trailers = new StringBuilder();
+            request.trailingHeaders().forEach(entry -> trailers.append(entry.getKey()).append('=')
+                    .append(entry.getValue()).append('\n'));
+            lastTrailers.set(trailers.toString());
             String body = "h2 " + request.headers().get(HttpHeaderNames.HOST) + " " + request.uri();
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                     Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));

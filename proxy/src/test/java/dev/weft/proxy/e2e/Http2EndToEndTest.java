@@ -163,4 +163,18 @@ class Http2EndToEndTest {
         assertThat(h2Backend.requests.get()).isEqualTo(8);
         assertThat(h2Backend.connections.get()).isBetween(1, 2);
     }
+
+    @Test
+    void requestTrailersReachAnHttp2Backend() throws Exception {
+        try (HostileHttp2Client client = new HostileHttp2Client(under.listener("ingress"))) {
+            client.run(c -> {
+                client.headers(c, 1, HostileHttp2Client.get("h2.example.com", "/trailers").method("POST"), false);
+                client.data(c, 1, "body", false);
+                client.headers(c, 1, new io.netty.handler.codec.http2.DefaultHttp2Headers().add("x-checksum", "abc"),
+                        true);
+            });
+            assertThat(client.await(event -> event.startsWith("HEADERS 1 "), WAIT)).isEqualTo("HEADERS 1 200");
+        }
+        assertThat(h2Backend.lastTrailers.get()).isEqualTo("x-checksum=abc\n");
+    }
 }
