@@ -60,7 +60,8 @@ final class Http2ConnectionPool implements ConnectionPool {
         }
 
         boolean hasCapacity() {
-            return !goingAway && channel.isActive() && active < options.maxConcurrentStreams()
+            return !goingAway && channel.isActive() && !codec.connection().goAwayReceived()
+                    && active < options.maxConcurrentStreams()
                     && active < codec.connection().local().maxActiveStreams();
         }
     }
@@ -198,6 +199,7 @@ final class Http2ConnectionPool implements ConnectionPool {
                 stream.pipeline()
                         .addLast(new Http2StreamFrameToHttpObjectCodec(false))
                         .addLast(new HttpObjectAggregator(Http1ConnectionPool.MAX_RESPONSE_BYTES))
+                        .addLast(new RefusedStreams())
                         .addLast(new UpstreamResponseHandler());
             }
         }).open().addListener(opened -> {

@@ -35,6 +35,8 @@ final class Http2Backend implements AutoCloseable {
 
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
+    /** How many of the next requests to refuse with RST_STREAM REFUSED_STREAM. */
+    final AtomicInteger refuse = new AtomicInteger();
     /** The trailers of the last request, as {@code name=value} lines. */
     final java.util.concurrent.atomic.AtomicReference<String> lastTrailers = new java.util.concurrent.atomic.AtomicReference<>("");
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -71,6 +73,11 @@ final class Http2Backend implements AutoCloseable {
             request.trailingHeaders().forEach(entry -> trailers.append(entry.getKey()).append('=')
                     .append(entry.getValue()).append('\n'));
             lastTrailers.set(trailers.toString());
+            if (refuse.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                ctx.writeAndFlush(new io.netty.handler.codec.http2.DefaultHttp2ResetFrame(
+                        io.netty.handler.codec.http2.Http2Error.REFUSED_STREAM));
+                return;
+            }
             String body = "h2 " + request.headers().get(HttpHeaderNames.HOST) + " " + request.uri();
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                     Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
