@@ -108,7 +108,8 @@ public final class DownstreamHttp2 {
                     stream.pipeline().addLast(new IdleStateHandler(0, 0, http.streamIdleTimeout().toMillis(),
                             TimeUnit.MILLISECONDS));
                 }
-                stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true));
+                stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true))
+                        .addLast(new StreamErrors(http.statPrefix(), stats));
                 requestHandlers.accept(stream.pipeline());
             }
         });

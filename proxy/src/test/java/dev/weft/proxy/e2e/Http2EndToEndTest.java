@@ -187,4 +187,20 @@ class Http2EndToEndTest {
         assertThat(result.out()).isEqualTo("h2 h2.example.com /refused");
         assertThat(h2Backend.requests.get() - before).isEqualTo(2);
     }
+
+    @Test
+    void conflictingAuthorityAndHostResetTheStreamAndReachNoBackend() throws Exception {
+        int before = backend.requests.get();
+        try (HostileHttp2Client client = new HostileHttp2Client(under.listener("ingress"))) {
+            client.run(c -> client.headers(c, 1, HostileHttp2Client.get("a.example.com", "/both")
+                    .add("host", "evil.example.com"), true));
+            assertThat(client.await(event -> event.startsWith("HEADERS 1 ") || event.startsWith("RST 1 "), WAIT))
+                    .isEqualTo("RST 1 1"); // PROTOCOL_ERROR
+            // The connection goes on: the next stream is served.
+            client.run(c -> client.headers(c, 3, HostileHttp2Client.get("a.example.com", "/next"), true));
+            assertThat(client.await(event -> event.startsWith("HEADERS 3 "), WAIT)).isEqualTo("HEADERS 3 200");
+        }
+        assertThat(backend.requests.get() - before).isEqualTo(1);
+        assertThat(backend.lastHosts.get()).isEqualTo("a.example.com");
+    }
 }

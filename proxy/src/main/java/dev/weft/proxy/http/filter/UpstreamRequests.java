@@ -54,6 +54,12 @@ final class UpstreamRequests {
             headers.set(HttpHeaderNames.TE, "trailers");
         }
         upstream.trailingHeaders().set(downstream.trailingHeaders());
+        // One Host, the one routing used: an HTTP/2 request's :authority wins over a "host" header
+        // it also carried (RFC 9113 8.3.1), never both upstream.
+        String authority = downstream.headers().get(HttpHeaderNames.HOST);
+        if (authority != null) {
+            headers.set(HttpHeaderNames.HOST, authority);
+        }
         if (forward.hostRewrite() != null) {
             headers.set(HttpHeaderNames.HOST, forward.hostRewrite());
         }
