@@ -79,6 +79,8 @@ final class Http2ConnectionPool implements ConnectionPool {
     private final Map<Channel, Connection> byChannel = new ConcurrentHashMap<>();
     private final Set<Channel> liveStreams = ConcurrentHashMap.newKeySet();
     private final Deque<Waiter> waiting = new ArrayDeque<>();
+    /** Connections being established: requests meanwhile wait for them (up to their streams). */
+    private int opening;
     private boolean draining;
 
     Http2ConnectionPool(Transport transport, InetSocketAddress address, ClusterLimits limits,
@@ -122,6 +124,18 @@ final class Http2ConnectionPool implements ConnectionPool {
                     other = connection;
                 }
             }
+            if (chosen == null && opening > 0 && waiting.size() < (long) opening * options.maxConcurrentStreams()) {
+                // A connection is on its way with room for this request: wait for it rather than open
+                // one more (a burst of requests must not become a burst of connections).
+                if (ClusterLimits.tryIncrement(limits.pending, limits.limits.maxPendingRequests())) {
+                    stats.pending().increment();
+                    waiting.add(new Waiter(result, loop));
+                } else {
+                    result.completeExceptionally(new UpstreamFailure(UpstreamFailure.Kind.OVERFLOW,
+                            "too many pending requests to " + address, false));
+                }
+                return result;
+            }
             if (chosen == null && other != null && !ClusterLimits.tryIncrement(limits.connections,
                     limits.limits.maxConnections())) {
                 chosen = other;
@@ -151,15 +165,23 @@ final class Http2ConnectionPool implements ConnectionPool {
     }
 
     private void connect(CompletableFuture<UpstreamConnection> first, EventLoop loop) {
+        synchronized (this) {
+            opening++;
+        }
         Bootstrap onLoop = loop == null ? bootstrap : bootstrapPerLoop.computeIfAbsent(loop, bootstrap::clone);
         ChannelFuture connecting = onLoop.connect(address);
         connecting.addListener(done -> {
+            synchronized (this) {
+                opening--;
+            }
             if (!done.isSuccess()) {
                 limits.connections.decrementAndGet();
                 Throwable cause = done.cause();
                 String detail = cause instanceof ConnectTimeoutException ? "connect timeout to " + address
                         : "cannot connect to " + address + ": " + cause.getMessage();
-                first.completeExceptionally(new UpstreamFailure(UpstreamFailure.Kind.CONNECT_FAILURE, detail, false));
+                UpstreamFailure failure = new UpstreamFailure(UpstreamFailure.Kind.CONNECT_FAILURE, detail, false);
+                first.completeExceptionally(failure);
+                failWaitersIfNothingLeft(failure);
                 connectForNextWaiter();
                 return;
             }
@@ -186,6 +208,23 @@ final class Http2ConnectionPool implements ConnectionPool {
             connection.channel.closeFuture().addListener(closed -> closed(connection));
             served.forEach(future -> openStream(connection, future));
         });
+    }
+
+    // Requests that waited for a connection that failed, with no other connection open or opening:
+    // they fail with it (UF) instead of waiting for connect attempts one after another.
+    private void failWaitersIfNothingLeft(UpstreamFailure failure) {
+        List<Waiter> failed = new ArrayList<>();
+        synchronized (this) {
+            if (opening > 0 || !connections.isEmpty()) {
+                return;
+            }
+            Waiter waiter;
+            while ((waiter = waiting.poll()) != null) {
+                limits.pending.decrementAndGet();
+                failed.add(waiter);
+            }
+        }
+        failed.forEach(waiter -> waiter.future().completeExceptionally(failure));
     }
 
     private void openStream(Connection connection, CompletableFuture<UpstreamConnection> result) {

@@ -39,6 +39,8 @@ class Http2EndToEndTest {
         h2Backend = new Http2Backend();
         source.put(CLUSTER, "a", Envoy.edsCluster("a"))
                 .put(ENDPOINT, "a", Envoy.endpoints("a", backend.port()))
+                .put(CLUSTER, "burst", Envoy.edsHttp2Cluster("burst"))
+                .put(ENDPOINT, "burst", Envoy.endpoints("burst", h2Backend.port()))
                 .put(CLUSTER, "h2", Envoy.edsHttp2Cluster("h2"))
                 .put(ENDPOINT, "h2", Envoy.endpoints("h2", h2Backend.port()))
                 .put(CLUSTER, "empty", Envoy.edsCluster("empty"))
@@ -48,6 +50,8 @@ class Http2EndToEndTest {
                 .put(ROUTE, "routes", Any.pack(RouteConfiguration.newBuilder().setName("routes")
                         .addVirtualHosts(Envoy.virtualHost("a", "a.example.com").addRoutes(Envoy.toCluster("/", "a")))
                         .addVirtualHosts(Envoy.virtualHost("h2", "h2.example.com").addRoutes(Envoy.toCluster("/", "h2")))
+                        .addVirtualHosts(Envoy.virtualHost("burst", "burst.example.com")
+                                .addRoutes(Envoy.toCluster("/", "burst")))
                         .addVirtualHosts(Envoy.virtualHost("empty", "empty.example.com")
                                 .addRoutes(Envoy.toCluster("/", "empty")))
                         .build()));
@@ -162,7 +166,7 @@ class Http2EndToEndTest {
         assertThat(many.out().lines().filter(line -> line.contains(" 200 ")).count()).as(many.out()).isEqualTo(6);
         // Eight requests, at most one upstream HTTP/2 connection per proxy event loop (2).
         assertThat(h2Backend.requests.get() - before).isEqualTo(8);
-        assertThat(h2Backend.connections.get()).isBetween(1, 2);
+        assertThat(under.stat("cluster.h2.upstream_cx_total")).isBetween(1L, 2L);
     }
 
     @Test
@@ -202,5 +206,16 @@ class Http2EndToEndTest {
         }
         assertThat(backend.requests.get() - before).isEqualTo(1);
         assertThat(backend.lastHosts.get()).isEqualTo("a.example.com");
+    }
+
+    @Test
+    void aBurstOfStreamsWaitsForTheConnectionBeingOpenedInsteadOfOpeningMore() throws Exception {
+        Tools.assumeInstalled("h2load");
+        // 50 streams at once on one downstream connection, to a cluster with no connection yet.
+        Tools.Result result = Tools.run(List.of("h2load", "-n", "200", "-c", "1", "-m", "50", "-t", "1",
+                "-H", ":authority: burst.example.com", url("/burst")));
+        assertThat(result.out()).as(result.out() + result.err()).contains("200 succeeded");
+        // max_concurrent_streams is 100: one connection carries them (two if both event loops opened one).
+        assertThat(under.stat("cluster.burst.upstream_cx_total")).isBetween(1L, 2L);
     }
 }
