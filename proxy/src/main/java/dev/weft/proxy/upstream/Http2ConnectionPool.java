@@ -39,7 +39,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code max_concurrent_streams} and the host's SETTINGS; then another connection is opened, within
  * the cluster's {@code max_connections}; beyond that requests wait ({@code max_pending_requests})
  * or overflow (UO), as in the HTTP/1.1 pool. {@code max_requests} is enforced by the cluster for
- * both. A connection the host sent GOAWAY on takes no new streams and closes when its last ends.
+ * both. A connection the host sent GOAWAY on, or that carried {@code max_requests_per_connection}
+ * streams, takes no new streams and closes when its last ends.
  * Event-loop affinity as in {@link Http1ConnectionPool}: a connection on the request's loop first.
  */
 final class Http2ConnectionPool implements ConnectionPool {
@@ -52,6 +53,8 @@ final class Http2ConnectionPool implements ConnectionPool {
         final Channel channel;
         final Http2FrameCodec codec;
         int active;
+        /** Streams opened so far: {@code max_requests_per_connection} retires the connection. */
+        int opened;
         boolean goingAway;
 
         Connection(Channel channel) {
@@ -61,6 +64,7 @@ final class Http2ConnectionPool implements ConnectionPool {
 
         boolean hasCapacity() {
             return !goingAway && channel.isActive() && !codec.connection().goAwayReceived()
+                    && (maxRequestsPerConnection == 0 || opened < maxRequestsPerConnection)
                     && active < options.maxConcurrentStreams()
                     && active < codec.connection().local().maxActiveStreams();
         }
@@ -74,6 +78,7 @@ final class Http2ConnectionPool implements ConnectionPool {
     private final Map<EventLoop, Bootstrap> bootstrapPerLoop = new ConcurrentHashMap<>();
     private final ClusterLimits limits;
     private final Http2Options options;
+    private final int maxRequestsPerConnection;
     private final PoolStats stats;
     private final List<Connection> connections = new ArrayList<>();
     private final Map<Channel, Connection> byChannel = new ConcurrentHashMap<>();
@@ -84,10 +89,11 @@ final class Http2ConnectionPool implements ConnectionPool {
     private boolean draining;
 
     Http2ConnectionPool(Transport transport, InetSocketAddress address, ClusterLimits limits,
-            Duration connectTimeout, Http2Options options, PoolStats stats) {
+            Duration connectTimeout, Http2Options options, int maxRequestsPerConnection, PoolStats stats) {
         this.address = address;
         this.limits = limits;
         this.options = options;
+        this.maxRequestsPerConnection = maxRequestsPerConnection;
         this.stats = stats;
         this.bootstrap = new Bootstrap()
                 .group(transport.workers())
@@ -154,6 +160,7 @@ final class Http2ConnectionPool implements ConnectionPool {
             }
             if (chosen != null) {
                 chosen.active++;
+                chosen.opened++;
             }
         }
         if (chosen != null) {
@@ -196,12 +203,14 @@ final class Http2ConnectionPool implements ConnectionPool {
                 connections.add(connection);
                 byChannel.put(connection.channel, connection);
                 connection.active++;
+                connection.opened++;
                 served.add(first);
                 // The new connection may carry the waiting requests too.
                 while (!waiting.isEmpty() && connection.hasCapacity()) {
                     Waiter waiter = waiting.poll();
                     limits.pending.decrementAndGet();
                     connection.active++;
+                    connection.opened++;
                     served.add(waiter.future());
                 }
             }
@@ -281,7 +290,8 @@ final class Http2ConnectionPool implements ConnectionPool {
                 next = waiting.poll();
                 limits.pending.decrementAndGet();
                 connection.active++;
-            } else if (connection.active == 0 && (draining || connection.goingAway)) {
+                connection.opened++;
+            } else if (connection.active == 0 && (draining || connection.goingAway || retired(connection))) {
                 close = true;
             }
         }
@@ -290,6 +300,10 @@ final class Http2ConnectionPool implements ConnectionPool {
         } else if (close) {
             connection.channel.close();
         }
+    }
+
+    private boolean retired(Connection connection) {
+        return maxRequestsPerConnection > 0 && connection.opened >= maxRequestsPerConnection;
     }
 
     private void closed(Connection connection) {

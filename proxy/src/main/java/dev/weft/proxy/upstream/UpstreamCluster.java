@@ -69,7 +69,8 @@ public final class UpstreamCluster {
                 : new Http1ConnectionPool(transport, address, limits, config.connectTimeout(),
                         config.maxRequestsPerConnection(), poolStats);
         ConnectionPool http2 = config.protocol() == ClusterConfig.UpstreamProtocol.HTTP1 ? null
-                : new Http2ConnectionPool(transport, address, limits, config.connectTimeout(), config.http2(), poolStats);
+                : new Http2ConnectionPool(transport, address, limits, config.connectTimeout(), config.http2(),
+                        config.maxRequestsPerConnection(), poolStats);
         return http1 == null ? new UpstreamHost(endpoint, http2) : new UpstreamHost(endpoint, http1, http2);
     }
 

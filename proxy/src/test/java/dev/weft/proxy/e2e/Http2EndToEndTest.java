@@ -39,6 +39,8 @@ class Http2EndToEndTest {
         h2Backend = new Http2Backend();
         source.put(CLUSTER, "a", Envoy.edsCluster("a"))
                 .put(ENDPOINT, "a", Envoy.endpoints("a", backend.port()))
+                .put(CLUSTER, "recycled", recycledCluster())
+                .put(ENDPOINT, "recycled", Envoy.endpoints("recycled", h2Backend.port()))
                 .put(CLUSTER, "burst", Envoy.edsHttp2Cluster("burst"))
                 .put(ENDPOINT, "burst", Envoy.endpoints("burst", h2Backend.port()))
                 .put(CLUSTER, "h2", Envoy.edsHttp2Cluster("h2"))
@@ -50,6 +52,8 @@ class Http2EndToEndTest {
                 .put(ROUTE, "routes", Any.pack(RouteConfiguration.newBuilder().setName("routes")
                         .addVirtualHosts(Envoy.virtualHost("a", "a.example.com").addRoutes(Envoy.toCluster("/", "a")))
                         .addVirtualHosts(Envoy.virtualHost("h2", "h2.example.com").addRoutes(Envoy.toCluster("/", "h2")))
+                        .addVirtualHosts(Envoy.virtualHost("recycled", "recycled.example.com")
+                                .addRoutes(Envoy.toCluster("/", "recycled")))
                         .addVirtualHosts(Envoy.virtualHost("burst", "burst.example.com")
                                 .addRoutes(Envoy.toCluster("/", "burst")))
                         .addVirtualHosts(Envoy.virtualHost("empty", "empty.example.com")
@@ -217,5 +221,34 @@ class Http2EndToEndTest {
         assertThat(result.out()).as(result.out() + result.err()).contains("200 succeeded");
         // max_concurrent_streams is 100: one connection carries them (two if both event loops opened one).
         assertThat(under.stat("cluster.burst.upstream_cx_total")).isBetween(1L, 2L);
+    }
+
+    /** HTTP/2 with max_requests_per_connection 2 (DestinationRule connectionPool.http.maxRequestsPerConnection). */
+    private static Any recycledCluster() {
+        var cluster = Envoy.http2Cluster("recycled", 100);
+        var options = io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.newBuilder()
+                .setCommonHttpProtocolOptions(io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions.newBuilder()
+                        .setMaxRequestsPerConnection(com.google.protobuf.UInt32Value.of(2)))
+                .setExplicitHttpConfig(io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+                        .ExplicitHttpConfig.newBuilder()
+                        .setHttp2ProtocolOptions(io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions.getDefaultInstance()))
+                .build();
+        return Any.pack(cluster.putTypedExtensionProtocolOptions(
+                "envoy.extensions.upstreams.http.v3.HttpProtocolOptions", Any.pack(options)).build());
+    }
+
+    @Test
+    void anHttp2ConnectionIsRetiredAfterMaxRequestsPerConnection() throws Exception {
+        try (HostileHttp2Client client = new HostileHttp2Client(under.listener("ingress"))) {
+            for (int i = 0; i < 5; i++) {
+                int stream = 2 * i + 1;
+                client.run(c -> client.headers(c, stream, HostileHttp2Client.get("recycled.example.com", "/r"), true));
+                assertThat(client.await(event -> event.startsWith("HEADERS " + stream + " "), WAIT))
+                        .isEqualTo("HEADERS " + stream + " 200");
+            }
+        }
+        // Five requests, two per connection: three connections, the first two closed once retired.
+        assertThat(under.stat("cluster.recycled.upstream_cx_total")).isEqualTo(3);
+        Await.until("retired connections closed", WAIT, () -> under.stat("cluster.recycled.upstream_cx_destroy") == 2);
     }
 }
