@@ -69,31 +69,37 @@ final class OutlierDetector {
     /** One attempt's result on {@code host}: an HTTP status (local-origin errors as 503/504). */
     void report(UpstreamHost host, int status) {
         OutlierState state = host.outlier;
-        Kind detected = null;
+        boolean fiveXx = false;
+        boolean gateway = false;
         synchronized (state) {
             if (status < 500) {
                 state.consecutive5xx = 0;
                 state.consecutiveGatewayFailure = 0;
                 return;
             }
-            state.consecutive5xx++;
             if (status == 502 || status == 503 || status == 504) {
-                state.consecutiveGatewayFailure++;
+                gateway = ++state.consecutiveGatewayFailure == config.consecutiveGatewayFailure();
             } else {
                 state.consecutiveGatewayFailure = 0;
+            }
+            fiveXx = ++state.consecutive5xx == config.consecutive5xx();
+            // The counter that fired starts again, so a new run of errors is detected again (Envoy
+            // resets it whether or not the ejection is enforced).
+            if (gateway) {
+                state.consecutiveGatewayFailure = 0;
+            }
+            if (fiveXx) {
+                state.consecutive5xx = 0;
             }
             if (state.ejected) {
                 return;
             }
-            if (config.consecutive5xx() > 0 && state.consecutive5xx >= config.consecutive5xx()) {
-                detected = Kind.CONSECUTIVE_5XX;
-            } else if (config.consecutiveGatewayFailure() > 0
-                    && state.consecutiveGatewayFailure >= config.consecutiveGatewayFailure()) {
-                detected = Kind.CONSECUTIVE_GATEWAY_FAILURE;
-            }
         }
-        if (detected != null) {
-            eject(host, detected);
+        if (gateway) {
+            eject(host, Kind.CONSECUTIVE_GATEWAY_FAILURE);
+        }
+        if (fiveXx) {
+            eject(host, Kind.CONSECUTIVE_5XX);
         }
     }
 
@@ -102,12 +108,7 @@ final class OutlierDetector {
         stats.inc(prefix + "ejections_detected_" + kind.stat);
         int enforcing = kind == Kind.CONSECUTIVE_5XX ? config.enforcingConsecutive5xx()
                 : config.enforcingConsecutiveGatewayFailure();
-        synchronized (state) {
-            // Counted again from zero whatever happens, as Envoy resets the counter that fired.
-            state.consecutive5xx = 0;
-            state.consecutiveGatewayFailure = 0;
-        }
-        if (enforcing <= 0 || ThreadLocalRandom.current().nextInt(100) >= enforcing) {
+        if (enforcing <= 0 || ThreadLocalRandom.current().nextInt(100) >= enforcing || state.ejected) {
             return;
         }
         List<UpstreamHost> all = hosts.get();
@@ -118,9 +119,6 @@ final class OutlierDetector {
             return;
         }
         synchronized (state) {
-            if (state.ejected) {
-                return;
-            }
             state.ejected = true;
             state.ejections++;
             state.ejectedAtNanos = clock.getAsLong();
