@@ -72,6 +72,8 @@ class RoutingAndResilienceEndToEndTest {
     private final ScriptedBackend flaky = new ScriptedBackend("flaky", n -> n % 3 == 0 ? 200 : 503);
     private final ScriptedBackend sick = ScriptedBackend.always("sick", 503);
     private final ScriptedBackend good = ScriptedBackend.always("good", 200);
+    private final ScriptedBackend unwell = ScriptedBackend.always("unwell", 503);
+    private final ScriptedBackend well = ScriptedBackend.always("well", 200);
     private final ScriptedBackend bad = ScriptedBackend.always("bad", 500);
     private final ScriptedBackend main = ScriptedBackend.always("main", 200);
     private final ScriptedBackend shadow = ScriptedBackend.always("shadow", 200);
@@ -97,6 +99,8 @@ class RoutingAndResilienceEndToEndTest {
                         .setInterval(com.google.protobuf.Duration.newBuilder().setNanos(200_000_000))
                         .setBaseEjectionTime(com.google.protobuf.Duration.newBuilder().setSeconds(2))
                         .setMaxEjectionPercent(UInt32Value.of(50)))))
+                .put(CLUSTER, "pair", cluster("pair", c -> c.setLbPolicy(Cluster.LbPolicy.RANDOM)))
+                .put(ENDPOINT, "pair", Envoy.endpoints("pair", unwell.port(), well.port()))
                 .put(CLUSTER, "main", Envoy.edsCluster("main"))
                 .put(CLUSTER, "shadow", Envoy.edsCluster("shadow"))
                 .put(CLUSTER, "ring", cluster("ring", c -> c.setLbPolicy(Cluster.LbPolicy.RING_HASH)))
@@ -127,7 +131,7 @@ class RoutingAndResilienceEndToEndTest {
         if (server != null) {
             server.stop();
         }
-        for (ScriptedBackend backend : List.of(flaky, sick, good, bad, main, shadow)) {
+        for (ScriptedBackend backend : List.of(flaky, sick, good, bad, unwell, well, main, shadow)) {
             backend.close();
         }
         ring.forEach(ScriptedBackend::close);
@@ -199,6 +203,10 @@ class RoutingAndResilienceEndToEndTest {
                 .addVirtualHosts(Envoy.virtualHost("sick", "sick.example.com")
                         .addRoutes(prefix("/").setRoute(RouteAction.newBuilder().setCluster("sick")
                                 .setRetryPolicy(retry("gateway-error", 3)))))
+                .addVirtualHosts(Envoy.virtualHost("pair", "pair.example.com")
+                        .addRoutes(prefix("/").setRoute(RouteAction.newBuilder().setCluster("pair")
+                                .setRetryPolicy(retry("retriable-status-codes", 1).toBuilder()
+                                        .addRetriableStatusCodes(503)))))
                 .addVirtualHosts(Envoy.virtualHost("od", "od.example.com")
                         .addRoutes(Envoy.toCluster("/", "od")))
                 .addVirtualHosts(Envoy.virtualHost("redirect", "redirect.example.com", "redirect.example.com:80")
@@ -275,6 +283,20 @@ class RoutingAndResilienceEndToEndTest {
                 .containsExactly("1", "2", "3");
         assertThat(stat("cluster.flaky.upstream_rq_retry")).isEqualTo(2);
         assertThat(stat("cluster.flaky.upstream_rq_retry_success")).isEqualTo(1);
+    }
+
+    @Test
+    void aRetryGoesToAHostNotTriedBefore() throws IOException {
+        // Random balancing over a host that answers 503 and one that answers 200, one retry: without
+        // the previous_hosts predicate a quarter of the requests would pick the failing host twice.
+        try (Http1Client client = client()) {
+            for (int i = 0; i < 30; i++) {
+                Http1Client.Response response = client.get("pair.example.com", "/");
+                assertThat(response.status()).isEqualTo(200);
+                assertThat(response.body()).startsWith("well");
+            }
+        }
+        assertThat(unwell.requests()).isBetween(1, 30);
     }
 
     @Test
