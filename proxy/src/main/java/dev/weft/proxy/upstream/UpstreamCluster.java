@@ -112,13 +112,18 @@ public final class UpstreamCluster {
             }
         }
         double panic = config.lbOptions().healthyPanicPercent();
-        if (!current.isEmpty() && panic > 0 && routable.size() * 100.0 < panic * current.size()) {
-            stats.inc("cluster." + config.name() + ".lb_healthy_panic");
-            routable = new ArrayList<>(current);
+        if (!current.isEmpty() && panic > 0) {
+            // Envoy counts healthy and degraded hosts against the threshold.
+            long usable = routable.size() + current.stream().filter(host -> !host.ejected()
+                    && host.endpoint().health() == EndpointConfig.Health.DEGRADED).count();
+            if (usable * 100.0 < panic * current.size()) {
+                stats.inc("cluster." + config.name() + ".lb_healthy_panic");
+                routable = new ArrayList<>(current);
+            }
         }
         if (routable.isEmpty()) {
             for (UpstreamHost host : current) {
-                if (host.endpoint().health() == EndpointConfig.Health.DEGRADED) {
+                if (host.endpoint().health() == EndpointConfig.Health.DEGRADED && !host.ejected()) {
                     routable.add(host);
                 }
             }
