@@ -205,8 +205,10 @@ class RoutingAndResilienceEndToEndTest {
                                 .setRetryPolicy(retry("gateway-error", 3)))))
                 .addVirtualHosts(Envoy.virtualHost("pair", "pair.example.com")
                         .addRoutes(prefix("/").setRoute(RouteAction.newBuilder().setCluster("pair")
+                                // Each pick is random: 20 picks miss the other host with p = 2^-20
+                                // (Istio's 5 would miss it 1 time in 32, as in Envoy).
                                 .setRetryPolicy(retry("retriable-status-codes", 1).toBuilder()
-                                        .addRetriableStatusCodes(503)))))
+                                        .addRetriableStatusCodes(503).setHostSelectionRetryMaxAttempts(20)))))
                 .addVirtualHosts(Envoy.virtualHost("od", "od.example.com")
                         .addRoutes(Envoy.toCluster("/", "od")))
                 .addVirtualHosts(Envoy.virtualHost("redirect", "redirect.example.com", "redirect.example.com:80")
@@ -243,6 +245,14 @@ class RoutingAndResilienceEndToEndTest {
                         .addRoutes(prefix("/").setRoute(RouteAction.newBuilder().setCluster("ring")
                                 .addHashPolicy(RouteAction.HashPolicy.newBuilder().setHeader(
                                         RouteAction.HashPolicy.Header.newBuilder().setHeaderName("x-user"))))))
+                .addVirtualHosts(Envoy.virtualHost("by-query", "by-query.example.com")
+                        .addRoutes(prefix("/").setRoute(RouteAction.newBuilder().setCluster("maglev")
+                                .addHashPolicy(RouteAction.HashPolicy.newBuilder().setQueryParameter(
+                                        RouteAction.HashPolicy.QueryParameter.newBuilder().setName("u"))))))
+                .addVirtualHosts(Envoy.virtualHost("by-ip", "by-ip.example.com")
+                        .addRoutes(prefix("/").setRoute(RouteAction.newBuilder().setCluster("ring")
+                                .addHashPolicy(RouteAction.HashPolicy.newBuilder().setConnectionProperties(
+                                        RouteAction.HashPolicy.ConnectionProperties.newBuilder().setSourceIp(true))))))
                 .addVirtualHosts(Envoy.virtualHost("maglev", "maglev.example.com")
                         .addRoutes(prefix("/").setRoute(RouteAction.newBuilder().setCluster("maglev")
                                 .addHashPolicy(RouteAction.HashPolicy.newBuilder().setCookie(
@@ -332,7 +342,9 @@ class RoutingAndResilienceEndToEndTest {
             for (int i = 0; i < 6; i++) {
                 client.get("od.example.com", "/");
             }
-            assertThat(Admin.get(proxy.adminPort(), "/clusters").body()).contains(badHost + "/failed_outlier_check");
+            // The ejection is recorded as the attempt completes, alongside the response: wait for it.
+            Await.until("bad host ejected", WAIT,
+                    () -> Admin.get(proxy.adminPort(), "/clusters").body().contains(badHost + "/failed_outlier_check"));
             assertThat(stat("cluster.od.outlier_detection.ejections_enforced_consecutive_5xx")).isEqualTo(1);
             int badBefore = bad.requests();
             for (int i = 0; i < 10; i++) {
@@ -422,6 +434,26 @@ class RoutingAndResilienceEndToEndTest {
             }
         }
         assertThat(hostsForKeys).hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void queryParameterAndSourceIpHashesKeepAKeyOnOneHost() throws IOException {
+        Set<String> keyHosts = new HashSet<>();
+        Set<String> ipHosts = new HashSet<>();
+        try (Http1Client client = client()) {
+            for (int key = 0; key < 20; key++) {
+                Set<String> hosts = new HashSet<>();
+                for (int i = 0; i < 3; i++) {
+                    hosts.add(client.get("by-query.example.com", "/p" + i + "?u=" + key).header("x-backend"));
+                }
+                assertThat(hosts).hasSize(1);
+                keyHosts.addAll(hosts);
+                // Every request of this test comes from 127.0.0.1: one host for all of them.
+                ipHosts.add(client.get("by-ip.example.com", "/k" + key).header("x-backend"));
+            }
+        }
+        assertThat(keyHosts).hasSizeGreaterThan(1);
+        assertThat(ipHosts).hasSize(1);
     }
 
     @Test
