@@ -74,6 +74,8 @@ class RoutingAndResilienceEndToEndTest {
     private final ScriptedBackend good = ScriptedBackend.always("good", 200);
     private final ScriptedBackend unwell = ScriptedBackend.always("unwell", 503);
     private final ScriptedBackend well = ScriptedBackend.always("well", 200);
+    private final ScriptedBackend stuck = ScriptedBackend.always("stuck", 200);
+    private final ScriptedBackend quick = ScriptedBackend.always("quick", 200);
     private final ScriptedBackend bad = ScriptedBackend.always("bad", 500);
     private final ScriptedBackend main = ScriptedBackend.always("main", 200);
     private final ScriptedBackend shadow = ScriptedBackend.always("shadow", 200);
@@ -101,6 +103,8 @@ class RoutingAndResilienceEndToEndTest {
                         .setMaxEjectionPercent(UInt32Value.of(50)))))
                 .put(CLUSTER, "pair", cluster("pair", c -> c.setLbPolicy(Cluster.LbPolicy.RANDOM)))
                 .put(ENDPOINT, "pair", Envoy.endpoints("pair", unwell.port(), well.port()))
+                .put(CLUSTER, "slowpair", Envoy.edsCluster("slowpair"))
+                .put(ENDPOINT, "slowpair", Envoy.endpoints("slowpair", stuck.port(), quick.port()))
                 .put(CLUSTER, "main", Envoy.edsCluster("main"))
                 .put(CLUSTER, "shadow", Envoy.edsCluster("shadow"))
                 .put(CLUSTER, "ring", cluster("ring", c -> c.setLbPolicy(Cluster.LbPolicy.RING_HASH)))
@@ -131,7 +135,7 @@ class RoutingAndResilienceEndToEndTest {
         if (server != null) {
             server.stop();
         }
-        for (ScriptedBackend backend : List.of(flaky, sick, good, bad, unwell, well, main, shadow)) {
+        for (ScriptedBackend backend : List.of(flaky, sick, good, bad, unwell, well, stuck, quick, main, shadow)) {
             backend.close();
         }
         ring.forEach(ScriptedBackend::close);
@@ -209,6 +213,12 @@ class RoutingAndResilienceEndToEndTest {
                                 // (Istio's 5 would miss it 1 time in 32, as in Envoy).
                                 .setRetryPolicy(retry("retriable-status-codes", 1).toBuilder()
                                         .addRetriableStatusCodes(503).setHostSelectionRetryMaxAttempts(20)))))
+                .addVirtualHosts(Envoy.virtualHost("slowpair", "slowpair.example.com")
+                        .addRoutes(prefix("/").setRoute(RouteAction.newBuilder().setCluster("slowpair")
+                                .setRetryPolicy(retry("gateway-error", 1).toBuilder()
+                                        .setHostSelectionRetryMaxAttempts(20)
+                                        .setPerTryTimeout(com.google.protobuf.Duration.newBuilder()
+                                                .setNanos(300_000_000))))))
                 .addVirtualHosts(Envoy.virtualHost("od", "od.example.com")
                         .addRoutes(Envoy.toCluster("/", "od")))
                 .addVirtualHosts(Envoy.virtualHost("redirect", "redirect.example.com", "redirect.example.com:80")
@@ -307,6 +317,23 @@ class RoutingAndResilienceEndToEndTest {
             }
         }
         assertThat(unwell.requests()).isBetween(1, 30);
+    }
+
+    @Test
+    void aTryThatTimesOutIsRetriedOnAnotherHost() throws IOException {
+        stuck.holdRequests();
+        try (Http1Client client = client()) {
+            for (int i = 0; i < 4; i++) {
+                Http1Client.Response response = client.get("slowpair.example.com", "/t" + i);
+                assertThat(response.status()).isEqualTo(200);
+                assertThat(response.body()).startsWith("quick");
+            }
+        } finally {
+            stuck.release();
+        }
+        // Round robin sends every other first try to the stuck host: its per-try timeout fires.
+        assertThat(stat("cluster.slowpair.upstream_rq_per_try_timeout")).isGreaterThanOrEqualTo(1);
+        assertThat(stat("cluster.slowpair.upstream_rq_retry")).isEqualTo(stat("cluster.slowpair.upstream_rq_per_try_timeout"));
     }
 
     @Test

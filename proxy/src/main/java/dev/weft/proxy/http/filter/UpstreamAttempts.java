@@ -13,11 +13,11 @@ import dev.weft.proxy.upstream.UpstreamHost;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -42,7 +42,8 @@ final class UpstreamAttempts {
     private final OptionalLong hash;
     private final long deadlineNanos;
     private final long startedNanos = System.nanoTime();
-    private final Set<UpstreamHost> tried = ConcurrentHashMap.newKeySet();
+    /** Hosts tried so far (read by the host predicate during {@link #attempt}, under this lock). */
+    private final List<UpstreamHost> tried = new ArrayList<>(2);
     private int attempts;
     private int retries;
     private boolean holdsRetrySlot;
@@ -73,7 +74,7 @@ final class UpstreamAttempts {
         attempts++;
         HostSelection selection = retry.isPresent() && retry.get().avoidPreviousHosts() && !tried.isEmpty()
                 ? new HostSelection(hash, tried::contains, retry.get().hostSelectionMaxAttempts())
-                : new HostSelection(hash, host -> false, 1);
+                : hash.isEmpty() ? HostSelection.ANY : new HostSelection(hash, host -> false, 1);
         Optional<UpstreamHost> host = cluster.chooseHost(selection);
         if (host.isEmpty()) {
             endRetry();
