@@ -26,16 +26,8 @@ import org.junit.jupiter.api.Test;
 class IstioOutputConvertsTest {
 
     private static final Path GOLDEN = Path.of("..", "controlplane", "src", "test", "resources", "golden");
-    private static final JsonFormat.Parser PARSER = JsonFormat.parser().usingTypeRegistry(JsonFormat.TypeRegistry
-            .newBuilder()
-            .add(io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig
-                    .getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.getDescriptor())
-            .build());
+    private static final JsonFormat.Parser PARSER = JsonFormat.parser()
+            .usingTypeRegistry(dev.weft.envoy.EnvoyJson.typeRegistry());
 
     @Test
     void goldenRoutesAndClustersOfEverySampleConvert() throws IOException {
