@@ -22,7 +22,7 @@ public record HttpConnectionManagerConfig(
         boolean stripAnyHostPort,
         int maxRequestHeadersKb,
         Duration requestTimeout,
-        Duration streamIdleTimeout) {
+        Duration streamIdleTimeout) implements NetworkFilterConfig {
 
     public HttpConnectionManagerConfig {
         httpFilters = List.copyOf(httpFilters);
