@@ -99,7 +99,6 @@ public final class ListenerConverter {
         if (chain.getFiltersCount() == 0) {
             throw new ConversionException(field + ".filters: a filter chain needs a terminal network filter");
         }
-        Protos.unsupported(chain.hasOnDemandConfiguration(), field + ".on_demand_configuration");
         NetworkFilterConfig terminal = null;
         for (int f = 0; f < chain.getFiltersCount(); f++) {
             Filter filter = chain.getFilters(f);
