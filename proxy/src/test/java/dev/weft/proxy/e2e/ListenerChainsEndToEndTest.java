@@ -88,7 +88,9 @@ class ListenerChainsEndToEndTest {
                 .put(LISTENER, "sniffed", Any.pack(Listeners.listener("sniffed", "127.0.0.1", 0)
                         .addListenerFilters(Listeners.tlsInspector())
                         .addListenerFilters(Listeners.httpInspector())
+                        // As Istio pairs them: plain-text HTTP only (a TLS ClientHello may offer http/1.1 by ALPN).
                         .addFilterChains(Listeners.httpChain("http", "web").setFilterChainMatch(Listeners.match()
+                                .setTransportProtocol("raw_buffer")
                                 .addApplicationProtocols("http/1.0").addApplicationProtocols("http/1.1")))
                         .addFilterChains(Listeners.tcpProxyChain("tls-other", "other").setFilterChainMatch(
                                 Listeners.match().setTransportProtocol("tls").addServerNames("*.other.example")))
