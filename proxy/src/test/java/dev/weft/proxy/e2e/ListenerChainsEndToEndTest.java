@@ -163,7 +163,9 @@ class ListenerChainsEndToEndTest {
             Thread.sleep(300);
             byte[] received = in.readNBytes(payload.length + 1); // EOF: the echo's half-close came back
             writer.get(60, TimeUnit.SECONDS);
-            assertThat(received.length).isEqualTo(payload.length);
+            assertThat(received.length).as(() -> "stats: " + proxy.stats().snapshot().entrySet().stream()
+                    .filter(e -> e.getKey().startsWith("tcp.tcp") || e.getKey().startsWith("cluster.echo")).toList()
+                    + " echo connections " + echo.connections).isEqualTo(payload.length);
             assertThat(Arrays.equals(received, payload)).isTrue();
         }
         Await.until("stats", WAIT, () -> proxy.stats().get("tcp.tcp.downstream_cx_rx_bytes_total") == payload.length);
