@@ -164,7 +164,21 @@ public final class ListenerConverter {
         Duration requestTimeout = hcm.hasRequestTimeout() ? Protos.duration(hcm.getRequestTimeout()) : Duration.ZERO;
         Duration idleTimeout = hcm.hasStreamIdleTimeout() ? Protos.duration(hcm.getStreamIdleTimeout())
                 : Duration.ofMinutes(5);
+        java.util.Set<String> upgrades = new java.util.TreeSet<>();
+        for (int i = 0; i < hcm.getUpgradeConfigsCount(); i++) {
+            var upgrade = hcm.getUpgradeConfigs(i);
+            String upgradeField = field + ".upgrade_configs[" + i + "]";
+            Protos.unsupported(upgrade.getFiltersCount() > 0, upgradeField + ".filters");
+            String type = upgrade.getUpgradeType().toLowerCase(java.util.Locale.ROOT);
+            if (!type.equals("websocket")) {
+                throw new ConversionException(upgradeField + ".upgrade_type: " + upgrade.getUpgradeType()
+                        + " is not supported by weft-proxy yet (only websocket)");
+            }
+            if (!upgrade.hasEnabled() || upgrade.getEnabled().getValue()) {
+                upgrades.add(type);
+            }
+        }
         return new HttpConnectionManagerConfig(hcm.getStatPrefix(), routes, filters, hcm.getStripAnyHostPort(),
-                headersKb, requestTimeout, idleTimeout);
+                headersKb, requestTimeout, idleTimeout, upgrades);
     }
 }

@@ -5,6 +5,7 @@ import dev.weft.proxy.config.ListenerConfig.FilterChainConfig;
 import dev.weft.proxy.config.TcpProxyConfig;
 import dev.weft.proxy.http.HttpConnectionManagerHandler;
 import dev.weft.proxy.http.ServedListener;
+import dev.weft.proxy.http.WebSocketUpgradeHandler;
 import dev.weft.proxy.network.tcp.TcpProxyHandler;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -17,7 +18,8 @@ import java.util.function.Supplier;
 /**
  * Puts a filter chain on a connection's pipeline once the chain is chosen: the chain's transport
  * socket (if any) first, then its terminal network filter, the HTTP connection manager (codec,
- * aggregator, {@link HttpConnectionManagerHandler}) or the TCP proxy.
+ * aggregator, {@link HttpConnectionManagerHandler}, and the WebSocket upgrade when enabled) or the
+ * TCP proxy.
  */
 public final class NetworkFilters {
 
@@ -51,8 +53,12 @@ public final class NetworkFilters {
             channel.pipeline().addLast(new IdleStateHandler(0, 0,
                     http.streamIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         }
+        channel.pipeline().addLast(new HttpServerCodec(MAX_INITIAL_LINE_BYTES, maxHeaderBytes, 8192));
+        if (http.websocket()) {
+            channel.pipeline().addLast(new WebSocketUpgradeHandler(served, context.clusters(), context.stats(),
+                    context.transport()));
+        }
         channel.pipeline()
-                .addLast(new HttpServerCodec(MAX_INITIAL_LINE_BYTES, maxHeaderBytes, 8192))
                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BODY_BYTES))
                 .addLast(new HttpConnectionManagerHandler(served, context.clusters(), context.stats(), draining));
     }

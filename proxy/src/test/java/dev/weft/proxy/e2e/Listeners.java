@@ -45,7 +45,16 @@ final class Listeners {
 
     /** An HTTP connection manager with inline routes: every request to {@code cluster}. */
     static FilterChain.Builder httpChain(String name, String cluster) {
-        HttpConnectionManager hcm = HttpConnectionManager.newBuilder().setStatPrefix(name)
+        return httpChain(name, cluster, false);
+    }
+
+    /** The same, with {@code upgrade_configs: [websocket]} when asked (as Istio sets it). */
+    static FilterChain.Builder httpChain(String name, String cluster, boolean websocket) {
+        HttpConnectionManager.Builder builder = HttpConnectionManager.newBuilder();
+        if (websocket) {
+            builder.addUpgradeConfigs(HttpConnectionManager.UpgradeConfig.newBuilder().setUpgradeType("websocket"));
+        }
+        HttpConnectionManager hcm = builder.setStatPrefix(name)
                 .setRouteConfig(RouteConfiguration.newBuilder().setName(name)
                         .addVirtualHosts(Envoy.virtualHost(name, "*").addRoutes(Envoy.toCluster("/", cluster))))
                 .addHttpFilters(HttpFilter.newBuilder().setName("envoy.filters.http.router")

@@ -223,6 +223,7 @@ public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        System.err.println("DEBUG downstream inactive down=" + downstreamInputDone + " up=" + upstreamInputDone);
         closeBoth();
         ctx.fireChannelInactive();
     }
@@ -235,6 +236,8 @@ public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Reset by the client and the like.
+        System.err.println("DEBUG downstream exception " + cause + " cause " + cause.getCause());
+        if (cause.getCause() != null) cause.getCause().printStackTrace();
         closeBoth();
     }
 
@@ -314,6 +317,7 @@ public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            System.err.println("DEBUG upstream inactive down=" + downstreamInputDone + " up=" + upstreamInputDone);
             stats.counter(clusterStats + "upstream_cx_active").decrement();
             stats.inc(clusterStats + "upstream_cx_destroy");
             closeBoth();
@@ -321,6 +325,7 @@ public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            System.err.println("DEBUG upstream exception " + cause);
             closeBoth();
         }
     }
