@@ -1,5 +1,6 @@
 package dev.weft.proxy.network;
 
+import dev.weft.proxy.net.EpollHalfClose;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -50,6 +51,7 @@ public final class Splice {
         Splice splice = new Splice(first, second, firstToSecond, secondToFirst, onIdle);
         for (Channel channel : new Channel[] {first, second}) {
             channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+            EpollHalfClose.keepRegistered(channel);
             if (!idleTimeout.isZero()) {
                 channel.pipeline().addLast("splice-idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(),
                         TimeUnit.MILLISECONDS));

@@ -3,6 +3,7 @@ package dev.weft.proxy.network.tcp;
 import dev.weft.proxy.config.ClusterConfig;
 import dev.weft.proxy.config.TcpProxyConfig;
 import dev.weft.proxy.network.ConnectionInfo;
+import dev.weft.proxy.net.EpollHalfClose;
 import dev.weft.proxy.network.NetworkContext;
 import dev.weft.proxy.stats.ProxyStats;
 import dev.weft.proxy.upstream.UpstreamCluster;
@@ -71,6 +72,7 @@ public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
         Channel channel = ctx.channel();
         channel.config().setAutoRead(false);
         channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        EpollHalfClose.keepRegistered(channel);
         stats.inc(prefix + "downstream_cx_total");
         if (!config.idleTimeout().isZero()) {
             ctx.pipeline().addBefore(ctx.name(), "tcp-proxy-idle", new IdleStateHandler(0, 0,
@@ -157,6 +159,7 @@ public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         upstream = channel;
+        EpollHalfClose.keepRegistered(channel);
         Object message;
         while ((message = pending.poll()) != null) {
             toUpstream(message);
@@ -223,7 +226,6 @@ public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        System.err.println("DEBUG downstream inactive down=" + downstreamInputDone + " up=" + upstreamInputDone);
         closeBoth();
         ctx.fireChannelInactive();
     }
@@ -236,8 +238,6 @@ public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Reset by the client and the like.
-        System.err.println("DEBUG downstream exception " + cause + " cause " + cause.getCause());
-        if (cause.getCause() != null) cause.getCause().printStackTrace();
         closeBoth();
     }
 
@@ -317,7 +317,6 @@ public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            System.err.println("DEBUG upstream inactive down=" + downstreamInputDone + " up=" + upstreamInputDone);
             stats.counter(clusterStats + "upstream_cx_active").decrement();
             stats.inc(clusterStats + "upstream_cx_destroy");
             closeBoth();
@@ -325,7 +324,6 @@ public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            System.err.println("DEBUG upstream exception " + cause);
             closeBoth();
         }
     }
