@@ -29,6 +29,8 @@ final class WebSocketEchoServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
                                 new WebSocketServerProtocolHandler(path),
+                                // A long message may arrive as several frames.
+                                new io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator(1 << 20),
                                 new SimpleChannelInboundHandler<TextWebSocketFrame>() {
                                     @Override
                                     protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
