@@ -72,7 +72,8 @@ public final class Splice {
         second.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
-    private static void shutdownOutput(Channel channel) {
+    /** Shuts a channel's output down once what was written before is flushed (a FIN passed on). */
+    public static void shutdownOutput(Channel channel) {
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(future -> {
             if (channel instanceof DuplexChannel duplex && channel.isActive()) {
                 duplex.shutdownOutput();

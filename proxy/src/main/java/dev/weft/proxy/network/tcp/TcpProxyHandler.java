@@ -5,6 +5,7 @@ import dev.weft.proxy.config.TcpProxyConfig;
 import dev.weft.proxy.network.ConnectionInfo;
 import dev.weft.proxy.net.EpollHalfClose;
 import dev.weft.proxy.network.NetworkContext;
+import dev.weft.proxy.network.Splice;
 import dev.weft.proxy.stats.ProxyStats;
 import dev.weft.proxy.upstream.UpstreamCluster;
 import dev.weft.proxy.upstream.UpstreamHost;
@@ -17,7 +18,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.NetUtil;
@@ -166,7 +166,7 @@ public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
         }
         upstream.flush();
         if (downstreamInputDone) {
-            shutdownOutput(upstream);
+            Splice.shutdownOutput(upstream);
         }
         downstream.channel().config().setAutoRead(downstreamInputDone ? false : upstream.isWritable());
         upstream.config().setAutoRead(downstream.channel().isWritable());
@@ -213,7 +213,7 @@ public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
             downstreamInputDone = true;
             ctx.channel().config().setAutoRead(false);
             if (upstream != null) {
-                shutdownOutput(upstream);
+                Splice.shutdownOutput(upstream);
             }
             closeIfBothDone();
         } else if (event instanceof IdleStateEvent) {
@@ -267,14 +267,6 @@ public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static void shutdownOutput(Channel channel) {
-        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(future -> {
-            if (channel instanceof DuplexChannel duplex && channel.isActive()) {
-                duplex.shutdownOutput();
-            }
-        });
-    }
-
     /** The upstream connection's side: bytes to the client, its FIN and close passed on. */
     private final class UpstreamSide extends ChannelInboundHandlerAdapter {
 
@@ -308,7 +300,7 @@ public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
             if (event instanceof ChannelInputShutdownEvent) {
                 upstreamInputDone = true;
                 ctx.channel().config().setAutoRead(false);
-                shutdownOutput(downstream.channel());
+                Splice.shutdownOutput(downstream.channel());
                 closeIfBothDone();
             } else {
                 ctx.fireUserEventTriggered(event);
