@@ -207,9 +207,9 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
                     stats.counter(prefix + "downstream_cx_upgrades_active").decrement());
             removeAllBut(client.pipeline(), List.of(HttpServerCodec.class));
             removeAllBut(upstream.pipeline(), List.of(HttpClientCodec.class));
-            Splice.join(client, upstream, idle, stats.counter(prefix + "downstream_cx_rx_bytes_total"),
-                    stats.counter(prefix + "downstream_cx_tx_bytes_total"),
-                    () -> stats.inc(prefix + "downstream_cx_idle_timeout"));
+            Splice.join(client, upstream, idle, stats.counter(prefix + "downstream_cx_rx_bytes_total")::add,
+                    stats.counter(prefix + "downstream_cx_tx_bytes_total")::add,
+                    () -> stats.inc(prefix + "downstream_cx_idle_timeout"), false);
             // The codecs go last: bytes they hold already (sent right behind the 101) reach the splice.
             client.pipeline().remove(HttpServerCodec.class);
             upstream.pipeline().remove(HttpClientCodec.class);

@@ -15,10 +15,10 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 /**
- * Two connections on one event loop joined byte for byte (an upgraded WebSocket): each side's reads
+ * Two connections on one event loop joined byte for byte (tcp_proxy, an upgraded WebSocket): each side's reads
  * are written to the other; a side stops reading while the other is not writable (backpressure); a
  * FIN is passed on as a half-close; both close when both directions are done, when either closes,
  * or after {@code idleTimeout} without bytes either way.
@@ -27,14 +27,15 @@ public final class Splice {
 
     private final Channel first;
     private final Channel second;
-    private final LongAdder firstToSecond;
-    private final LongAdder secondToFirst;
+    private final LongConsumer firstToSecond;
+    private final LongConsumer secondToFirst;
     private final Runnable onIdle;
     private boolean firstDone;
     private boolean secondDone;
     private boolean closed;
 
-    private Splice(Channel first, Channel second, LongAdder firstToSecond, LongAdder secondToFirst, Runnable onIdle) {
+    private Splice(Channel first, Channel second, LongConsumer firstToSecond, LongConsumer secondToFirst,
+            Runnable onIdle) {
         this.first = first;
         this.second = second;
         this.firstToSecond = firstToSecond;
@@ -45,9 +46,10 @@ public final class Splice {
     /**
      * Joins two active channels of the same event loop: call on that loop, with nothing else left
      * on either pipeline that reads. Bytes each way are counted; {@code onIdle} runs on an idle close.
+     * {@code firstInputDone}: the first channel's peer already half-closed (its FIN is passed on).
      */
-    public static void join(Channel first, Channel second, Duration idleTimeout, LongAdder firstToSecond,
-            LongAdder secondToFirst, Runnable onIdle) {
+    public static void join(Channel first, Channel second, Duration idleTimeout, LongConsumer firstToSecond,
+            LongConsumer secondToFirst, Runnable onIdle, boolean firstInputDone) {
         Splice splice = new Splice(first, second, firstToSecond, secondToFirst, onIdle);
         for (Channel channel : new Channel[] {first, second}) {
             channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
@@ -59,8 +61,27 @@ public final class Splice {
         }
         first.pipeline().addLast("splice", splice.new Side(true));
         second.pipeline().addLast("splice", splice.new Side(false));
-        first.config().setAutoRead(second.isWritable());
         second.config().setAutoRead(first.isWritable());
+        if (firstInputDone) {
+            splice.inputDone(true);
+        } else {
+            first.config().setAutoRead(second.isWritable());
+        }
+    }
+
+    // One side's peer sent its FIN: stop reading it, pass the FIN on, close once both are done.
+    private void inputDone(boolean isFirst) {
+        if (isFirst) {
+            firstDone = true;
+        } else {
+            secondDone = true;
+        }
+        Channel done = isFirst ? first : second;
+        done.config().setAutoRead(false);
+        shutdownOutput(isFirst ? second : first);
+        if (firstDone && secondDone) {
+            closeBoth();
+        }
     }
 
     private void closeBoth() {
@@ -96,7 +117,7 @@ public final class Splice {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
             if (message instanceof ByteBuf bytes && !closed) {
-                (isFirst ? firstToSecond : secondToFirst).add(bytes.readableBytes());
+                (isFirst ? firstToSecond : secondToFirst).accept(bytes.readableBytes());
                 other().write(bytes, other().voidPromise());
             } else {
                 ReferenceCountUtil.release(message);
@@ -119,16 +140,7 @@ public final class Splice {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
             if (event instanceof ChannelInputShutdownEvent) {
-                if (isFirst) {
-                    firstDone = true;
-                } else {
-                    secondDone = true;
-                }
-                ctx.channel().config().setAutoRead(false);
-                shutdownOutput(other());
-                if (firstDone && secondDone) {
-                    closeBoth();
-                }
+                inputDone(isFirst);
             } else if (event instanceof IdleStateEvent) {
                 if (!closed) {
                     onIdle.run();

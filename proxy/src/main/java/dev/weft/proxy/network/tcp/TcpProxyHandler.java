@@ -2,8 +2,8 @@ package dev.weft.proxy.network.tcp;
 
 import dev.weft.proxy.config.ClusterConfig;
 import dev.weft.proxy.config.TcpProxyConfig;
-import dev.weft.proxy.network.ConnectionInfo;
 import dev.weft.proxy.net.EpollHalfClose;
+import dev.weft.proxy.network.ConnectionInfo;
 import dev.weft.proxy.network.NetworkContext;
 import dev.weft.proxy.network.Splice;
 import dev.weft.proxy.stats.ProxyStats;
@@ -11,15 +11,12 @@ import dev.weft.proxy.upstream.UpstreamCluster;
 import dev.weft.proxy.upstream.UpstreamHost;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -27,17 +24,14 @@ import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Envoy's {@code tcp_proxy} for one downstream connection: picks the cluster (weighted), connects
  * to one of its hosts (an ORIGINAL_DST cluster: to the connection's original destination) on the
- * downstream connection's event loop, retrying up to {@code max_connect_attempts}, then relays bytes
- * both ways. Backpressure: a side stops reading while the other side's socket is not writable.
- * Half-close is passed on (a FIN from one side shuts down output to the other); the connection
- * ends when both directions are done, when either side closes or resets, or after
- * {@code idle_timeout} without bytes either way. Stats: {@code tcp.<prefix>.*} and
- * {@code cluster.<name>.upstream_cx_*}.
+ * downstream connection's event loop, retrying up to {@code max_connect_attempts}, then hands both
+ * connections to a {@link Splice} (bytes both ways with backpressure, half-close, {@code
+ * idle_timeout}) and steps aside. Stats: {@code tcp.<prefix>.*} and {@code cluster.<name>.upstream_cx_*}.
  */
 public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
 
@@ -51,11 +45,9 @@ public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
     /** Bytes read before the upstream connection is up; bounded because reading is off meanwhile. */
     private final Queue<Object> pending = new ArrayDeque<>();
     private ChannelHandlerContext downstream;
-    private Channel upstream;
     private String clusterStats;
     private int attempts;
     private boolean downstreamInputDone;
-    private boolean upstreamInputDone;
     private boolean closed;
 
     public TcpProxyHandler(TcpProxyConfig config, ConnectionInfo connection, NetworkContext context) {
@@ -72,18 +64,13 @@ public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
         Channel channel = ctx.channel();
         channel.config().setAutoRead(false);
         channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-        EpollHalfClose.keepRegistered(channel);
+        EpollHalfClose.keepRegistered(channel); // before a FIN can empty its interest set
         stats.inc(prefix + "downstream_cx_total");
-        if (!config.idleTimeout().isZero()) {
-            ctx.pipeline().addBefore(ctx.name(), "tcp-proxy-idle", new IdleStateHandler(0, 0,
-                    config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
-        }
         connect();
     }
 
     private String pickCluster() {
-        int total = config.totalWeight();
-        int point = ThreadLocalRandom.current().nextInt(total);
+        int point = ThreadLocalRandom.current().nextInt(config.totalWeight());
         for (TcpProxyConfig.WeightedCluster cluster : config.clusters()) {
             point -= cluster.weight();
             if (point < 0) {
@@ -100,43 +87,42 @@ public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
         Optional<UpstreamCluster> cluster = context.clusters().cluster(name);
         if (cluster.isEmpty()) {
             stats.inc(prefix + "downstream_cx_no_route");
-            closeBoth();
+            close();
             return;
         }
         Optional<InetSocketAddress> address = address(cluster.get());
         if (address.isEmpty()) {
             stats.inc(clusterStats + "upstream_cx_none_healthy");
-            closeBoth();
+            close();
             return;
         }
         ClusterConfig clusterConfig = cluster.get().config();
-        Bootstrap bootstrap = new Bootstrap()
+        new Bootstrap()
                 .group(downstream.channel().eventLoop())
                 .channel(context.transport().clientChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         clusterConfig.connectTimeout().toMillis()))
                 .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new UpstreamSide());
-        bootstrap.connect(address.get()).addListener((ChannelFutureListener) future -> {
-            if (future.isSuccess()) {
-                connected(future.channel());
-                return;
-            }
-            stats.inc(clusterStats + "upstream_cx_connect_fail");
-            if (closed) {
-                return;
-            }
-            if (attempts < config.maxConnectAttempts()) {
-                connect();
-            } else {
-                stats.inc(prefix + "upstream_cx_connect_attempts_exceeded");
-                LOG.log(System.Logger.Level.DEBUG, "tcp_proxy " + config.statPrefix() + ": cannot connect to "
-                        + address.get() + ": " + future.cause());
-                closeBoth();
-            }
-        });
+                .handler(new ChannelInboundHandlerAdapter())
+                .connect(address.get()).addListener((ChannelFutureListener) future -> {
+                    if (future.isSuccess()) {
+                        connected(future.channel());
+                        return;
+                    }
+                    stats.inc(clusterStats + "upstream_cx_connect_fail");
+                    if (closed) {
+                        return;
+                    }
+                    if (attempts < config.maxConnectAttempts()) {
+                        connect();
+                    } else {
+                        stats.inc(prefix + "upstream_cx_connect_attempts_exceeded");
+                        LOG.log(System.Logger.Level.DEBUG, "tcp_proxy " + config.statPrefix() + ": cannot connect to "
+                                + address.get() + ": " + future.cause());
+                        close();
+                    }
+                });
     }
 
     // ORIGINAL_DST: where the client meant to go, known only when iptables redirected it here (never
@@ -151,74 +137,57 @@ public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
                         : InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()));
     }
 
-    private void connected(Channel channel) {
+    private void connected(Channel upstream) {
         stats.inc(clusterStats + "upstream_cx_total");
-        stats.counter(clusterStats + "upstream_cx_active").increment();
+        LongAdder active = stats.counter(clusterStats + "upstream_cx_active");
+        active.increment();
+        upstream.closeFuture().addListener(done -> {
+            active.decrement();
+            stats.inc(clusterStats + "upstream_cx_destroy");
+        });
         if (closed) {
-            channel.close();
+            upstream.close();
             return;
         }
-        upstream = channel;
-        EpollHalfClose.keepRegistered(channel);
+        Channel client = downstream.channel();
+        LongAdder received = stats.counter(prefix + "downstream_cx_rx_bytes_total");
+        LongAdder sent = stats.counter(prefix + "downstream_cx_tx_bytes_total");
+        LongAdder upstreamSent = stats.counter(clusterStats + "upstream_cx_tx_bytes_total");
+        LongAdder upstreamReceived = stats.counter(clusterStats + "upstream_cx_rx_bytes_total");
         Object message;
         while ((message = pending.poll()) != null) {
-            toUpstream(message);
+            if (message instanceof ByteBuf bytes) {
+                received.add(bytes.readableBytes());
+                upstreamSent.add(bytes.readableBytes());
+                upstream.write(bytes, upstream.voidPromise());
+            } else {
+                ReferenceCountUtil.release(message);
+            }
         }
         upstream.flush();
-        if (downstreamInputDone) {
-            Splice.shutdownOutput(upstream);
-        }
-        downstream.channel().config().setAutoRead(downstreamInputDone ? false : upstream.isWritable());
-        upstream.config().setAutoRead(downstream.channel().isWritable());
-    }
-
-    private void toUpstream(Object message) {
-        if (message instanceof ByteBuf bytes) {
-            int size = bytes.readableBytes();
-            stats.counter(prefix + "downstream_cx_rx_bytes_total").add(size);
-            stats.counter(clusterStats + "upstream_cx_tx_bytes_total").add(size);
-            upstream.write(bytes, upstream.voidPromise());
-        } else {
-            ReferenceCountUtil.release(message);
-        }
+        EpollHalfClose.keepRegistered(upstream);
+        downstream.pipeline().remove(this);
+        Splice.join(client, upstream, config.idleTimeout(),
+                bytes -> {
+                    received.add(bytes);
+                    upstreamSent.add(bytes);
+                },
+                bytes -> {
+                    upstreamReceived.add(bytes);
+                    sent.add(bytes);
+                },
+                () -> stats.inc(prefix + "idle_timeout"), downstreamInputDone);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
-        if (upstream == null) {
-            pending.add(message);
-        } else {
-            toUpstream(message);
-        }
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (upstream != null) {
-            upstream.flush();
-        }
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (upstream != null && !upstreamInputDone) {
-            upstream.config().setAutoRead(ctx.channel().isWritable());
-        }
-        ctx.fireChannelWritabilityChanged();
+        pending.add(message);
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof ChannelInputShutdownEvent) {
-            downstreamInputDone = true;
-            ctx.channel().config().setAutoRead(false);
-            if (upstream != null) {
-                Splice.shutdownOutput(upstream);
-            }
-            closeIfBothDone();
-        } else if (event instanceof IdleStateEvent) {
-            stats.inc(prefix + "idle_timeout");
-            closeBoth();
+            downstreamInputDone = true; // passed on once the upstream connection is up
         } else {
             ctx.fireUserEventTriggered(event);
         }
@@ -226,7 +195,7 @@ public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        closeBoth();
+        close();
         ctx.fireChannelInactive();
     }
 
@@ -237,86 +206,22 @@ public final class TcpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // Reset by the client and the like.
-        closeBoth();
+        close(); // reset by the client and the like
     }
 
-    private void closeIfBothDone() {
-        if (downstreamInputDone && upstreamInputDone) {
-            closeBoth();
-        }
-    }
-
-    // What was written is flushed before the close.
-    private void closeBoth() {
+    private void close() {
         if (closed) {
             return;
         }
         closed = true;
         releasePending();
-        if (upstream != null) {
-            upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        }
-        downstream.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        downstream.close();
     }
 
     private void releasePending() {
         Object message;
         while ((message = pending.poll()) != null) {
             ReferenceCountUtil.release(message);
-        }
-    }
-
-    /** The upstream connection's side: bytes to the client, its FIN and close passed on. */
-    private final class UpstreamSide extends ChannelInboundHandlerAdapter {
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object message) {
-            if (message instanceof ByteBuf bytes) {
-                int size = bytes.readableBytes();
-                stats.counter(clusterStats + "upstream_cx_rx_bytes_total").add(size);
-                stats.counter(prefix + "downstream_cx_tx_bytes_total").add(size);
-                downstream.write(bytes, downstream.voidPromise());
-            } else {
-                ReferenceCountUtil.release(message);
-            }
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            downstream.flush();
-        }
-
-        @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (!downstreamInputDone) {
-                downstream.channel().config().setAutoRead(ctx.channel().isWritable());
-            }
-            ctx.fireChannelWritabilityChanged();
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-            if (event instanceof ChannelInputShutdownEvent) {
-                upstreamInputDone = true;
-                ctx.channel().config().setAutoRead(false);
-                Splice.shutdownOutput(downstream.channel());
-                closeIfBothDone();
-            } else {
-                ctx.fireUserEventTriggered(event);
-            }
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            stats.counter(clusterStats + "upstream_cx_active").decrement();
-            stats.inc(clusterStats + "upstream_cx_destroy");
-            closeBoth();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            closeBoth();
         }
     }
 }
