@@ -14,6 +14,7 @@ import java.util.List;
  * @param maxRequestHeadersKb {@code max_request_headers_kb} (Envoy's default 60)
  * @param requestTimeout      {@code request_timeout}; zero = none
  * @param streamIdleTimeout   {@code stream_idle_timeout} (Envoy's default 5 min); zero = none
+ * @param upgradeTypes        {@code upgrade_configs} that are enabled, lower case ("websocket")
  * @param http2               {@code http2_protocol_options}: settings and flood limits of HTTP/2 connections
  */
 public record HttpConnectionManagerConfig(
@@ -24,16 +25,31 @@ public record HttpConnectionManagerConfig(
         int maxRequestHeadersKb,
         Duration requestTimeout,
         Duration streamIdleTimeout,
-        Http2Options http2) {
+        java.util.Set<String> upgradeTypes,
+        Http2Options http2) implements NetworkFilterConfig {
 
     public HttpConnectionManagerConfig {
         httpFilters = List.copyOf(httpFilters);
+        upgradeTypes = java.util.Set.copyOf(upgradeTypes);
+    }
+
+    /** Without upgrades, with Envoy's (downstream) HTTP/2 defaults. */
+    public HttpConnectionManagerConfig(String statPrefix, RouteSource routes, List<HttpFilterConfig> httpFilters,
+            boolean stripAnyHostPort, int maxRequestHeadersKb, Duration requestTimeout, Duration streamIdleTimeout) {
+        this(statPrefix, routes, httpFilters, stripAnyHostPort, maxRequestHeadersKb, requestTimeout, streamIdleTimeout,
+                java.util.Set.of());
     }
 
     /** With Envoy's (downstream) HTTP/2 defaults. */
     public HttpConnectionManagerConfig(String statPrefix, RouteSource routes, List<HttpFilterConfig> httpFilters,
-            boolean stripAnyHostPort, int maxRequestHeadersKb, Duration requestTimeout, Duration streamIdleTimeout) {
+            boolean stripAnyHostPort, int maxRequestHeadersKb, Duration requestTimeout, Duration streamIdleTimeout,
+            java.util.Set<String> upgradeTypes) {
         this(statPrefix, routes, httpFilters, stripAnyHostPort, maxRequestHeadersKb, requestTimeout, streamIdleTimeout,
-                Http2Options.DOWNSTREAM);
+                upgradeTypes, Http2Options.DOWNSTREAM);
+    }
+
+    /** Whether {@code upgrade_configs} allows WebSocket. */
+    public boolean websocket() {
+        return upgradeTypes.contains("websocket");
     }
 }

@@ -71,7 +71,14 @@ public final class DownstreamHttp2 {
                 protocol -> AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
                         ? new Http2ServerUpgradeCodec(frameCodec(), multiplex(), guard())
                         : null,
-                maxUpgradeRequestBytes);
+                maxUpgradeRequestBytes) {
+            // Only h2c upgrades are ours: any other (WebSocket) passes on as it came, not aggregated.
+            @Override
+            protected boolean shouldHandleUpgradeRequest(io.netty.handler.codec.http.HttpRequest request) {
+                String upgrade = request.headers().get(io.netty.handler.codec.http.HttpHeaderNames.UPGRADE);
+                return upgrade != null && upgrade.toLowerCase(java.util.Locale.ROOT).contains("h2c");
+            }
+        };
         return new CleartextHttp2ServerUpgradeHandler(http1, upgrade, connection());
     }
 
