@@ -76,7 +76,7 @@ public final class XdsServer implements ConfigChangeSink, AutoCloseable {
             throw new IllegalStateException("already started");
         }
         server = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
-                .addService(ServerInterceptors.intercept(new AdsService(connections), AdsService.peerInterceptor()))
+                .addService(ServerInterceptors.intercept(new AdsService(connections).serviceDefinition(), AdsService.peerInterceptor()))
                 .addService(health.getHealthService())
                 .maxInboundMessageSize(options.maxInboundMessageBytes())
                 .keepAliveTime(options.keepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
