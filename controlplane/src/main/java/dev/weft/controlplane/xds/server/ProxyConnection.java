@@ -206,6 +206,17 @@ abstract sealed class ProxyConnection<R> permits SotwConnection, DeltaConnection
         return new ProxyStatus(connectionId, proxy, protocol(), peer, connectedSince, types);
     }
 
+    /** What the proxy acknowledged, for each type it asked for. */
+    final synchronized Map<ResourceType, Acknowledged> acknowledged() {
+        Map<ResourceType, Acknowledged> out = new EnumMap<>(ResourceType.class);
+        states.forEach((type, state) -> {
+            if (state.requested) {
+                out.put(type, state.acknowledged());
+            }
+        });
+        return out;
+    }
+
     /** The resources of {@code type} the proxy was last given, by name. */
     final synchronized Map<String, Any> given(ResourceType type) {
         return java.util.Collections.unmodifiableSortedMap(new TreeMap<>(states.get(type).given));

@@ -45,6 +45,8 @@ final class TypeState {
     long responsesSent;
     String ackedVersion = "";
     String ackedNonce = "";
+    /** System.nanoTime() of the last ACK (0 if none): when the control plane learnt the proxy took it. */
+    long ackedAtNanos;
     Nack lastNack;
 
     private final Map<String, String> recentNonces = new LinkedHashMap<>(32, 0.75f, false) {
@@ -82,6 +84,7 @@ final class TypeState {
     void ack(String nonce, String version) {
         ackedNonce = nonce;
         ackedVersion = version;
+        ackedAtNanos = System.nanoTime();
     }
 
     void nack(String nonce, String rejectedVersion, int code, String message, Instant at) {
@@ -96,6 +99,10 @@ final class TypeState {
             return SyncState.NACKED;
         }
         return ackedNonce.equals(sentNonce) ? SyncState.SYNCED : SyncState.STALE;
+    }
+
+    Acknowledged acknowledged() {
+        return new Acknowledged(ackedVersion, ackedAtNanos, state() == SyncState.SYNCED);
     }
 
     TypeStatus status() {

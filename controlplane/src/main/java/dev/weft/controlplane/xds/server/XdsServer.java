@@ -138,6 +138,18 @@ public final class XdsServer implements ConfigChangeSink, AutoCloseable {
                 .toList();
     }
 
+    /**
+     * Per open stream's proxy id, what it acknowledged of each type it asked for: cheaper than
+     * {@link #proxyStatus()} (no name lists), for pollers such as the push benchmark.
+     */
+    public Map<String, Map<ResourceType, Acknowledged>> acknowledged() {
+        Map<String, Map<ResourceType, Acknowledged>> out = new java.util.HashMap<>();
+        for (ProxyConnection<?> connection : connections.all()) {
+            out.put(connection.proxyId(), connection.acknowledged());
+        }
+        return out;
+    }
+
     /** The newest open stream of a proxy (a reconnecting proxy may briefly have two). */
     public Optional<ProxyStatus> proxyStatus(String proxyId) {
         return newest(proxyId).map(ProxyConnection::status);
