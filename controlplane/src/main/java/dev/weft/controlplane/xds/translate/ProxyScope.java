@@ -123,6 +123,11 @@ final class ProxyScope {
       return snapshot;
     }
 
+    /** The same scope without its snapshot: finds what an earlier snapshot translated for proxies that saw it alike. */
+    OutboundKey withoutSnapshot() {
+      return new OutboundKey(null, type, namespace, sidecar, rules, labels);
+    }
+
     @Override
     public boolean equals(Object o) {
       if (!(o instanceof OutboundKey k) || k.hash != hash || k.snapshot != snapshot || k.type != type || k.sidecar != sidecar
