@@ -74,6 +74,9 @@ final class SotwConnection extends ProxyConnection<EncodedResponse> {
         state.wildcard = wildcard;
         state.names.clear();
         state.names.addAll(names);
+        if (changed) {
+            state.subscriptionChanges++;
+        }
         return changed;
     }
 

@@ -145,7 +145,7 @@ public final class XdsServer implements ConfigChangeSink, AutoCloseable {
     public Map<String, Map<ResourceType, Acknowledged>> acknowledged() {
         Map<String, Map<ResourceType, Acknowledged>> out = new java.util.HashMap<>();
         for (ProxyConnection<?> connection : connections.all()) {
-            out.put(connection.proxyId(), connection.acknowledged());
+            out.put(connection.node().id(), connection.acknowledged());
         }
         return out;
     }
