@@ -124,8 +124,9 @@ public final class XdsPushBenchmark {
         throw new IllegalStateException("generated ServiceEntries refused: " + w.diagnostics().getFirst().format());
       }
       double registerMillis = millisSince(t);
-      System.out.printf("registered %,d services with %,d endpoints in %.0f ms (translator: %s, clients in the %s process)%n",
-          s.services(), s.services() * s.endpointsPerService(), registerMillis, translatorName, separate ? "a separate" : "same");
+      System.out.printf("registered %,d services with %,d endpoints in %.0f ms (translator: %s, clients in %s)%n",
+          s.services(), s.services() * s.endpointsPerService(), registerMillis, translatorName,
+          separate ? "a separate process" : "this process");
 
       // Full push: connect every client, wait until every one is synced.
       t = System.nanoTime();
