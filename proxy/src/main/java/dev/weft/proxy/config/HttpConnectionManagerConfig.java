@@ -14,6 +14,9 @@ import java.util.List;
  * @param maxRequestHeadersKb {@code max_request_headers_kb} (Envoy's default 60)
  * @param requestTimeout      {@code request_timeout}; zero = none
  * @param streamIdleTimeout   {@code stream_idle_timeout} (Envoy's default 5 min); zero = none
+ * @param allowAbsoluteUrl    {@code http_protocol_options.allow_absolute_url}: absolute-form request
+ *                            targets ({@code GET http://reviews:9080/r}) are taken as a forward proxy
+ *                            takes them (Istio's HTTP_PROXY listener); see {@code http.AbsoluteUrlHandler}
  */
 public record HttpConnectionManagerConfig(
         String statPrefix,
@@ -22,9 +25,16 @@ public record HttpConnectionManagerConfig(
         boolean stripAnyHostPort,
         int maxRequestHeadersKb,
         Duration requestTimeout,
-        Duration streamIdleTimeout) {
+        Duration streamIdleTimeout,
+        boolean allowAbsoluteUrl) {
 
     public HttpConnectionManagerConfig {
         httpFilters = List.copyOf(httpFilters);
+    }
+
+    public HttpConnectionManagerConfig(String statPrefix, RouteSource routes, List<HttpFilterConfig> httpFilters,
+            boolean stripAnyHostPort, int maxRequestHeadersKb, Duration requestTimeout, Duration streamIdleTimeout) {
+        this(statPrefix, routes, httpFilters, stripAnyHostPort, maxRequestHeadersKb, requestTimeout, streamIdleTimeout,
+                false);
     }
 }

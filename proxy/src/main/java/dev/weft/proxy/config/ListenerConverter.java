@@ -101,6 +101,7 @@ public final class ListenerConverter {
         Duration idleTimeout = hcm.hasStreamIdleTimeout() ? Protos.duration(hcm.getStreamIdleTimeout())
                 : Duration.ofMinutes(5);
         return new HttpConnectionManagerConfig(hcm.getStatPrefix(), routes, filters, hcm.getStripAnyHostPort(),
-                headersKb, requestTimeout, idleTimeout);
+                headersKb, requestTimeout, idleTimeout,
+                hcm.hasHttpProtocolOptions() && hcm.getHttpProtocolOptions().getAllowAbsoluteUrl().getValue());
     }
 }

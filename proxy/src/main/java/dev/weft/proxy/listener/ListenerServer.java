@@ -1,5 +1,6 @@
 package dev.weft.proxy.listener;
 
+import dev.weft.proxy.http.AbsoluteUrlHandler;
 import dev.weft.proxy.http.HttpConnectionManagerHandler;
 import dev.weft.proxy.http.ServedListener;
 import dev.weft.proxy.net.Transport;
@@ -66,6 +67,7 @@ final class ListenerServer {
                         channel.pipeline()
                                 .addLast(new HttpServerCodec(MAX_INITIAL_LINE_BYTES, maxHeaderBytes, 8192))
                                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BODY_BYTES))
+                                .addLast(new AbsoluteUrlHandler(config::get))
                                 .addLast(new HttpConnectionManagerHandler(config::get, clusters, stats,
                                         () -> draining));
                     }
