@@ -228,10 +228,15 @@ final class ProxyScope {
         .min(byNamespace.thenComparing(byHost).thenComparing(Resource::key));
   }
 
-  /** Services of this proxy's own workload: same namespace, selector matching its labels. */
+  /**
+   * Services of this proxy's own workload: same namespace, and a selector matching its labels or,
+   * for services without a selector (self-registered workloads, WorkloadEntries), an endpoint at the
+   * proxy's address with labels it has (Istio's service targets by instance IP).
+   */
   List<Service> workloadServices() {
     return snapshot.services().stream()
-        .filter(s -> s.namespace().equals(proxy.namespace()) && selects(s.selector(), proxy.labels()))
+        .filter(s -> s.namespace().equals(proxy.namespace()) && (selects(s.selector(), proxy.labels())
+            || s.selector().isEmpty() && hasOwnEndpoint(s)))
         .sorted(Comparator.comparing(Service::hostname))
         .toList();
   }
@@ -255,6 +260,11 @@ final class ProxyScope {
     }
     Integer p = mine == null ? null : mine.ports().get(port.name());
     return p != null ? p : port.number();
+  }
+
+  private boolean hasOwnEndpoint(Service s) {
+    return !proxy.ipAddresses().isEmpty() && endpoints(s.hostname()).stream()
+        .anyMatch(e -> proxy.ipAddresses().contains(e.address()) && proxy.labels().entrySet().containsAll(e.labels().entrySet()));
   }
 
   static boolean selects(Map<String, String> selector, Map<String, String> labels) {
