@@ -27,7 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 5's "Done means", first bullet: {@code weft up} run as a new user runs it (a subprocess
@@ -45,7 +44,8 @@ class WeftUpBookinfoTest {
   static final Duration CONFIG = Duration.ofSeconds(60);
   static final Path NETWORKING = Weft.ROOT.resolve("samples/bookinfo/networking");
 
-  @TempDir Path tmp;
+  /** Under target/, kept after the run: the processes' logs are what explains a failure. */
+  private Path tmp;
   private Path runDir;
   private Process up;
   private Path upLog;
@@ -58,6 +58,7 @@ class WeftUpBookinfoTest {
 
   @BeforeAll
   void up() throws Exception {
+    tmp = Files.createDirectories(Path.of("target").toAbsolutePath().resolve("weft-up-" + System.currentTimeMillis()));
     runDir = tmp.resolve("run");
     upLog = tmp.resolve("up.log");
     // A range of our own: neither another test run nor a user's mesh uses it.

@@ -206,7 +206,8 @@ public final class LocalMesh implements AutoCloseable {
     Workload w = new Workload(spec, address, controlPlaneUrl(), xdsAddress(), options.runDir(), this::say, this::writeState);
     workloads.add(w);
     w.start(options.startTimeout());
-    progress(spec.name(), t0, address + ":" + spec.servicePort() + " (sidecar admin http://" + address + ":" + Workload.ADMIN_PORT + ")");
+    progress(spec.name(), t0, String.format("%s:%d (sidecar ready %.2f s after its start; admin http://%s:%d)", address,
+        spec.servicePort(), w.sidecarReady().toNanos() / 1e9, address, Workload.ADMIN_PORT));
   }
 
   private void progress(String what, long t0, String detail) {

@@ -35,6 +35,7 @@ public final class Workload {
   private final ManagedProcess sidecar;
   private final ApiClient api;
   private volatile boolean registered;
+  private volatile Duration sidecarReady = Duration.ZERO;
 
   /**
    * @param address      the workload's loopback address
@@ -126,15 +127,22 @@ public final class Workload {
       throw new IOException(spec.name() + ": the application did not " + (app.alive() ? "answer" : "stay up")
           + " (log: " + app.component().log() + ")");
     }
+    long sidecarStart = System.nanoTime();
     sidecar.start();
     if (!Probe.until(left(deadline), sidecar::alive, () -> Probe.ok(sidecar.component().health()))) {
       throw new IOException(spec.name() + ": the sidecar did not become ready (log: " + sidecar.component().log() + ")");
     }
+    sidecarReady = Duration.ofNanos(System.nanoTime() - sidecarStart);
     register();
     if (!Probe.until(left(deadline), sidecar::alive, this::inboundUp)) {
       throw new IOException(spec.name() + ": the sidecar does not serve " + address + ":" + spec.servicePort()
           + " (log: " + sidecar.component().log() + ")");
     }
+  }
+
+  /** How long the sidecar took from its start to /ready (its xDS configuration warmed). */
+  public Duration sidecarReady() {
+    return sidecarReady;
   }
 
   private static Duration left(long deadline) {
