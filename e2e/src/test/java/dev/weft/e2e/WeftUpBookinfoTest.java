@@ -48,6 +48,7 @@ class WeftUpBookinfoTest {
   private Path tmp;
   private Path runDir;
   private Process up;
+  private Process weftRun;
   private Path upLog;
   private String gateway;
   private String server;
@@ -83,6 +84,10 @@ class WeftUpBookinfoTest {
 
   @AfterAll
   void down() throws Exception {
+    if (weftRun != null && weftRun.isAlive()) {
+      weftRun.toHandle().descendants().forEach(ProcessHandle::destroy);
+      weftRun.destroy();
+    }
     if (up != null && up.isAlive()) {
       Weft.run(Duration.ofSeconds(90), "down", "--run-dir", runDir.toString());
       if (up.isAlive()) {
@@ -214,6 +219,45 @@ class WeftUpBookinfoTest {
 
   @Test
   @Order(7)
+  void runPutsAnyProgramIntoTheMesh() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")),
+        "needs /usr/bin/python3 (any HTTP server program would do)");
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Files.writeString(tmp.resolve("hello.txt"), "hello from weft run\n");
+    weftRun = Weft.start(tmp.resolve("run.log"), "run", "--run-dir", runDir.toString(), "--name", "hello", "--port",
+        Integer.toString(port), "--labels", "app=hello,version=v1", "--", "/usr/bin/python3", "-m", "http.server",
+        Integer.toString(port), "--bind", "127.0.0.1", "--directory", tmp.toString());
+    long deadline = System.nanoTime() + START.toNanos();
+    while (!Files.readString(tmp.resolve("run.log")).contains("is in the mesh")) {
+      assertThat(weftRun.isAlive()).as("weft run exited:\n%s", Files.readString(tmp.resolve("run.log"))).isTrue();
+      assertThat(System.nanoTime() < deadline).as("weft run not ready:\n%s", Files.readString(tmp.resolve("run.log"))).isTrue();
+      Thread.sleep(250);
+    }
+    // From productpage's sidecar, as productpage's own calls go: HTTP_PROXY and the service's name.
+    String productpage = new ObjectMapper().readTree(runDir.resolve("state/mesh.json").toFile()).get("processes").valueStream()
+        .filter(p -> p.get("name").asText().equals("productpage-v1-sidecar")).findFirst().orElseThrow().get("address").asText();
+    HttpClient viaSidecar = HttpClient.newBuilder().proxy(java.net.ProxySelector.of(
+        new java.net.InetSocketAddress(productpage, 15080))).connectTimeout(Duration.ofSeconds(5)).build();
+    long until = System.nanoTime() + CONFIG.toNanos();
+    HttpResponse<String> r;
+    do {
+      r = viaSidecar.send(HttpRequest.newBuilder(URI.create("http://hello:" + port + "/hello.txt")).timeout(Duration.ofSeconds(10))
+          .GET().build(), HttpResponse.BodyHandlers.ofString());
+    } while (r.statusCode() != 200 && System.nanoTime() < until && sleep());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("hello from weft run\n");
+  }
+
+  private static boolean sleep() throws InterruptedException {
+    Thread.sleep(250);
+    return true;
+  }
+
+  @Test
+  @Order(8)
   void statusThenDownLeavesNoProcess() throws Exception {
     Weft.Result status = Weft.run(Duration.ofSeconds(60), "status", "--run-dir", runDir.toString());
     assertThat(status.exit()).as(status.output()).isZero();
@@ -224,10 +268,20 @@ class WeftUpBookinfoTest {
     state.get("processes").forEach(p -> pids.add(p.get("pid").asLong()));
     pids.add(state.get("supervisorPid").asLong());
     assertThat(pids).hasSize(15); // control plane, gateway, 6 applications, 6 sidecars, weft up itself
+    Path hello = runDir.resolve("state/hello.json");
+    if (Files.exists(hello)) { // weft run: its program, its sidecar, itself
+      JsonNode run = new ObjectMapper().readTree(hello.toFile());
+      run.get("processes").forEach(p -> pids.add(p.get("pid").asLong()));
+      pids.add(run.get("supervisorPid").asLong());
+      assertThat(status.output()).contains("hello-sidecar");
+    }
 
     Weft.Result down = Weft.run(Duration.ofSeconds(90), "down", "--run-dir", runDir.toString());
     assertThat(down.exit()).as(down.output()).isZero();
     assertThat(up.waitFor(30, TimeUnit.SECONDS)).as("weft up exits after weft down").isTrue();
+    if (weftRun != null) {
+      assertThat(weftRun.waitFor(30, TimeUnit.SECONDS)).as("weft run exits after weft down").isTrue();
+    }
     for (long pid : pids) {
       assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("pid %d after weft down", pid).isEmpty();
     }
