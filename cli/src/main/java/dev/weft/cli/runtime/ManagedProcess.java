@@ -68,8 +68,14 @@ public final class ManagedProcess {
       delay = backoff;
       backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
     }
-    report.accept(component.name() + " exited with code " + p.exitValue() + "; restarting in " + delay.toSeconds()
-        + " s (log: " + component.log() + ")");
+    // Reported a moment later, and only if no stop followed: Ctrl-C reaches the children (same
+    // process group) just before the supervisor's own shutdown stops them.
+    RESTARTS.schedule(() -> {
+      if (!stopping) {
+        report.accept(component.name() + " exited with code " + p.exitValue() + "; restarting in " + delay.toSeconds()
+            + " s (log: " + component.log() + ")");
+      }
+    }, 500, TimeUnit.MILLISECONDS);
     RESTARTS.schedule(() -> {
       if (stopping) {
         return;
