@@ -37,6 +37,14 @@ final class JavaLauncher {
     return cmd;
   }
 
+  /**
+   * {@code weft proxy --bootstrap FILE}, started at the proxy's own main class: the same program
+   * without building the whole command line first (a sidecar's start time counts).
+   */
+  static List<String> proxy(Path bootstrap) {
+    return command("dev.weft.proxy.ProxyMain", List.of("--bootstrap", bootstrap.toString()));
+  }
+
   /** {@code weft <args>} as a child process. */
   static List<String> weft(List<String> args) {
     return command("dev.weft.cli.Main", args);

@@ -190,7 +190,7 @@ public final class LocalMesh implements AutoCloseable {
     ports.put("http", GATEWAY_PORT);
     ports.put("admin", Workload.ADMIN_PORT);
     ManagedProcess p = new ManagedProcess(new Component("istio-ingressgateway", "gateway",
-        JavaLauncher.weft(List.of("proxy", "--bootstrap", bootstrap.toString())), Map.of(),
+        JavaLauncher.proxy(bootstrap), Map.of(),
         options.runDir().resolve("logs/istio-ingressgateway.log"), options.gatewayAddress(), ports,
         "http://" + admin + ":" + Workload.ADMIN_PORT + "/ready"), this::say, this::writeState);
     infra.add(p);
