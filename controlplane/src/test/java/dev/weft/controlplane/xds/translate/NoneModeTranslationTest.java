@@ -33,7 +33,7 @@ class NoneModeTranslationTest {
   @Test
   void noCaptureListenersButInboundOnTheWorkloadAddressAndTheHttpProxy() {
     Translated t = translate(NONE, "");
-    assertThat(t.names(ResourceType.LISTENER)).containsExactly("127.0.10.2_" + ENDPOINT_PORT, "127.0.10.2_15080");
+    assertThat(t.names(ResourceType.LISTENER)).containsExactlyInAnyOrder("127.0.10.2_" + ENDPOINT_PORT, "127.0.10.2_15080");
 
     Listener inbound = t.listener("127.0.10.2_" + ENDPOINT_PORT);
     SocketAddress at = inbound.getAddress().getSocketAddress();
