@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "down", mixinStandardHelpOptions = true,
     description = "Stop the local mesh started by `weft up` (and `weft run`) from this run directory, leaving no process behind.")
 final class DownCommand implements Callable<Integer> {
-  static final Duration SUPERVISOR_GRACE = Duration.ofSeconds(30);
+  static final Duration SUPERVISOR_GRACE = Duration.ofSeconds(60);
   static final Duration PROCESS_GRACE = Duration.ofSeconds(5);
 
   @Mixin RunDirOption runDir;

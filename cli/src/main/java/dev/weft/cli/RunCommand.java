@@ -58,7 +58,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--health", paramLabel = "PATH", description = "HTTP path answering 200 when the program is up (default: a TCP connect)")
   String health;
 
-  @Option(names = "--start-timeout", defaultValue = "60", paramLabel = "SECONDS", description = "longest wait for the program and its sidecar (default: ${DEFAULT-VALUE})")
+  @Option(names = "--start-timeout", defaultValue = "120", paramLabel = "SECONDS", description = "longest wait for the program and its sidecar (default: ${DEFAULT-VALUE})")
   int startTimeout;
 
   @Mixin RunDirOption runDir;

@@ -50,7 +50,7 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--samples", paramLabel = "DIR", description = "Istio's samples directory (default: samples/ of this checkout)")
   Path samples;
 
-  @Option(names = "--start-timeout", defaultValue = "60", paramLabel = "SECONDS", description = "longest wait for each part to be ready (default: ${DEFAULT-VALUE})")
+  @Option(names = "--start-timeout", defaultValue = "120", paramLabel = "SECONDS", description = "longest wait for each part to be ready (default: ${DEFAULT-VALUE})")
   int startTimeout;
 
   @Option(names = "--transparent", description = "capture traffic with iptables in a network namespace per workload (Linux, root): not available yet")

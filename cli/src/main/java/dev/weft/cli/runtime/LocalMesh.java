@@ -37,6 +37,8 @@ public final class LocalMesh implements AutoCloseable {
 
   public static final int GATEWAY_PORT = 8080;
   static final Duration GRACE = Duration.ofSeconds(5);
+  /** Writing the AOT cache at exit takes a few seconds, more on a loaded machine. */
+  static final Duration TRAINING_GRACE = Duration.ofSeconds(40);
 
   private final Options options;
   private final PrintWriter out;
@@ -46,6 +48,8 @@ public final class LocalMesh implements AutoCloseable {
       Thread.ofPlatform().daemon().name("weft-heartbeats").factory());
   private final AtomicBoolean closed = new AtomicBoolean();
   private final long started = System.nanoTime();
+  /** The gateway records the proxies' AOT cache: it is written when the gateway stops, which then takes longer. */
+  private volatile boolean trainsProxyCache;
 
   private LocalMesh(Options options, PrintWriter out) {
     this.options = options;
@@ -167,6 +171,7 @@ public final class LocalMesh implements AutoCloseable {
   private void gatewayProcess() throws IOException, InterruptedException {
     long t0 = System.nanoTime();
     String admin = options.range().address(1);
+    trainsProxyCache = JavaLauncher.proxyCacheMissing();
     Path bootstrap = options.runDir().resolve("bootstrap/istio-ingressgateway.yaml");
     Files.createDirectories(bootstrap.getParent());
     Files.writeString(bootstrap, """
@@ -190,7 +195,7 @@ public final class LocalMesh implements AutoCloseable {
     ports.put("http", GATEWAY_PORT);
     ports.put("admin", Workload.ADMIN_PORT);
     ManagedProcess p = new ManagedProcess(new Component("istio-ingressgateway", "gateway",
-        JavaLauncher.proxy(bootstrap), Map.of(),
+        JavaLauncher.proxy(bootstrap, trainsProxyCache), Map.of(),
         options.runDir().resolve("logs/istio-ingressgateway.log"), options.gatewayAddress(), ports,
         "http://" + admin + ":" + Workload.ADMIN_PORT + "/ready"), this::say, this::writeState);
     infra.add(p);
@@ -285,7 +290,7 @@ public final class LocalMesh implements AutoCloseable {
     List<ManagedProcess> rest = new ArrayList<>(infra);
     Collections.reverse(rest);
     for (ManagedProcess p : rest) {
-      p.stop(GRACE);
+      p.stop(p.component().kind().equals("gateway") && trainsProxyCache ? TRAINING_GRACE : GRACE);
     }
     try {
       Files.deleteIfExists(RunState.file(options.runDir(), "mesh"));

@@ -70,7 +70,7 @@ public final class Workload {
     sidecarPorts.put("http-proxy", HTTP_PROXY_PORT);
     sidecarPorts.put("admin", ADMIN_PORT);
     this.sidecar = new ManagedProcess(new Component(spec.name() + "-sidecar", "sidecar",
-        JavaLauncher.proxy(bootstrap), Map.of(),
+        JavaLauncher.proxy(bootstrap, false), Map.of(),
         logs.resolve(spec.name() + "-sidecar.log"), address, sidecarPorts,
         "http://" + address + ":" + ADMIN_PORT + "/ready"), report, changed);
   }
