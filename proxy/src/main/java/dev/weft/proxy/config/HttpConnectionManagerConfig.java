@@ -14,6 +14,7 @@ import java.util.List;
  * @param maxRequestHeadersKb {@code max_request_headers_kb} (Envoy's default 60)
  * @param requestTimeout      {@code request_timeout}; zero = none
  * @param streamIdleTimeout   {@code stream_idle_timeout} (Envoy's default 5 min); zero = none
+ * @param upgradeTypes        {@code upgrade_configs} that are enabled, lower case ("websocket")
  * @param allowAbsoluteUrl    {@code http_protocol_options.allow_absolute_url}: absolute-form request
  *                            targets ({@code GET http://reviews:9080/r}) are taken as a forward proxy
  *                            takes them (Istio's HTTP_PROXY listener); see {@code http.AbsoluteUrlHandler}
@@ -26,15 +27,31 @@ public record HttpConnectionManagerConfig(
         int maxRequestHeadersKb,
         Duration requestTimeout,
         Duration streamIdleTimeout,
-        boolean allowAbsoluteUrl) {
+        java.util.Set<String> upgradeTypes,
+        boolean allowAbsoluteUrl) implements NetworkFilterConfig {
 
     public HttpConnectionManagerConfig {
         httpFilters = List.copyOf(httpFilters);
+        upgradeTypes = java.util.Set.copyOf(upgradeTypes);
     }
 
+    /** Without upgrades. */
     public HttpConnectionManagerConfig(String statPrefix, RouteSource routes, List<HttpFilterConfig> httpFilters,
             boolean stripAnyHostPort, int maxRequestHeadersKb, Duration requestTimeout, Duration streamIdleTimeout) {
         this(statPrefix, routes, httpFilters, stripAnyHostPort, maxRequestHeadersKb, requestTimeout, streamIdleTimeout,
-                false);
+                java.util.Set.of(), false);
+    }
+
+    /** Without absolute URLs. */
+    public HttpConnectionManagerConfig(String statPrefix, RouteSource routes, List<HttpFilterConfig> httpFilters,
+            boolean stripAnyHostPort, int maxRequestHeadersKb, Duration requestTimeout, Duration streamIdleTimeout,
+            java.util.Set<String> upgradeTypes) {
+        this(statPrefix, routes, httpFilters, stripAnyHostPort, maxRequestHeadersKb, requestTimeout, streamIdleTimeout,
+                upgradeTypes, false);
+    }
+
+    /** Whether {@code upgrade_configs} allows WebSocket. */
+    public boolean websocket() {
+        return upgradeTypes.contains("websocket");
     }
 }

@@ -6,7 +6,6 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.Locale;
-import java.util.function.Supplier;
 
 /**
  * Absolute-form request targets (RFC 9112 3.2.2, what a client sends to a forward proxy:
@@ -19,16 +18,13 @@ import java.util.function.Supplier;
  */
 public final class AbsoluteUrlHandler extends ChannelInboundHandlerAdapter {
 
-    private final Supplier<ServedListener> config;
-
-    public AbsoluteUrlHandler(Supplier<ServedListener> config) {
-        this.config = config;
+    /** Installed only on connection managers that allow absolute URLs. */
+    public AbsoluteUrlHandler() {
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpRequest request && !request.decoderResult().isFailure()
-                && config.get().active().http().allowAbsoluteUrl()) {
+        if (msg instanceof HttpRequest request && !request.decoderResult().isFailure()) {
             toOriginForm(request);
         }
         ctx.fireChannelRead(msg);

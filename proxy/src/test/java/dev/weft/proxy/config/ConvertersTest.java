@@ -104,9 +104,10 @@ class ConvertersTest {
                                 io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy.getDefaultInstance()))
                         .addRoutes(route("a")))
                 .build();
-        assertThatThrownBy(() -> RouteConverter.convert(cors)).hasMessage("virtual_hosts[0].typed_per_filter_config"
-                + "[envoy.filters.http.cors]: per-route config of type "
-                + "type.googleapis.com/envoy.extensions.filters.http.cors.v3.CorsPolicy is not supported by weft-proxy yet");
+        var corsOverride = RouteConverter.convert(cors).virtualHosts().getFirst().routes().getFirst().filterOverrides()
+                .get("envoy.filters.http.cors");
+        assertThat(corsOverride).isInstanceOf(dev.weft.proxy.http.filter.CorsConfig.class);
+        assertThat(((dev.weft.proxy.http.filter.CorsConfig) corsOverride).policy()).isPresent();
     }
 
     @Test
@@ -139,7 +140,7 @@ class ConvertersTest {
         assertThat(config.bindToPort()).isTrue();
         assertThat(ListenerConverter.convert(listener.toBuilder().setBindToPort(
                 com.google.protobuf.BoolValue.of(false)).build()).bindToPort()).isFalse();
-        assertThat(config.rdsName()).contains("routes");
+        assertThat(config.rdsNames()).containsExactly("routes");
         assertThat(config.http().orElseThrow().maxRequestHeadersKb()).isEqualTo(60);
 
         HttpConnectionManager unknownFilter = hcm.toBuilder().clearHttpFilters()
