@@ -2,6 +2,7 @@ package dev.weft.cli;
 
 import dev.weft.cli.runtime.ProcessTree;
 import dev.weft.cli.runtime.RunState;
+import dev.weft.cli.runtime.TransparentNetwork;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -38,6 +39,9 @@ final class DownCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Path dir = runDir.path();
     List<RunState> states = new ArrayList<>(RunState.readAll(dir));
+    if (states.isEmpty() && Files.isRegularFile(TransparentNetwork.file(dir))) {
+      return removeNetwork(dir, out, err, 0);
+    }
     if (states.isEmpty()) {
       out.println("weft down: nothing is running from " + dir);
       out.flush();
@@ -81,6 +85,26 @@ final class DownCommand implements Callable<Integer> {
     }
     out.println("weft down: stopped " + stopped + " processes (logs kept in " + dir.resolve("logs") + ")");
     out.flush();
-    return 0;
+    return removeNetwork(dir, out, err, 0);
+  }
+
+  /**
+   * {@code --transparent}: the namespaces, veths, iptables rules and /etc/netns entries the run
+   * recorded in network.json; left there when {@code weft up} could not remove them (it crashed, or
+   * was killed).
+   */
+  private static int removeNetwork(Path dir, PrintWriter out, PrintWriter err, int code) {
+    if (!Files.isRegularFile(TransparentNetwork.file(dir))) {
+      return code;
+    }
+    List<String> left = TransparentNetwork.teardown(dir);
+    if (!left.isEmpty()) {
+      err.println("weft down: could not remove: " + String.join("; ", left));
+      err.flush();
+      return 1;
+    }
+    out.println("weft down: removed the network namespaces, veths and iptables rules of the run");
+    out.flush();
+    return code;
   }
 }

@@ -2,6 +2,7 @@ package dev.weft.cli;
 
 import dev.weft.cli.runtime.LocalMesh;
 import dev.weft.cli.runtime.LoopbackRange;
+import dev.weft.cli.runtime.TransparentNetwork;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -53,8 +54,14 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--start-timeout", defaultValue = "120", paramLabel = "SECONDS", description = "longest wait for each part to be ready (default: ${DEFAULT-VALUE})")
   int startTimeout;
 
-  @Option(names = "--transparent", description = "capture traffic with iptables in a network namespace per workload (Linux, root): not available yet")
+  @Option(names = "--transparent", description = "each workload in its own network namespace with Istio's iptables capture "
+      + "(outbound TCP to the sidecar's 15001, inbound to 15006), no HTTP_PROXY; Linux and root only")
   boolean transparent;
+
+  @Option(names = "--transparent-subnet", defaultValue = "auto", paramLabel = "CIDR",
+      description = "the /24 for the namespaces' addresses and the services' virtual IPs under --transparent "
+          + "(default: ${DEFAULT-VALUE}, a 10.x.y.0/24 that no route or address of this machine overlaps)")
+  String transparentSubnet;
 
   @Spec CommandSpec spec;
 
@@ -63,9 +70,12 @@ final class UpCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (transparent) {
-      err.println(Transparent.unavailable());
-      err.flush();
-      return 2;
+      String why = TransparentNetwork.unsupported();
+      if (why != null) {
+        err.println("weft up: " + why);
+        err.flush();
+        return 2;
+      }
     }
     LoopbackRange range;
     try {
@@ -82,7 +92,7 @@ final class UpCommand implements Callable<Integer> {
       return 2;
     }
     LocalMesh.Options options = new LocalMesh.Options(runDir.path(), range, controlPlaneAddress, port, xdsPort, gatewayAddress, !noDemo,
-        samplesDir, Duration.ofSeconds(startTimeout));
+        samplesDir, Duration.ofSeconds(startTimeout), transparent ? transparentSubnet : null);
     LocalMesh mesh;
     try {
       mesh = LocalMesh.start(options, out);

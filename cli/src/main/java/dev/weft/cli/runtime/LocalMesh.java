@@ -31,9 +31,19 @@ public final class LocalMesh implements AutoCloseable {
    * @param controlPlaneAddress where the control plane's admin API ({@code adminPort}) and xDS ({@code xdsPort}) listen
    * @param gatewayAddress      where the gateway's listeners bind (the port is the Gateway resource's: 8080 for Bookinfo's)
    * @param samples             Istio's samples directory (holding bookinfo/networking)
+   * @param transparent         null: every workload on its loopback address with HTTP_PROXY (Istio's
+   *                            INTERCEPTION_MODE NONE); else each in its network namespace with
+   *                            iptables capture ({@link TransparentNetwork}), in this /24 ("auto": one
+   *                            no route of the machine uses)
    */
   public record Options(Path runDir, LoopbackRange range, String controlPlaneAddress, int adminPort, int xdsPort,
-      String gatewayAddress, boolean demo, Path samples, Duration startTimeout) {}
+      String gatewayAddress, boolean demo, Path samples, Duration startTimeout, String transparent) {
+
+    public Options(Path runDir, LoopbackRange range, String controlPlaneAddress, int adminPort, int xdsPort,
+        String gatewayAddress, boolean demo, Path samples, Duration startTimeout) {
+      this(runDir, range, controlPlaneAddress, adminPort, xdsPort, gatewayAddress, demo, samples, startTimeout, null);
+    }
+  }
 
   public static final int GATEWAY_PORT = 8080;
   static final Duration GRACE = Duration.ofSeconds(5);
@@ -50,6 +60,8 @@ public final class LocalMesh implements AutoCloseable {
   private final long started = System.nanoTime();
   /** The gateway records the proxies' AOT cache: it is written when the gateway stops, which then takes longer. */
   private volatile boolean trainsProxyCache;
+  /** The namespaces, veths and rules of {@code --transparent}, null otherwise. */
+  private volatile TransparentNetwork network;
 
   private LocalMesh(Options options, PrintWriter out) {
     this.options = options;
@@ -61,7 +73,13 @@ public final class LocalMesh implements AutoCloseable {
   }
 
   public String xdsAddress() {
-    return options.controlPlaneAddress() + ":" + options.xdsPort();
+    return xdsBind() + ":" + options.xdsPort();
+  }
+
+  /** Under --transparent xDS listens on the bridge, which the sidecars in their namespaces reach. */
+  private String xdsBind() {
+    TransparentNetwork n = network;
+    return n != null ? n.bridgeAddress() : options.controlPlaneAddress();
   }
 
   public String gateway() {
@@ -77,6 +95,11 @@ public final class LocalMesh implements AutoCloseable {
       }
     }
     Files.createDirectories(options.runDir().resolve("logs"));
+    // A crashed run's namespaces, veths and rules (its supervisor is gone, checked above).
+    List<String> stale = TransparentNetwork.teardown(options.runDir());
+    if (!stale.isEmpty()) {
+      throw new IOException("cannot remove what an earlier --transparent run left: " + String.join("; ", stale));
+    }
     LocalMesh mesh = new LocalMesh(options, out);
     try {
       mesh.startAll();
@@ -88,7 +111,17 @@ public final class LocalMesh implements AutoCloseable {
   }
 
   private void startAll() throws IOException, InterruptedException {
-    say("weft up: run dir " + options.runDir() + ", workload addresses " + options.range());
+    if (options.transparent() != null) {
+      Map<String, String> names = new LinkedHashMap<>();
+      if (options.demo()) {
+        BookinfoDemo.workloads().forEach(w -> names.put(w.name(), w.service()));
+      }
+      network = TransparentNetwork.create(options.runDir(), options.transparent(), names);
+      say("weft up: run dir " + options.runDir() + ", transparent mode: a network namespace per workload on " + network.subnet()
+          + " (bridge " + network.bridgeAddress() + "), service virtual IPs " + network.serviceVips());
+    } else {
+      say("weft up: run dir " + options.runDir() + ", workload addresses " + options.range());
+    }
     controlPlane();
     if (options.demo()) {
       apply(options.samples().resolve("bookinfo/networking/bookinfo-gateway.yaml"));
@@ -142,7 +175,7 @@ public final class LocalMesh implements AutoCloseable {
     ports.put("xds", options.xdsPort());
     ManagedProcess p = new ManagedProcess(new Component("controlplane", "controlplane", JavaLauncher.weft(List.of("controlplane",
         "--data-dir", options.runDir().resolve("data").toString(), "--bind", cp, "--port", Integer.toString(options.adminPort()),
-        "--xds-bind", cp, "--xds-port", Integer.toString(options.xdsPort()), "--workload-ttl",
+        "--xds-bind", xdsBind(), "--xds-port", Integer.toString(options.xdsPort()), "--workload-ttl",
         Integer.toString(Workload.REGISTRATION_TTL_SECONDS))), Map.of(), options.runDir().resolve("logs/controlplane.log"), cp,
         ports, controlPlaneUrl() + "/healthz"), this::say, this::writeState);
     infra.add(p);
@@ -206,12 +239,15 @@ public final class LocalMesh implements AutoCloseable {
     progress("ingress gateway", t0, options.demo() ? "http://" + gateway() + "/productpage" : "admin http://" + admin + ":15000");
   }
 
-  private void startWorkload(WorkloadSpec spec, String address) throws IOException, InterruptedException {
+  private void startWorkload(WorkloadSpec spec, String loopback) throws IOException, InterruptedException {
     long t0 = System.nanoTime();
-    Workload w = new Workload(spec, address, controlPlaneUrl(), xdsAddress(), options.runDir(), this::say, this::writeState);
+    TransparentNetwork.Placement place = network == null ? null : network.placement(spec.name());
+    String address = place == null ? loopback : place.address();
+    Workload w = new Workload(spec, address, place == null ? null : place.namespace(), controlPlaneUrl(), xdsAddress(),
+        options.runDir(), this::say, this::writeState);
     workloads.add(w);
     w.start(options.startTimeout());
-    progress(spec.name(), t0, String.format("%s:%d (sidecar ready %.2f s after its start; admin http://%s:%d)", address,
+    progress(spec.name(), t0, String.format((place == null ? "" : "netns " + place.namespace() + " ") + "%s:%d (sidecar ready %.2f s after its start; admin http://%s:%d)", address,
         spec.servicePort(), w.sidecarReady().toNanos() / 1e9, address, Workload.ADMIN_PORT));
   }
 
@@ -261,9 +297,15 @@ public final class LocalMesh implements AutoCloseable {
     b.append("Control plane:   ").append(controlPlaneUrl()).append("/api/v1/services   (./weft proxy-status").append(server).append(")\n");
     b.append("Proxy admin:     http://").append(options.range().address(1)).append(":15000/stats (gateway)");
     if (options.demo()) {
-      b.append(", http://").append(options.range().address(2)).append(":15000/stats (details-v1), ...");
+      String details = network != null ? network.placement("details-v1").address() : options.range().address(2);
+      b.append(", http://").append(details).append(":15000/stats (details-v1), ...");
     }
     b.append('\n');
+    TransparentNetwork n = network;
+    if (n != null && options.demo()) {
+      b.append("Capture:         ip netns exec ").append(n.placement("productpage-v1").namespace())
+          .append(" curl -s http://reviews:9080/reviews/0   (through the sidecar: see x-envoy-upstream-service-time with -i)\n");
+    }
     b.append("Logs:            ").append(options.runDir().resolve("logs")).append('\n');
     b.append("Stop:            Ctrl-C, or ./weft down --run-dir ").append(options.runDir()).append(" from another shell\n");
     say(b.toString());
@@ -291,6 +333,10 @@ public final class LocalMesh implements AutoCloseable {
     Collections.reverse(rest);
     for (ManagedProcess p : rest) {
       p.stop(p.component().kind().equals("gateway") && trainsProxyCache ? TRAINING_GRACE : GRACE);
+    }
+    List<String> left = TransparentNetwork.teardown(options.runDir());
+    if (!left.isEmpty()) {
+      say("weft up: could not remove: " + String.join("; ", left) + " (`weft down --run-dir " + options.runDir() + "` retries)");
     }
     try {
       Files.deleteIfExists(RunState.file(options.runDir(), "mesh"));

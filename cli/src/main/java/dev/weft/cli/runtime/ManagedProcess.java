@@ -48,7 +48,14 @@ public final class ManagedProcess {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(component.log().toFile()))
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    pb.environment().putAll(component.env());
+    // "" removes a variable the child would inherit (e.g. a user's HTTP_PROXY in transparent mode).
+    component.env().forEach((k, v) -> {
+      if (v.isEmpty()) {
+        pb.environment().remove(k);
+      } else {
+        pb.environment().put(k, v);
+      }
+    });
     Process p = pb.start();
     process = p;
     startedNanos = System.nanoTime();

@@ -29,6 +29,7 @@ public final class Workload {
 
   private final WorkloadSpec spec;
   private final String address;
+  private final String namespace;
   private final String appHost;
   private final int appPort;
   private final ManagedProcess app;
@@ -43,36 +44,98 @@ public final class Workload {
    */
   public Workload(WorkloadSpec spec, String address, String controlPlane, String xds, Path runDir, Consumer<String> report,
       Runnable changed) throws IOException {
+    this(spec, address, null, controlPlane, xds, runDir, report, changed);
+  }
+
+  /**
+   * A workload in a network namespace ({@code weft up --transparent}, see {@link TransparentNetwork}):
+   * the application listens on the service port of every address of its namespace and calls
+   * services by name with no proxy set; the sidecar runs as uid {@value TransparentNetwork#SIDECAR_UID}
+   * with Istio's default interception (REDIRECT), so it gets the capture listeners 15001/15006.
+   *
+   * @param namespace the workload's network namespace, null for the loopback (NONE) mode
+   * @param address   its address (in the namespace when there is one)
+   */
+  public Workload(WorkloadSpec spec, String address, String namespace, String controlPlane, String xds, Path runDir,
+      Consumer<String> report, Runnable changed) throws IOException {
     this.spec = spec;
     this.address = address;
-    this.appHost = spec.appPort() > 0 ? "127.0.0.1" : address;
-    this.appPort = spec.appPort() > 0 ? spec.appPort() : freePort(address);
+    this.namespace = namespace;
+    boolean captured = namespace != null;
+    this.appHost = captured ? "0.0.0.0" : spec.appPort() > 0 ? "127.0.0.1" : address;
+    this.appPort = captured ? spec.servicePort() : spec.appPort() > 0 ? spec.appPort() : freePort(address);
     this.api = new ApiClient(controlPlane);
     Path logs = runDir.resolve("logs");
     Map<String, String> env = new TreeMap<>();
-    String proxyUrl = "http://" + address + ":" + HTTP_PROXY_PORT;
-    env.put("HTTP_PROXY", proxyUrl);
-    env.put("http_proxy", proxyUrl);
+    if (!captured) {
+      String proxyUrl = "http://" + address + ":" + HTTP_PROXY_PORT;
+      env.put("HTTP_PROXY", proxyUrl);
+      env.put("http_proxy", proxyUrl);
+    }
     env.put("PORT", Integer.toString(appPort));
     env.put("HOSTNAME", spec.name());
     env.put("WEFT_WORKLOAD_ADDRESS", address);
     Map<String, Integer> appPorts = new LinkedHashMap<>();
     appPorts.put("app", appPort);
-    this.app = new ManagedProcess(new Component(spec.name(), "app", spec.app().build(appHost, appPort), env,
-        logs.resolve(spec.name() + ".log"), appHost, appPorts,
-        spec.healthPath() == null ? "" : "http://" + appHost + ":" + appPort + spec.healthPath()), report, changed);
+    List<String> appCommand = spec.app().build(appHost, appPort);
+    String appProbeHost = captured ? address : appHost;
+    this.app = new ManagedProcess(new Component(spec.name(), "app",
+        captured ? TransparentNetwork.inNamespace(namespace, appCommand) : appCommand, captured ? withoutProxy(env) : env,
+        logs.resolve(spec.name() + ".log"), appProbeHost, appPorts,
+        spec.healthPath() == null ? "" : "http://" + appProbeHost + ":" + appPort + spec.healthPath()), report, changed);
 
     Path bootstrap = runDir.resolve("bootstrap").resolve(spec.name() + ".yaml");
     Files.createDirectories(bootstrap.getParent());
-    Files.writeString(bootstrap, bootstrap(xds));
+    Files.writeString(bootstrap, captured ? capturedBootstrap(xds) : bootstrap(xds));
     Map<String, Integer> sidecarPorts = new LinkedHashMap<>();
-    sidecarPorts.put("inbound", spec.servicePort());
-    sidecarPorts.put("http-proxy", HTTP_PROXY_PORT);
+    if (captured) {
+      sidecarPorts.put("outbound-capture", TransparentNetwork.OUTBOUND_CAPTURE_PORT);
+      sidecarPorts.put("inbound-capture", TransparentNetwork.INBOUND_CAPTURE_PORT);
+    } else {
+      sidecarPorts.put("inbound", spec.servicePort());
+      sidecarPorts.put("http-proxy", HTTP_PROXY_PORT);
+    }
     sidecarPorts.put("admin", ADMIN_PORT);
+    List<String> proxy = JavaLauncher.proxy(bootstrap, false);
     this.sidecar = new ManagedProcess(new Component(spec.name() + "-sidecar", "sidecar",
-        JavaLauncher.proxy(bootstrap, false), Map.of(),
+        captured ? TransparentNetwork.asSidecar(namespace, proxy) : proxy, captured ? withoutProxy(Map.of()) : Map.of(),
         logs.resolve(spec.name() + "-sidecar.log"), address, sidecarPorts,
         "http://" + address + ":" + ADMIN_PORT + "/ready"), report, changed);
+  }
+
+  /**
+   * The inherited environment minus any HTTP proxy (a user's own would bypass the capture). Entries
+   * set to "" are removed by {@link ManagedProcess}.
+   */
+  private static Map<String, String> withoutProxy(Map<String, String> env) {
+    Map<String, String> out = new TreeMap<>(env);
+    for (String k : List.of("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")) {
+      out.put(k, "");
+    }
+    return out;
+  }
+
+  /** Istio's default interception (REDIRECT: no INTERCEPTION_MODE key): the control plane sends virtualOutbound/virtualInbound. */
+  private String capturedBootstrap(String xds) {
+    StringBuilder labels = new StringBuilder();
+    new TreeMap<>(spec.labels()).forEach((k, v) -> labels.append(labels.isEmpty() ? "" : ", ").append(quote(k)).append(": ").append(quote(v)));
+    return """
+        # weft up --transparent: the sidecar of %1$s in network namespace %6$s, as uid %7$d; iptables
+        # there send the workload's outbound TCP to 15001 and its inbound TCP to 15006
+        node:
+          id: sidecar~%2$s~%1$s.%3$s~%3$s.svc.cluster.local
+          cluster: %4$s.%3$s
+          metadata:
+            NAMESPACE: %3$s
+            SERVICE_ACCOUNT: %5$s
+            LABELS: {%8$s}
+        xds:
+          address: %9$s
+          reconnect: {initial: 200ms, max: 5s}
+        admin:
+          address: %2$s:%10$d
+        """.formatted(spec.name(), address, spec.namespace(), spec.service(), spec.serviceAccount(), namespace,
+        TransparentNetwork.SIDECAR_UID, labels, xds, ADMIN_PORT);
   }
 
   private String bootstrap(String xds) {
@@ -123,7 +186,8 @@ public final class Workload {
   public void start(Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     app.start();
-    if (!Probe.until(left(deadline), app::alive, this::appUp)) {
+    // In a namespace the application is reached through the capture only, so once the sidecar is up.
+    if (namespace == null && !Probe.until(left(deadline), app::alive, this::appUp)) {
       throw new IOException(spec.name() + ": the application did not " + (app.alive() ? "answer" : "stay up")
           + " (log: " + app.component().log() + ")");
     }
