@@ -1,0 +1,195 @@
+package dev.weft.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 5's "Done means", second bullet: the same Bookinfo scenario ({@link BookinfoScenario}) with
+ * {@code weft up --transparent}: each workload in its own network namespace, Istio's iptables
+ * capture (outbound to 15001, inbound to 15006), applications with no HTTP_PROXY calling services
+ * by name. Adds: a plain curl inside productpage's namespace reaches reviews through the sidecar,
+ * and after {@code weft down} no namespace, veth, bridge, iptables rule or /etc/netns entry of the
+ * run is left. Needs root, ip, iptables and setpriv (skipped with the reason otherwise).
+ */
+class WeftUpTransparentBookinfoTest extends BookinfoScenario {
+
+  /** network.json: what the run made, read once it is up (and again at clean-up). */
+  private JsonNode network;
+
+  @Override
+  List<String> modeArgs() {
+    return List.of("--transparent");
+  }
+
+  @Override
+  void assumeCanRun() {
+    assumeTrue(run("id", "-u").strip().equals("0"), "needs root (network namespaces, veth pairs, iptables)");
+    assumeTrue(ok("ip", "-V"), "needs the ip command (apt-get install -y iproute2)");
+    assumeTrue(ok("iptables", "-V"), "needs iptables (apt-get install -y iptables)");
+    assumeTrue(ok("setpriv", "--version"), "needs setpriv (util-linux)");
+    assumeTrue(ok("curl", "--version"), "needs curl");
+  }
+
+  @Override
+  void afterUp() throws Exception {
+    network = new ObjectMapper().readTree(runDir.resolve("network.json").toFile());
+  }
+
+  private List<String> created(String kind) {
+    List<String> out = new ArrayList<>();
+    if (network != null) {
+      network.get("created").forEach(c -> {
+        if (c.get("kind").asText().equals(kind)) {
+          out.add(c.get("name").asText());
+        }
+      });
+    }
+    return out;
+  }
+
+  private String namespaceOf(String workload) {
+    return created("netns").stream().filter(n -> n.endsWith("-" + workload)).findFirst().orElseThrow();
+  }
+
+  @Test
+  @Order(7)
+  void plainClientInANamespaceGoesThroughItsSidecar() throws Exception {
+    assertThat(created("netns")).hasSize(6).allMatch(n -> n.startsWith("weft-" + network.get("run").asText() + "-"));
+    String ns = namespaceOf("productpage-v1");
+    // No proxy configured anywhere: the name resolves to reviews' virtual IP, which nothing answers
+    // but the outbound capture; the answer carries the sidecar's header.
+    String out = "";
+    long deadline = System.nanoTime() + CONFIG.toNanos();
+    while (!out.startsWith("HTTP/1.1 200") && System.nanoTime() < deadline) {
+      out = run("ip", "netns", "exec", ns, "curl", "-s", "-i", "-m", "20", "--noproxy", "*", "http://reviews:9080/reviews/0");
+      if (!out.startsWith("HTTP/1.1 200")) {
+        Thread.sleep(250);
+      }
+    }
+    assertThat(out).startsWith("HTTP/1.1 200").containsIgnoringCase("x-envoy-upstream-service-time").contains("\"podname\"");
+    // productpage's own calls (it has no HTTP_PROXY) were captured: its sidecar's outbound listener counted them.
+    String address = Files.readString(Path.of("/etc/netns", ns, "hosts")).lines().filter(l -> l.endsWith(" productpage-v1"))
+        .findFirst().orElseThrow().split(" ")[0];
+    String stats = run("curl", "-s", "-m", "10", "http://" + address + ":15000/stats");
+    assertThat(counter(stats, "http.outbound_0.0.0.0_9080.downstream_rq_total")).isGreaterThan(1);
+    assertThat(counter(stats, "http.inbound_0.0.0.0_9080.downstream_rq_total")).isGreaterThan(0);
+  }
+
+  private static long counter(String stats, String name) {
+    return stats.lines().filter(l -> l.startsWith(name + ":")).mapToLong(l -> Long.parseLong(l.substring(name.length() + 1).strip()))
+        .findFirst().orElse(0);
+  }
+
+  @Test
+  @Order(9)
+  void downLeavesNoNamespaceVethRuleOrHostsFile() throws Exception {
+    assertThat(network).as("network.json was read after weft up").isNotNull();
+    if (up.isAlive()) { // the scenario's own weft down did not run (an earlier failure)
+      Weft.run(Duration.ofSeconds(120), "down", "--run-dir", runDir.toString());
+    }
+    String run = network.get("run").asText();
+    assertThat(run("ip", "netns", "list")).doesNotContain("weft-" + run + "-");
+    assertThat(run("ip", "-o", "link", "show")).doesNotContain("weft" + run).doesNotContain("weftbr" + run);
+    assertThat(run("iptables", "-S")).doesNotContain("weftbr" + run);
+    for (String ns : created("hosts")) {
+      assertThat(Path.of("/etc/netns", ns)).doesNotExist();
+    }
+    assertThat(runDir.resolve("network.json")).doesNotExist();
+  }
+
+  /** Whatever happened: weft down if the run's record is still there, then anything it missed, directly. */
+  @Override
+  void cleanUpMode() throws Exception {
+    if (runDir == null) {
+      return;
+    }
+    Path file = runDir.resolve("network.json");
+    if (Files.exists(file)) {
+      if (network == null) {
+        network = new ObjectMapper().readTree(file.toFile());
+      }
+      Weft.run(Duration.ofSeconds(120), "down", "--run-dir", runDir.toString());
+    }
+    for (String ns : created("netns")) {
+      if (Files.exists(Path.of("/run/netns", ns))) {
+        ok("ip", "netns", "delete", ns);
+      }
+    }
+    for (String link : created("link")) {
+      if (Files.exists(Path.of("/sys/class/net", link))) {
+        ok("ip", "link", "delete", link);
+      }
+    }
+    for (String bridge : created("rule")) {
+      while (ok("iptables", "-C", "FORWARD", "-i", bridge, "-o", bridge, "-j", "ACCEPT")
+          && ok("iptables", "-D", "FORWARD", "-i", bridge, "-o", bridge, "-j", "ACCEPT")) {
+        // one rule per call
+      }
+    }
+    for (String ns : created("hosts")) {
+      Path dir = Path.of("/etc/netns", ns);
+      if (Files.exists(dir)) {
+        try (Stream<Path> s = Files.walk(dir)) {
+          for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(p);
+          }
+        }
+      }
+    }
+  }
+
+  private static String run(String... command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      byte[] out = readBounded(p.getInputStream());
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+      return new String(out, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  private static boolean ok(String... command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static byte[] readBounded(InputStream in) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buffer = new byte[8192];
+    int n;
+    while ((n = in.read(buffer)) >= 0 && out.size() < 4 << 20) {
+      out.write(buffer, 0, n);
+    }
+    return out.toByteArray();
+  }
+}
