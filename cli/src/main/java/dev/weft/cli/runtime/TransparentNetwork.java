@@ -2,6 +2,7 @@ package dev.weft.cli.runtime;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.weft.proxy.listener.filter.IstioCaptureRules;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ import java.util.stream.Stream;
  *       the control plane's xDS listens there, so sidecars reach it from their namespaces.</li>
  *   <li>Each workload: namespace {@code weft-<run>-<workload>}, a veth pair (host end on the
  *       bridge, the other end {@code eth0} inside) with its own address ("pod IP"), a default
- *       route via the bridge, and Istio's iptables nat rules ({@link #CAPTURE_RULES}): outbound TCP
+ *       route via the bridge, and Istio's iptables nat rules ({@link IstioCaptureRules}): outbound TCP
  *       to 15001 except the sidecar's own (uid {@value #SIDECAR_UID}) and loopback, inbound TCP to
  *       15006.</li>
  *   <li>Service names resolve through {@code /etc/netns/<ns>/hosts} (bind-mounted over /etc/hosts by
@@ -40,30 +41,11 @@ import java.util.stream.Stream;
  */
 public final class TransparentNetwork {
   /** Istio's proxy uid: the sidecar runs as this uid and its own traffic is not captured. */
-  public static final int SIDECAR_UID = 1337;
-  public static final int OUTBOUND_CAPTURE_PORT = 15001;
-  public static final int INBOUND_CAPTURE_PORT = 15006;
+  public static final int SIDECAR_UID = IstioCaptureRules.ISTIO_PROXY_UID;
+  public static final int OUTBOUND_CAPTURE_PORT = IstioCaptureRules.OUTBOUND_PORT;
+  public static final int INBOUND_CAPTURE_PORT = IstioCaptureRules.INBOUND_PORT;
   /** Virtual IPs of services: from this host number of the /24 upwards. */
   static final int FIRST_VIP = 200;
-
-  /**
-   * Istio's init container's nat rules (istio-iptables, REDIRECT mode), reduced to TCP and IPv4.
-   * Inbound ports 15000 (the sidecar's admin on the pod address, for {@code weft status}),
-   * 15020/15021/15090 and 22 stay direct, as Istio excludes its own ports.
-   */
-  public static final List<String> CAPTURE_RULES = List.of(
-      "-t nat -N ISTIO_INBOUND", "-t nat -N ISTIO_REDIRECT", "-t nat -N ISTIO_IN_REDIRECT", "-t nat -N ISTIO_OUTPUT",
-      "-t nat -A ISTIO_REDIRECT -p tcp -j REDIRECT --to-ports " + OUTBOUND_CAPTURE_PORT,
-      "-t nat -A ISTIO_IN_REDIRECT -p tcp -j REDIRECT --to-ports " + INBOUND_CAPTURE_PORT,
-      "-t nat -A PREROUTING -p tcp -j ISTIO_INBOUND",
-      "-t nat -A ISTIO_INBOUND -p tcp -m multiport --dports 22,15000,15020,15021,15090 -j RETURN",
-      "-t nat -A ISTIO_INBOUND -p tcp -j ISTIO_IN_REDIRECT",
-      "-t nat -A OUTPUT -p tcp -j ISTIO_OUTPUT",
-      "-t nat -A ISTIO_OUTPUT -o lo -s 127.0.0.6/32 -j RETURN",
-      "-t nat -A ISTIO_OUTPUT -o lo -m owner ! --uid-owner " + SIDECAR_UID + " -j RETURN",
-      "-t nat -A ISTIO_OUTPUT -m owner --uid-owner " + SIDECAR_UID + " -j RETURN",
-      "-t nat -A ISTIO_OUTPUT -d 127.0.0.1/32 -j RETURN",
-      "-t nat -A ISTIO_OUTPUT -j ISTIO_REDIRECT");
 
   private static final Pattern NAME = Pattern.compile("weft-[a-z0-9][a-z0-9-]{0,60}");
   private static final Pattern LINK = Pattern.compile("weft[a-z0-9-]{1,11}");
@@ -289,7 +271,7 @@ public final class TransparentNetwork {
       exec("ip", "-n", ns, "link", "set", "eth0", "up");
       exec("ip", "-n", ns, "link", "set", "lo", "up");
       exec("ip", "-n", ns, "route", "add", "default", "via", bridgeAddress());
-      for (String rule : CAPTURE_RULES) {
+      for (String rule : IstioCaptureRules.rules(SIDECAR_UID)) {
         exec(concat(List.of("ip", "netns", "exec", ns, "iptables"), List.of(rule.split(" "))));
       }
     }

@@ -10,6 +10,7 @@ import com.google.protobuf.BoolValue;
 import com.sun.net.httpserver.HttpServer;
 import dev.weft.controlplane.xds.server.XdsServer;
 import dev.weft.controlplane.xds.server.XdsServerOptions;
+import dev.weft.proxy.listener.filter.IstioCaptureRules;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
 import io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst;
@@ -86,16 +87,9 @@ class OriginalDestinationCaptureTest {
         inNs("ip addr add " + nsIp + "/30 dev " + nsSide);
         inNs("ip link set " + nsSide + " up");
         inNs("ip link set lo up");
-        // Istio's iptables, reduced: the proxy runs as root (uid 0) here, as 1337 in Istio.
-        for (String rule : List.of(
-                "-t nat -N WEFT_REDIRECT", "-t nat -A WEFT_REDIRECT -p tcp -j REDIRECT --to-ports 15001",
-                "-t nat -N WEFT_IN_REDIRECT", "-t nat -A WEFT_IN_REDIRECT -p tcp -j REDIRECT --to-ports 15006",
-                "-t nat -N WEFT_INBOUND", "-t nat -A PREROUTING -p tcp -j WEFT_INBOUND",
-                "-t nat -A WEFT_INBOUND -p tcp -j WEFT_IN_REDIRECT",
-                "-t nat -N WEFT_OUTPUT", "-t nat -A OUTPUT -p tcp -j WEFT_OUTPUT",
-                "-t nat -A WEFT_OUTPUT -m owner --uid-owner 0 -j RETURN",
-                "-t nat -A WEFT_OUTPUT -d 127.0.0.1/32 -j RETURN",
-                "-t nat -A WEFT_OUTPUT -j WEFT_REDIRECT")) {
+        // Istio's iptables (the rules weft up --transparent writes); the proxy runs as root (uid 0)
+        // here, as 1337 in Istio.
+        for (String rule : IstioCaptureRules.rules(0)) {
             inNs("iptables " + rule);
         }
 
