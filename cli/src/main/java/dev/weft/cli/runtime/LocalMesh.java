@@ -116,6 +116,11 @@ public final class LocalMesh implements AutoCloseable {
       if (options.demo()) {
         BookinfoDemo.workloads().forEach(w -> names.put(w.name(), w.service()));
       }
+      List<Path> read = new ArrayList<>(List.of(Path.of(JavaLauncher.java()), options.runDir()));
+      for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        read.add(Path.of(entry));
+      }
+      TransparentNetwork.checkSidecarCanRead(read);
       network = TransparentNetwork.create(options.runDir(), options.transparent(), names);
       say("weft up: run dir " + options.runDir() + ", transparent mode: a network namespace per workload on " + network.subnet()
           + " (bridge " + network.bridgeAddress() + "), service virtual IPs " + network.serviceVips());
@@ -276,7 +281,8 @@ public final class LocalMesh implements AutoCloseable {
     }
     ProcessHandle self = ProcessHandle.current();
     try {
-      new RunState("mesh", self.pid(), ProcessTree.startMillis(self), controlPlaneUrl(), gateway(), options.range().toString(), entries)
+      new RunState("mesh", self.pid(), ProcessTree.startMillis(self), controlPlaneUrl(), gateway(),
+          network != null ? network.subnet() + " (network namespaces)" : options.range().toString(), entries)
           .write(options.runDir());
     } catch (IOException e) {
       say("weft up: cannot write the state file: " + e.getMessage());

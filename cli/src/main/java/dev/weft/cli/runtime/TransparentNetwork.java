@@ -302,6 +302,24 @@ public final class TransparentNetwork {
     return Collections.unmodifiableMap(serviceVips);
   }
 
+  /**
+   * The sidecars run as uid {@value #SIDECAR_UID}: they must be able to read java, the class path
+   * and the run directory (a checkout in a home directory of mode 750 is not). Throws with the
+   * first path they cannot read.
+   */
+  public static void checkSidecarCanRead(List<Path> paths) throws IOException {
+    List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + SIDECAR_UID, "--regid=" + SIDECAR_UID, "--clear-groups",
+        "/bin/sh", "-c", "for f; do [ -r \"$f\" ] || { echo \"$f\"; exit 1; }; done", "sh"));
+    paths.forEach(p -> command.add(p.toAbsolutePath().toString()));
+    try {
+      exec(command);
+    } catch (IOException e) {
+      String what = e.getMessage().substring(e.getMessage().lastIndexOf(": ") + 2);
+      throw new IOException("--transparent runs the sidecars as uid " + SIDECAR_UID + " (Istio's proxy uid), which cannot read "
+          + what + ": put the checkout and --run-dir where other users can read them (e.g. under /opt or /srv)");
+    }
+  }
+
   /** {@code ip netns exec NS} + the command: the application, as root, its traffic captured. */
   public static List<String> inNamespace(String ns, List<String> command) {
     return concat(List.of("ip", "netns", "exec", ns), command);
