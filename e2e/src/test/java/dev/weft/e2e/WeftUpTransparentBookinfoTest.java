@@ -111,6 +111,9 @@ class WeftUpTransparentBookinfoTest extends BookinfoScenario {
     for (String ns : created("hosts")) {
       assertThat(Path.of("/etc/netns", ns)).doesNotExist();
     }
+    if (!created("etc-netns").isEmpty()) { // /etc/netns did not exist before the run
+      assertThat(Path.of("/etc/netns")).doesNotExist();
+    }
     assertThat(runDir.resolve("network.json")).doesNotExist();
   }
 

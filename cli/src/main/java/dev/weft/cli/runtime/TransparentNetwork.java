@@ -47,6 +47,8 @@ public final class TransparentNetwork {
   /** Virtual IPs of services: from this host number of the /24 upwards. */
   static final int FIRST_VIP = 200;
 
+  /** Where {@code ip netns exec} looks for a namespace's /etc files; removed again when weft made it and it is empty. */
+  private static final Path ETC_NETNS = Path.of("/etc/netns");
   private static final Pattern NAME = Pattern.compile("weft-[a-z0-9][a-z0-9-]{0,60}");
   private static final Pattern LINK = Pattern.compile("weft[a-z0-9-]{1,11}");
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -93,16 +95,19 @@ public final class TransparentNetwork {
 
   /** Why this machine cannot run {@code --transparent}, or null when it can. */
   public static String unsupported() {
-    String os = System.getProperty("os.name", "");
+    return unsupported(System.getProperty("os.name", ""), isRoot(), tool -> which(tool) != null);
+  }
+
+  static String unsupported(String os, boolean root, java.util.function.Predicate<String> hasTool) {
     if (!os.toLowerCase(Locale.ROOT).contains("linux")) {
       return "--transparent needs Linux (network namespaces and iptables); this is " + os;
     }
-    if (!isRoot()) {
+    if (!root) {
       return "--transparent needs root (it creates network namespaces, veth pairs and iptables rules): run it with sudo, "
           + "or use the default mode (own loopback address per workload, HTTP_PROXY), which does not";
     }
     for (String tool : List.of("ip", "iptables", "setpriv")) {
-      if (which(tool) == null) {
+      if (!hasTool.test(tool)) {
         return "--transparent needs `" + tool + "` on the PATH (Debian: apt-get install -y iproute2 iptables util-linux)";
       }
     }
@@ -245,6 +250,9 @@ public final class TransparentNetwork {
     for (String service : new java.util.TreeSet<>(workloads.values())) {
       serviceVips.put(service, text(base + vip++));
     }
+    if (!Files.exists(ETC_NETNS)) {
+      record(new Created("etc-netns", "weft-etc-netns", List.of()));
+    }
     int host = 2;
     for (String workload : workloads.keySet()) {
       String ns = "weft-" + run + "-" + workload.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
@@ -259,7 +267,7 @@ public final class TransparentNetwork {
       record(new Created("hosts", ns, List.of()));
       record(new Created("link", hostEnd, List.of()));
       exec("ip", "netns", "add", ns);
-      Path etc = Path.of("/etc/netns", ns);
+      Path etc = ETC_NETNS.resolve(ns);
       Files.createDirectories(etc);
       Files.writeString(etc.resolve("hosts"), hosts(workload));
       exec("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", nsEnd);
@@ -371,7 +379,7 @@ public final class TransparentNetwork {
           }
           case "hosts" -> {
             requireName(NAME, c.name());
-            deleteTree(Path.of("/etc/netns", c.name()));
+            deleteTree(ETC_NETNS.resolve(c.name()));
           }
           case "link" -> {
             requireName(LINK, c.name());
@@ -383,6 +391,13 @@ public final class TransparentNetwork {
             requireName(LINK, c.name());
             if (run(concat(List.of("iptables", "-C"), c.args())) == 0) {
               exec(concat(List.of("iptables", "-D"), c.args()));
+            }
+          }
+          case "etc-netns" -> {
+            try (Stream<Path> entries = Files.exists(ETC_NETNS) ? Files.list(ETC_NETNS) : Stream.empty()) {
+              if (Files.exists(ETC_NETNS) && entries.findAny().isEmpty()) {
+                Files.delete(ETC_NETNS);
+              }
             }
           }
           default -> left.add("unknown record " + c);

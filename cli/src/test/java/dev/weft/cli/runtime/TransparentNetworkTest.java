@@ -39,6 +39,15 @@ class TransparentNetworkTest {
   }
 
   @Test
+  void refusalSaysWhatIsMissingInOneLine() {
+    assertThat(TransparentNetwork.unsupported("Mac OS X", true, t -> true)).startsWith("--transparent needs Linux").doesNotContain("\n");
+    assertThat(TransparentNetwork.unsupported("Linux", false, t -> true)).startsWith("--transparent needs root").doesNotContain("\n");
+    assertThat(TransparentNetwork.unsupported("Linux", true, t -> !t.equals("iptables")))
+        .isEqualTo("--transparent needs `iptables` on the PATH (Debian: apt-get install -y iproute2 iptables util-linux)");
+    assertThat(TransparentNetwork.unsupported("Linux", true, t -> true)).isNull();
+  }
+
+  @Test
   void noRecordNothingToDo(@TempDir Path run) {
     assertThat(TransparentNetwork.teardown(run)).isEmpty();
   }
