@@ -45,6 +45,14 @@ class WeftUpTransparentBookinfoTest extends BookinfoScenario {
     assumeTrue(ok("iptables", "-V"), "needs iptables (apt-get install -y iptables)");
     assumeTrue(ok("setpriv", "--version"), "needs setpriv (util-linux)");
     assumeTrue(ok("curl", "--version"), "needs curl");
+    // Root in a container without CAP_NET_ADMIN, or a kernel without nat: skip rather than fail.
+    String probe = "weft-probe-" + ProcessHandle.current().pid();
+    try {
+      assumeTrue(ok("ip", "netns", "add", probe), "cannot create network namespaces here (no CAP_NET_ADMIN?)");
+      assumeTrue(ok("ip", "netns", "exec", probe, "iptables", "-t", "nat", "-S"), "iptables nat does not work in a network namespace here");
+    } finally {
+      ok("ip", "netns", "delete", probe);
+    }
   }
 
   @Override
