@@ -13,12 +13,19 @@ import java.util.Optional;
  * @param bindToPort false for Istio's per-port outbound listeners, which only receive connections
  *                   handed over by the virtual listener ({@code use_original_dst}; not implemented
  *                   yet): such a listener is accepted and warmed but not bound
+ * @param inbound    {@code traffic_direction: INBOUND} (Istio's inbound listeners): what
+ *                   {@code /drain_listeners?inboundonly} drains
  */
 public record ListenerConfig(String name, String host, int port, boolean bindToPort,
-        List<FilterChainConfig> filterChains) {
+        List<FilterChainConfig> filterChains, boolean inbound) {
 
     public ListenerConfig {
         filterChains = List.copyOf(filterChains);
+    }
+
+    /** A listener without a traffic direction. */
+    public ListenerConfig(String name, String host, int port, boolean bindToPort, List<FilterChainConfig> filterChains) {
+        this(name, host, port, bindToPort, filterChains, false);
     }
 
     /** One filter chain: its name and, if it has one, its HTTP connection manager. */

@@ -1,5 +1,6 @@
 package dev.weft.proxy.http;
 
+import dev.weft.proxy.http.codec.HttpViolation;
 import dev.weft.proxy.stats.ProxyStats;
 import dev.weft.proxy.upstream.ClusterManager;
 import io.netty.channel.ChannelFutureListener;
@@ -10,9 +11,9 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.Queue;
@@ -33,6 +34,7 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
     private final BooleanSupplier draining;
     private final Queue<FullHttpRequest> queued = new ArrayDeque<>();
     private boolean busy;
+    private boolean awaitingWritable;
     private boolean starting;
     private ChannelHandlerContext ctx;
 
@@ -79,10 +81,7 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
         HttpExchange exchange = new HttpExchange(request, served.active(), clusters.clusters(), stats,
                 ctx.channel().eventLoop(), response -> onLoop(() -> finish(request, response, keepAlive, version, prefix)));
         if (request.decoderResult().isFailure()) {
-            Throwable cause = request.decoderResult().cause();
-            boolean tooLarge = cause instanceof TooLongFrameException;
-            exchange.localReply(tooLarge ? 431 : 400, ResponseFlag.DPE,
-                    tooLarge ? "request headers too large" : "bad request");
+            refuse(exchange, request.decoderResult().cause(), prefix);
             return;
         }
         starting = true;
@@ -93,6 +92,23 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
         } finally {
             starting = false;
         }
+    }
+
+    /** A request the codec refused: Envoy's status for it, the connection closes after the answer. */
+    private void refuse(HttpExchange exchange, Throwable cause, String prefix) {
+        if (cause instanceof HttpViolation violation) {
+            switch (violation.details()) {
+                case "request_header_timeout" -> stats.inc("http." + prefix + ".downstream_rq_header_timeout");
+                case "request_overall_timeout" -> stats.inc("http." + prefix + ".downstream_rq_timeout");
+                default -> stats.inc("http." + prefix + ".downstream_rq_rx_reset");
+            }
+            boolean timeout = violation.status() == 408;
+            exchange.localReply(violation.status(), timeout ? null : ResponseFlag.DPE,
+                    timeout ? "request timeout" : HttpResponseStatus.valueOf(violation.status()).reasonPhrase());
+            return;
+        }
+        boolean tooLarge = cause instanceof TooLongFrameException;
+        exchange.localReply(tooLarge ? 431 : 400, ResponseFlag.DPE, tooLarge ? "request headers too large" : "bad request");
     }
 
     // The upstream response usually arrives on this connection's own loop (the pool's affinity): run
@@ -131,8 +147,24 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
             drainQueue();
             return;
         }
+        if (!ctx.channel().isWritable()) {
+            // A client that does not read its responses: the next request waits until it does (the
+            // stream idle timeout closes it if it never does), so responses never pile up here.
+            awaitingWritable = true;
+            return;
+        }
         busy = false;
         startNext();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext context) {
+        if (awaitingWritable && context.channel().isWritable()) {
+            awaitingWritable = false;
+            busy = false;
+            startNext();
+        }
+        context.fireChannelWritabilityChanged();
     }
 
     private void drainQueue() {
@@ -148,15 +180,34 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
         context.fireChannelInactive();
     }
 
-    /** A connection with nothing in flight for the stream idle timeout is closed. */
+    /** Idle timers and drain (see {@link ConnectionEvent}). */
     @Override
     public void userEventTriggered(ChannelHandlerContext context, Object event) {
-        if (event instanceof IdleStateEvent && !busy) {
-            stats.inc("downstream_cx_idle_timeout");
-            context.close();
+        if (!(event instanceof ConnectionEvent connectionEvent)) {
+            context.fireUserEventTriggered(event);
             return;
         }
-        context.fireUserEventTriggered(event);
+        String prefix = config.get().active().http().statPrefix();
+        switch (connectionEvent) {
+            case CONNECTION_IDLE -> {
+                if (!busy && queued.isEmpty()) {
+                    stats.inc("http." + prefix + ".downstream_cx_idle_timeout");
+                    context.close();
+                }
+            }
+            case STREAM_IDLE -> {
+                if (busy) {
+                    stats.inc("http." + prefix + ".downstream_rq_idle_timeout");
+                    context.close();
+                }
+            }
+            case DRAIN -> {
+                if (!busy && queued.isEmpty()) {
+                    stats.inc("http." + prefix + ".downstream_cx_drain_close");
+                    context.close();
+                }
+            }
+        }
     }
 
     @Override

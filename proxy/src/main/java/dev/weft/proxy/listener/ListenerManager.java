@@ -2,6 +2,7 @@ package dev.weft.proxy.listener;
 
 import dev.weft.proxy.config.ActiveListener;
 import dev.weft.proxy.config.ListenerConfig;
+import dev.weft.proxy.config.ProxyLimits;
 import dev.weft.proxy.http.ServedListener;
 import dev.weft.proxy.net.Transport;
 import dev.weft.proxy.stats.ProxyStats;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Keeps one {@link ListenerServer} per LDS listener. A listener whose address stays is updated in
@@ -25,6 +27,8 @@ public final class ListenerManager implements AutoCloseable {
     private final ClusterManager clusters;
     private final ProxyStats stats;
     private final Duration drainTime;
+    private final ProxyLimits limits;
+    private final ConnectionLimiter connections;
     private final Map<String, Bound> servers = new HashMap<>();
 
     private record Bound(String host, int port, ListenerServer server) {
@@ -35,10 +39,16 @@ public final class ListenerManager implements AutoCloseable {
     }
 
     public ListenerManager(Transport transport, ClusterManager clusters, ProxyStats stats, Duration drainTime) {
+        this(transport, clusters, stats, ProxyLimits.DEFAULTS.withDrainTime(drainTime));
+    }
+
+    public ListenerManager(Transport transport, ClusterManager clusters, ProxyStats stats, ProxyLimits limits) {
         this.transport = transport;
         this.clusters = clusters;
         this.stats = stats;
-        this.drainTime = drainTime;
+        this.drainTime = limits.drainTime();
+        this.limits = limits;
+        this.connections = new ConnectionLimiter(limits.maxConnections());
     }
 
     public synchronized void apply(Map<String, ActiveListener> listeners) {
@@ -67,7 +77,7 @@ public final class ListenerManager implements AutoCloseable {
                 previous.remove(name);
                 return;
             }
-            ListenerServer server = new ListenerServer(served, transport);
+            ListenerServer server = new ListenerServer(served, transport, limits, connections);
             try {
                 server.bind(config.host(), config.port(), clusters, stats);
                 servers.put(name, new Bound(config.host(), config.port(), server));
@@ -93,6 +103,24 @@ public final class ListenerManager implements AutoCloseable {
                 new BoundListener(entry.getKey(), entry.getValue().host, entry.getValue().port,
                         entry.getValue().server.boundAddress())));
         return result;
+    }
+
+    /** Downstream connections open on all listeners. */
+    public int activeConnections() {
+        return connections.active();
+    }
+
+    /**
+     * Drains every bound listener ({@code inboundOnly}: only those whose traffic direction is
+     * INBOUND), as Envoy's /drain_listeners; see {@link ListenerServer#drain}. The future completes
+     * when their connections are all closed (at the latest after the drain time).
+     */
+    public synchronized CompletableFuture<Void> drainListeners(boolean graceful, boolean inboundOnly) {
+        stats.inc("listener_manager.listener_drained");
+        return CompletableFuture.allOf(servers.values().stream()
+                .filter(bound -> !inboundOnly || bound.server.current().active().config().inbound())
+                .map(bound -> bound.server.drain(drainTime, graceful))
+                .toArray(CompletableFuture[]::new));
     }
 
     @Override

@@ -1,6 +1,10 @@
 package dev.weft.proxy.listener;
 
+import dev.weft.proxy.config.ProxyLimits;
+import dev.weft.proxy.http.ConnectionEvent;
 import dev.weft.proxy.http.HttpConnectionManagerHandler;
+import dev.weft.proxy.http.codec.Http1RequestScanner;
+import dev.weft.proxy.http.codec.IdleTimer;
 import dev.weft.proxy.http.ServedListener;
 import dev.weft.proxy.net.Transport;
 import dev.weft.proxy.stats.ProxyStats;
@@ -12,35 +16,41 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One bound listener socket. Its configuration can be replaced at any time ({@link #update}): open
  * connections pick up the new routes with their next request, nothing is closed. {@link #drain}
- * stops accepting, tells clients to close (Connection: close on their next response) and closes
- * what is left after the drain time.
+ * stops accepting, closes idle connections, tells busy ones to close (Connection: close on their
+ * response) and closes what is left after the drain time.
+ *
+ * <p>Each connection: idle timers, {@link Http1RequestScanner} (strict RFC 9112 checks, header and
+ * request timeouts), Netty's codec in its strict mode, the aggregator (bounded), the connection
+ * manager. Connections over the listener's or the proxy's limit are closed on accept.
  */
 final class ListenerServer {
-
-    static final int MAX_REQUEST_BODY_BYTES = 1024 * 1024;
-    private static final int MAX_INITIAL_LINE_BYTES = 16 * 1024;
 
     private final AtomicReference<ServedListener> config;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Transport transport;
+    private final ConnectionLimiter globalConnections;
+    private final ConnectionLimiter listenerConnections;
     private volatile boolean draining;
     private Channel serverChannel;
 
-    ListenerServer(ServedListener initial, Transport transport) {
+    ListenerServer(ServedListener initial, Transport transport, ProxyLimits limits, ConnectionLimiter global) {
         this.config = new AtomicReference<>(initial);
         this.transport = transport;
+        this.globalConnections = global;
+        this.listenerConnections = new ConnectionLimiter(limits.maxConnectionsPerListener());
     }
 
     /** Binds (blocking until bound or failed). */
@@ -54,23 +64,73 @@ final class ListenerServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        connections.add(channel);
                         var http = config.get().active().http();
+                        String listenerStat = "listener." + statAddress() + ".";
                         stats.inc("downstream_cx_total");
-                        stats.inc("http." + http.statPrefix() + ".downstream_cx_total");
-                        int maxHeaderBytes = http.maxRequestHeadersKb() * 1024;
-                        if (!http.streamIdleTimeout().isZero()) {
-                            channel.pipeline().addLast(new IdleStateHandler(0, 0,
-                                    http.streamIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                        stats.inc(listenerStat + "downstream_cx_total");
+                        if (!listenerConnections.tryAcquire()) {
+                            stats.inc(listenerStat + "downstream_cx_overflow");
+                            channel.close();
+                            return;
+                        }
+                        if (!globalConnections.tryAcquire()) {
+                            listenerConnections.release();
+                            stats.inc(listenerStat + "downstream_global_cx_overflow");
+                            channel.close();
+                            return;
+                        }
+                        String httpStat = "http." + http.statPrefix() + ".";
+                        stats.inc(httpStat + "downstream_cx_total");
+                        var gauges = java.util.List.of(stats.gauge(listenerStat + "downstream_cx_active"),
+                                stats.gauge(httpStat + "downstream_cx_active"), stats.gauge("server.total_connections"));
+                        gauges.forEach(java.util.concurrent.atomic.AtomicLong::incrementAndGet);
+                        channel.closeFuture().addListener(closed -> {
+                            listenerConnections.release();
+                            globalConnections.release();
+                            gauges.forEach(java.util.concurrent.atomic.AtomicLong::decrementAndGet);
+                            stats.inc(listenerStat + "downstream_cx_destroy");
+                        });
+                        connections.add(channel);
+                        ProxyLimits.Http limits = http.limits();
+                        if (!limits.idleTimeout().isZero()) {
+                            channel.pipeline().addLast(new IdleTimer(ConnectionEvent.CONNECTION_IDLE, limits.idleTimeout()));
+                        }
+                        if (!limits.streamIdleTimeout().isZero()) {
+                            channel.pipeline().addLast(new IdleTimer(ConnectionEvent.STREAM_IDLE,
+                                    limits.streamIdleTimeout()));
                         }
                         channel.pipeline()
-                                .addLast(new HttpServerCodec(MAX_INITIAL_LINE_BYTES, maxHeaderBytes, 8192))
-                                .addLast(new HttpObjectAggregator(MAX_REQUEST_BODY_BYTES))
+                                .addLast(Http1RequestScanner.NAME, new Http1RequestScanner(limits))
+                                .addLast(new HttpServerCodec(decoderConfig(limits)))
+                                .addLast(new HttpObjectAggregator(limits.maxRequestBodyBytes()))
                                 .addLast(new HttpConnectionManagerHandler(config::get, clusters, stats,
                                         () -> draining));
+                        if (draining) {
+                            channel.pipeline().fireUserEventTriggered(ConnectionEvent.DRAIN);
+                        }
                     }
                 });
         serverChannel = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
+    }
+
+    /**
+     * Netty's decoder in its strictest mode, with limits a little above the scanner's so that the
+     * scanner, which answers with Envoy's status codes, is the one that refuses.
+     */
+    private static HttpDecoderConfig decoderConfig(ProxyLimits.Http limits) {
+        return new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.maxRequestLineBytes() + 1024)
+                .setMaxHeaderSize(limits.maxRequestHeadBytes() + 1024)
+                .setMaxChunkSize(8192)
+                .setStrictLineParsing(true)
+                .setUseRfc9112TransferEncoding(true)
+                .setAllowDuplicateContentLengths(false);
+    }
+
+    /** Envoy's listener stat name part: {@code 127.0.0.1_15006}. */
+    private String statAddress() {
+        InetSocketAddress address = boundAddress();
+        return address == null ? "unbound" : address.getAddress().getHostAddress() + "_" + address.getPort();
     }
 
     void update(ServedListener next) {
@@ -82,15 +142,53 @@ final class ListenerServer {
     }
 
     InetSocketAddress boundAddress() {
-        return (InetSocketAddress) serverChannel.localAddress();
+        return serverChannel == null ? null : (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    int activeConnections() {
+        return listenerConnections.active();
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    /**
+     * Stops accepting now (or, {@code graceful}, keeps accepting until the drain time is over while
+     * telling every client to close), closes idle connections, lets busy ones finish with Connection:
+     * close, and closes what is left after {@code drainTime}. Completes when no connection is left.
+     */
+    CompletableFuture<Void> drain(Duration drainTime, boolean graceful) {
+        draining = true;
+        if (serverChannel != null && !graceful) {
+            serverChannel.close();
+        }
+        connections.forEach(channel -> channel.pipeline().fireUserEventTriggered(ConnectionEvent.DRAIN));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        transport.workers().schedule(() -> {
+            if (serverChannel != null) {
+                serverChannel.close();
+            }
+            connections.close().addListener(closed -> done.complete(null));
+        }, drainTime.toMillis(), TimeUnit.MILLISECONDS);
+        pollUntilEmpty(done);
+        return done;
     }
 
     void drain(Duration drainTime) {
-        draining = true;
-        if (serverChannel != null) {
-            serverChannel.close();
+        drain(drainTime, false);
+    }
+
+    // Completes early when every connection is gone before the drain time is over.
+    private void pollUntilEmpty(CompletableFuture<Void> done) {
+        if (done.isDone()) {
+            return;
         }
-        transport.workers().schedule(() -> connections.close(), drainTime.toMillis(), TimeUnit.MILLISECONDS);
+        if (connections.isEmpty() && (serverChannel == null || !serverChannel.isOpen())) {
+            done.complete(null);
+            return;
+        }
+        transport.workers().schedule(() -> pollUntilEmpty(done), 50, TimeUnit.MILLISECONDS);
     }
 
     void closeNow() {
