@@ -133,7 +133,7 @@ class LimitsAndTimeoutsTest {
         List<String> command = new ArrayList<>(List.of("slowhttptest", mode, "-c", "1000", "-r", "250", "-l", "12",
                 "-i", "1", "-p", "3", "-u", "http://127.0.0.1:" + address.getPort() + "/"));
         if (mode.equals("-X")) {
-            command.addAll(List.of("-k", "20", "-n", "1", "-w", "1", "-y", "16", "-z", "1"));
+            command.addAll(List.of("-k", "10", "-n", "1", "-w", "1", "-y", "16", "-z", "1"));
         }
         Process attack = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("slowhttptest.log").toFile()).start();

@@ -48,9 +48,18 @@ final class RawExchange {
     }
 
     static Result read(InputStream in) throws IOException {
+        return read(in, Integer.MAX_VALUE);
+    }
+
+    /** One response (the connection may stay open). */
+    static Result readOne(InputStream in) throws IOException {
+        return read(in, 1);
+    }
+
+    private static Result read(InputStream in, int max) throws IOException {
         List<Response> responses = new ArrayList<>();
         try {
-            while (true) {
+            while (responses.size() < max) {
                 String statusLine = line(in);
                 if (statusLine == null) {
                     return new Result(responses, true);
@@ -66,6 +75,7 @@ final class RawExchange {
                 byte[] body = in.readNBytes(length);
                 responses.add(new Response(status, headers, new String(body, StandardCharsets.UTF_8)));
             }
+            return new Result(responses, false);
         } catch (SocketTimeoutException e) {
             return new Result(responses, false);
         } catch (java.net.SocketException e) {

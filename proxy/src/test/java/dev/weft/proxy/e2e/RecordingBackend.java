@@ -16,10 +16,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An upstream on raw sockets that records every byte that reaches it and every request it parsed
- * (head and Content-Length body), answering each with {@code 200 ok}. What the proxy let through is
+ * (head and Content-Length body), answering each with {@code 200 ok} (after {@link #SLOW_MILLIS} for
+ * paths starting with /slow). What the proxy let through is
  * exactly what this saw.
  */
 final class RecordingBackend implements AutoCloseable {
+
+    /** How long a request for /slow... takes. */
+    static final int SLOW_MILLIS = 3_000;
 
     private final ServerSocket server;
     private final Thread acceptor;
@@ -83,10 +87,13 @@ final class RecordingBackend implements AutoCloseable {
                     }
                 }
                 requests.add(head);
+                if (head.startsWith("GET /slow")) {
+                    Thread.sleep(SLOW_MILLIS); // an in-flight request for drain tests
+                }
                 out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | InterruptedException e) {
             // connection gone
         }
     }
