@@ -105,9 +105,7 @@ final class ListenerServer {
                                 .addLast(new HttpObjectAggregator(limits.maxRequestBodyBytes()))
                                 .addLast(new HttpConnectionManagerHandler(config::get, clusters, stats,
                                         () -> draining));
-                        if (draining) {
-                            channel.pipeline().fireUserEventTriggered(ConnectionEvent.DRAIN);
-                        }
+                        // Accepted while draining gracefully: served once, with Connection: close.
                     }
                 });
         serverChannel = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
