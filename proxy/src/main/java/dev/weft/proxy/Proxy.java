@@ -1,5 +1,6 @@
 package dev.weft.proxy;
 
+import dev.weft.proxy.accesslog.AccessLogs;
 import dev.weft.proxy.admin.AdminServer;
 import dev.weft.proxy.bootstrap.Bootstrap;
 import dev.weft.proxy.config.ConfigSnapshot;
@@ -31,6 +32,7 @@ public final class Proxy implements AutoCloseable {
     private final ProxyStats stats = new ProxyStats();
     private final ClusterManager clusters;
     private final ListenerManager listeners;
+    private final AccessLogs accessLogs;
     private final AdsClient xds;
     private final AdminServer admin;
     private volatile boolean ready;
@@ -38,7 +40,8 @@ public final class Proxy implements AutoCloseable {
     private Proxy(Bootstrap bootstrap, int workerThreads, ProxyLimits limits) throws IOException {
         this.transport = Transport.create(workerThreads);
         this.clusters = new ClusterManager(transport, stats);
-        this.listeners = new ListenerManager(transport, clusters, stats, limits);
+        this.accessLogs = new AccessLogs(stats, limits.accessLogQueue());
+        this.listeners = new ListenerManager(transport, clusters, stats, limits, accessLogs);
         this.xds = new AdsClient(bootstrap, this::apply);
         try {
             this.admin = new AdminServer(bootstrap.adminHost(), bootstrap.adminPort(), () -> ready, xds, clusters,
@@ -119,5 +122,6 @@ public final class Proxy implements AutoCloseable {
         xds.close();
         listeners.close();
         transport.close();
+        accessLogs.close();
     }
 }

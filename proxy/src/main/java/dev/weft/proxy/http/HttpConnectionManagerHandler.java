@@ -1,5 +1,7 @@
 package dev.weft.proxy.http;
 
+import dev.weft.proxy.accesslog.AccessLogEntry;
+import dev.weft.proxy.accesslog.AccessLogs;
 import dev.weft.proxy.http.codec.HttpViolation;
 import dev.weft.proxy.stats.ProxyStats;
 import dev.weft.proxy.upstream.ClusterManager;
@@ -15,8 +17,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -32,6 +36,7 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
     private final ClusterManager clusters;
     private final ProxyStats stats;
     private final BooleanSupplier draining;
+    private final AccessLogs accessLogs;
     private final Queue<FullHttpRequest> queued = new ArrayDeque<>();
     private boolean busy;
     private boolean awaitingWritable;
@@ -40,6 +45,13 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
 
     public HttpConnectionManagerHandler(Supplier<ServedListener> config, ClusterManager clusters, ProxyStats stats,
             BooleanSupplier draining) {
+        this(config, clusters, stats, draining, null);
+    }
+
+    /** With the proxy's access logs (null: none), written when the listener's HCM has one. */
+    public HttpConnectionManagerHandler(Supplier<ServedListener> config, ClusterManager clusters, ProxyStats stats,
+            BooleanSupplier draining, AccessLogs accessLogs) {
+        this.accessLogs = accessLogs;
         this.config = config;
         this.clusters = clusters;
         this.stats = stats;
@@ -78,8 +90,14 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
         stats.inc("downstream_rq_total");
         boolean keepAlive = HttpUtil.isKeepAlive(request) && !draining.getAsBoolean();
         HttpVersion version = request.protocolVersion();
+        HttpExchange[] started = new HttpExchange[1];
         HttpExchange exchange = new HttpExchange(request, served.active(), clusters.clusters(), stats,
-                ctx.channel().eventLoop(), response -> onLoop(() -> finish(request, response, keepAlive, version, prefix)));
+                ctx.channel().eventLoop(), response -> onLoop(() -> {
+                    served.active().http().accessLog().ifPresent(log -> accessLog(log.path(), request, response,
+                            started[0]));
+                    finish(request, response, keepAlive, version, prefix);
+                }));
+        started[0] = exchange;
         if (request.decoderResult().isFailure()) {
             refuse(exchange, request.decoderResult().cause(), prefix);
             return;
@@ -121,6 +139,32 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
         } else {
             ctx.executor().execute(task);
         }
+    }
+
+    /** One line in Envoy's default format, handed to the writer thread (never blocks the loop). */
+    private void accessLog(String path, FullHttpRequest request, FullHttpResponse response, HttpExchange exchange) {
+        if (accessLogs == null) {
+            return;
+        }
+        boolean refused = request.decoderResult().isFailure();
+        long durationMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - exchange.startNanos());
+        var headers = request.headers();
+        String originalPath = headers.get("x-envoy-original-path");
+        accessLogs.log(path, new AccessLogEntry(Instant.now().minusMillis(durationMillis),
+                refused ? null : request.method().name(),
+                refused ? null : originalPath != null ? originalPath : request.uri(),
+                refused ? null : request.protocolVersion().text(),
+                response.status().code(),
+                response.headers().get("x-weft-response-flags"),
+                request.content().readableBytes(),
+                response.content().readableBytes(),
+                durationMillis,
+                response.headers().get("x-envoy-upstream-service-time"),
+                refused ? null : headers.get("x-forwarded-for"),
+                refused ? null : headers.get(HttpHeaderNames.USER_AGENT),
+                refused ? null : headers.get("x-request-id"),
+                refused ? null : headers.get(HttpHeaderNames.HOST),
+                exchange.upstreamHost()));
     }
 
     private void finish(FullHttpRequest request, FullHttpResponse response, boolean keepAliveWanted,

@@ -41,6 +41,7 @@ public final class HttpExchange {
     private final AtomicBoolean responded = new AtomicBoolean();
     private final Set<ResponseFlag> flags = EnumSet.noneOf(ResponseFlag.class);
     private final long startNanos = System.nanoTime();
+    private volatile String upstreamHost;
 
     HttpExchange(FullHttpRequest request, ActiveListener listener, Map<String, UpstreamCluster> clusters,
             ProxyStats stats, EventLoop eventLoop, Consumer<FullHttpResponse> sink) {
@@ -87,6 +88,16 @@ public final class HttpExchange {
 
     public long startNanos() {
         return startNanos;
+    }
+
+    /** The upstream host ({@code ip:port}) the router sent the request to (the access log's %UPSTREAM_HOST%). */
+    public void upstreamHost(String hostAndPort) {
+        this.upstreamHost = hostAndPort;
+    }
+
+    /** The upstream host the request went to, or null. */
+    public String upstreamHost() {
+        return upstreamHost;
     }
 
     public synchronized void addFlag(ResponseFlag flag) {

@@ -1,5 +1,6 @@
 package dev.weft.proxy.listener;
 
+import dev.weft.proxy.accesslog.AccessLogs;
 import dev.weft.proxy.config.ActiveListener;
 import dev.weft.proxy.config.ListenerConfig;
 import dev.weft.proxy.config.ProxyLimits;
@@ -29,6 +30,7 @@ public final class ListenerManager implements AutoCloseable {
     private final Duration drainTime;
     private final ProxyLimits limits;
     private final ConnectionLimiter connections;
+    private final AccessLogs accessLogs;
     private final Map<String, Bound> servers = new HashMap<>();
 
     private record Bound(String host, int port, ListenerServer server) {
@@ -43,6 +45,13 @@ public final class ListenerManager implements AutoCloseable {
     }
 
     public ListenerManager(Transport transport, ClusterManager clusters, ProxyStats stats, ProxyLimits limits) {
+        this(transport, clusters, stats, limits, null);
+    }
+
+    /** With the proxy's access logs (null: none are written). */
+    public ListenerManager(Transport transport, ClusterManager clusters, ProxyStats stats, ProxyLimits limits,
+            AccessLogs accessLogs) {
+        this.accessLogs = accessLogs;
         this.transport = transport;
         this.clusters = clusters;
         this.stats = stats;
@@ -77,7 +86,7 @@ public final class ListenerManager implements AutoCloseable {
                 previous.remove(name);
                 return;
             }
-            ListenerServer server = new ListenerServer(served, transport, limits, connections);
+            ListenerServer server = new ListenerServer(served, transport, limits, connections, accessLogs);
             try {
                 server.bind(config.host(), config.port(), clusters, stats);
                 servers.put(name, new Bound(config.host(), config.port(), server));

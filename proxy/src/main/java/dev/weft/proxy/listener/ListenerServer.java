@@ -1,5 +1,6 @@
 package dev.weft.proxy.listener;
 
+import dev.weft.proxy.accesslog.AccessLogs;
 import dev.weft.proxy.config.ProxyLimits;
 import dev.weft.proxy.http.ConnectionEvent;
 import dev.weft.proxy.http.HttpConnectionManagerHandler;
@@ -43,10 +44,13 @@ final class ListenerServer {
     private final Transport transport;
     private final ConnectionLimiter globalConnections;
     private final ConnectionLimiter listenerConnections;
+    private final AccessLogs accessLogs;
     private volatile boolean draining;
     private Channel serverChannel;
 
-    ListenerServer(ServedListener initial, Transport transport, ProxyLimits limits, ConnectionLimiter global) {
+    ListenerServer(ServedListener initial, Transport transport, ProxyLimits limits, ConnectionLimiter global,
+            AccessLogs accessLogs) {
+        this.accessLogs = accessLogs;
         this.config = new AtomicReference<>(initial);
         this.transport = transport;
         this.globalConnections = global;
@@ -104,7 +108,7 @@ final class ListenerServer {
                                 .addLast(new HttpServerCodec(decoderConfig(limits)))
                                 .addLast(new HttpObjectAggregator(limits.maxRequestBodyBytes()))
                                 .addLast(new HttpConnectionManagerHandler(config::get, clusters, stats,
-                                        () -> draining));
+                                        () -> draining, accessLogs));
                         // Accepted while draining gracefully: served once, with Connection: close.
                     }
                 });

@@ -54,6 +54,7 @@ final class RouterFilter implements HttpFilter {
             exchange.localReply(503, ResponseFlag.UH, "no healthy upstream");
             return;
         }
+        exchange.upstreamHost(host.get().endpoint().host() + ":" + host.get().endpoint().port());
         exchange.stats().inc(stat + "upstream_rq_total");
         long started = System.nanoTime();
         CompletableFuture<FullHttpResponse> response = cluster.send(host.get(),
