@@ -49,7 +49,7 @@ final class SidecarListeners {
       String name = Names.listener("0.0.0.0", port);
       out.put(name, outbound(name, "0.0.0.0", port)
           .addFilterChains(FilterChain.newBuilder()
-              .addFilters(Filters.hcm("outbound_" + name, Integer.toString(port), Filters.Side.SIDECAR_OUTBOUND)))
+              .addFilters(Filters.hcm(scope.mesh(), "outbound_" + name, Integer.toString(port), Filters.Side.SIDECAR_OUTBOUND)))
           .build());
     }
     tcpListeners(scope, out);
@@ -206,7 +206,7 @@ final class SidecarListeners {
               .addRoutes(Route.newBuilder().setName("default").setMatch(RouteMatches.catchAll()).setRoute(action)
                   .setDecorator(Decorator.newBuilder().setOperation(Names.hostPort(s.hostname(), p.number()) + "/*")))
               .build();
-          chain.addFilters(Filters.hcm("inbound_" + chainName, RouteBuilder.config(cluster, List.of(vh)),
+          chain.addFilters(Filters.hcm(scope.mesh(), "inbound_" + chainName, RouteBuilder.config(cluster, List.of(vh)),
               Filters.Side.SIDECAR_INBOUND));
         } else {
           chain.addFilters(Filters.tcpProxy(cluster, cluster));
