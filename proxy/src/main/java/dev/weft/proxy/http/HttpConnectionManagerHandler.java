@@ -118,7 +118,7 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
             switch (violation.details()) {
                 case "request_header_timeout" -> stats.inc("http." + prefix + ".downstream_rq_header_timeout");
                 case "request_overall_timeout" -> stats.inc("http." + prefix + ".downstream_rq_timeout");
-                default -> stats.inc("http." + prefix + ".downstream_rq_rx_reset");
+                default -> stats.inc("http." + prefix + ".downstream_cx_protocol_error");
             }
             boolean timeout = violation.status() == 408;
             exchange.localReply(violation.status(), timeout ? null : ResponseFlag.DPE,

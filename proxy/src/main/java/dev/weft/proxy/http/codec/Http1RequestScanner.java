@@ -261,7 +261,8 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
         if (badTarget != null) {
             return badTarget;
         }
-        if (!version.matches("HTTP/[0-9]\\.[0-9]")) {
+        if (version.length() != 8 || !version.startsWith("HTTP/") || !isDigit(version.charAt(5))
+                || version.charAt(6) != '.' || !isDigit(version.charAt(7))) {
             return new HttpViolation(400, "http1.codec_error: invalid HTTP version");
         }
         if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
@@ -320,7 +321,11 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
         if (trailer) {
             return null;
         }
-        String name = buffer.toString(start, colon - start, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
+        int nameLength = colon - start;
+        if (nameLength != 4 && nameLength != 14 && nameLength != 17) {
+            return null; // not Host, Content-Length or Transfer-Encoding: nothing to remember
+        }
+        String name = buffer.toString(start, nameLength, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
         switch (name) {
             case "host" -> hosts++;
             case "content-length" -> {
@@ -375,7 +380,8 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
             if (contentLengths > 1) {
                 return new HttpViolation(400, "http1.codec_error: more than one Content-Length");
             }
-            if (!contentLength.matches("[0-9]{1,18}")) {
+            if (contentLength.isEmpty() || contentLength.length() > 18
+                    || !contentLength.chars().allMatch(Http1RequestScanner::isDigit)) {
                 return new HttpViolation(400, "http1.invalid_content_length");
             }
             length = Long.parseLong(contentLength);
@@ -488,6 +494,10 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
         FullHttpRequest refused = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
         refused.setDecoderResult(DecoderResult.failure(violation));
         ctx.fireChannelRead(refused);
+    }
+
+    private static boolean isDigit(int c) {
+        return c >= '0' && c <= '9';
     }
 
     private static boolean isToken(String value) {
