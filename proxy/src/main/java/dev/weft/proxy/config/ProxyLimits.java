@@ -12,8 +12,6 @@ import java.time.Duration;
  *                                  (Envoy's {@code overload.global_downstream_max_connections})
  * @param maxConnectionsPerListener downstream connections per listener (Envoy's runtime
  *                                  {@code envoy.resource_limits.listener.<name>.connection_limit})
- * @param maxPipelinedRequests      requests read ahead on one HTTP/1.1 connection while an earlier one is
- *                                  in flight; reading pauses beyond it
  * @param accessLogQueue            access log lines waiting for the writer thread; more are dropped
  *                                  (counted in {@code access_log.dropped})
  * @param drainTime                 how long a drain (SIGTERM, /drain_listeners, a replaced listener) lets
@@ -23,16 +21,14 @@ import java.time.Duration;
 public record ProxyLimits(
         int maxConnections,
         int maxConnectionsPerListener,
-        int maxPipelinedRequests,
         int accessLogQueue,
         Duration drainTime) {
 
-    public static final ProxyLimits DEFAULTS = new ProxyLimits(50_000, 20_000, 16, 16_384, Duration.ofSeconds(5));
+    public static final ProxyLimits DEFAULTS = new ProxyLimits(50_000, 20_000, 16_384, Duration.ofSeconds(5));
 
     public ProxyLimits {
         positive(maxConnections, "maxConnections");
         positive(maxConnectionsPerListener, "maxConnectionsPerListener");
-        positive(maxPipelinedRequests, "maxPipelinedRequests");
         positive(accessLogQueue, "accessLogQueue");
         if (drainTime.isNegative()) {
             throw new IllegalArgumentException("drainTime must not be negative");
@@ -40,12 +36,11 @@ public record ProxyLimits(
     }
 
     public ProxyLimits withMaxConnections(int total, int perListener) {
-        return new ProxyLimits(total, perListener, maxPipelinedRequests, accessLogQueue, drainTime);
+        return new ProxyLimits(total, perListener, accessLogQueue, drainTime);
     }
 
     public ProxyLimits withDrainTime(Duration time) {
-        return new ProxyLimits(maxConnections, maxConnectionsPerListener, maxPipelinedRequests, accessLogQueue,
-                time);
+        return new ProxyLimits(maxConnections, maxConnectionsPerListener, accessLogQueue, time);
     }
 
     private static void positive(int value, String name) {
