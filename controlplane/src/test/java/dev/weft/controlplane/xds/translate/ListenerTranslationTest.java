@@ -55,7 +55,8 @@ class ListenerTranslationTest {
   void accessLogFileGivesEveryHttpConnectionManagerAFileAccessLogAndNoneByDefault() {
     assertThat(hcm(Translated.of(PRODUCTPAGE, "").listener("0.0.0.0_9080").getFilterChains(0)).getAccessLogList()).isEmpty();
 
-    MeshSnapshot plain = Mesh.snapshot(Mesh.load(java.util.List.of(Translated.BOOKINFO), java.util.Map.of()));
+    MeshSnapshot plain = Mesh.snapshot(Mesh.load(java.util.List.of(Translated.BOOKINFO,
+        Translated.BOOKINFO.getParent().getParent().getParent().resolve("networking/bookinfo-gateway.yaml")), java.util.Map.of()));
     MeshSnapshot logged = new MeshSnapshot(plain.version(), plain.config(), plain.services(), plain.endpoints(),
         plain.mesh().withAccessLogFile("/dev/stdout"));
     for (var proxy : java.util.List.of(PRODUCTPAGE, INGRESS)) {
