@@ -96,7 +96,7 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
                     served.active().http().accessLog().ifPresent(log -> accessLog(log.path(), request, response,
                             started[0]));
                     finish(request, response, keepAlive, version, prefix);
-                }));
+                }), ctx.channel().remoteAddress());
         started[0] = exchange;
         if (request.decoderResult().isFailure()) {
             refuse(exchange, request.decoderResult().cause(), prefix);

@@ -12,9 +12,13 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
@@ -42,9 +46,17 @@ public final class HttpExchange {
     private final Set<ResponseFlag> flags = EnumSet.noneOf(ResponseFlag.class);
     private final long startNanos = System.nanoTime();
     private volatile String upstreamHost;
+    private final SocketAddress remoteAddress;
+    private final List<Consumer<HttpHeaders>> responseHeaderHooks = new ArrayList<>(0);
 
     HttpExchange(FullHttpRequest request, ActiveListener listener, Map<String, UpstreamCluster> clusters,
             ProxyStats stats, EventLoop eventLoop, Consumer<FullHttpResponse> sink) {
+        this(request, listener, clusters, stats, eventLoop, sink, null);
+    }
+
+    HttpExchange(FullHttpRequest request, ActiveListener listener, Map<String, UpstreamCluster> clusters,
+            ProxyStats stats, EventLoop eventLoop, Consumer<FullHttpResponse> sink, SocketAddress remoteAddress) {
+        this.remoteAddress = remoteAddress;
         this.request = request;
         this.view = new NettyRequestView(request);
         this.listener = listener;
@@ -100,6 +112,20 @@ public final class HttpExchange {
         return upstreamHost;
     }
 
+    /** The downstream peer (null when unknown). */
+    public SocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    /**
+     * Runs {@code hook} on the headers of the response, whichever it is (upstream or local reply), just
+     * before it is sent: how a filter changes responses (Envoy's encodeHeaders), e.g. CORS headers.
+     * Hooks run in the reverse order of registration, as encoder filters do.
+     */
+    public synchronized void onResponseHeaders(Consumer<HttpHeaders> hook) {
+        responseHeaderHooks.add(hook);
+    }
+
     public synchronized void addFlag(ResponseFlag flag) {
         flags.add(flag);
     }
@@ -117,6 +143,13 @@ public final class HttpExchange {
         if (!responded.compareAndSet(false, true)) {
             response.release();
             return false;
+        }
+        List<Consumer<HttpHeaders>> hooks;
+        synchronized (this) {
+            hooks = List.copyOf(responseHeaderHooks);
+        }
+        for (int i = hooks.size() - 1; i >= 0; i--) {
+            hooks.get(i).accept(response.headers());
         }
         sink.accept(response);
         return true;
