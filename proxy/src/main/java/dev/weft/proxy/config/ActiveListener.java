@@ -2,6 +2,9 @@ package dev.weft.proxy.config;
 
 import dev.weft.proxy.route.RouteTable;
 
-/** A listener ready to serve: its config, its HTTP connection manager and its resolved routes. */
+/**
+ * One HTTP connection manager ready to serve: the listener it belongs to, its config and its
+ * resolved routes (a listener has one per HTTP filter chain; see {@link WarmListener#http}).
+ */
 public record ActiveListener(ListenerConfig config, HttpConnectionManagerConfig http, RouteTable routes) {
 }

@@ -1,15 +1,14 @@
 package dev.weft.proxy.listener;
 
-import dev.weft.proxy.accesslog.AccessLogs;
+import dev.weft.proxy.config.ListenerConfig;
 import dev.weft.proxy.config.ProxyLimits;
 import dev.weft.proxy.http.ConnectionEvent;
-import dev.weft.proxy.http.HttpConnectionManagerHandler;
-import dev.weft.proxy.http.codec.Http1RequestScanner;
-import dev.weft.proxy.http.codec.IdleTimer;
+import dev.weft.proxy.config.ListenerConfig.FilterChainConfig;
 import dev.weft.proxy.http.ServedListener;
-import dev.weft.proxy.net.Transport;
-import dev.weft.proxy.stats.ProxyStats;
-import dev.weft.proxy.upstream.ClusterManager;
+import dev.weft.proxy.listener.filter.OriginalDestination;
+import dev.weft.proxy.network.ConnectionInfo;
+import dev.weft.proxy.network.NetworkContext;
+import dev.weft.proxy.network.NetworkFilters;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -17,58 +16,67 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One bound listener socket. Its configuration can be replaced at any time ({@link #update}): open
- * connections pick up the new routes with their next request, nothing is closed. {@link #drain}
- * stops accepting, closes idle connections, tells busy ones to close (Connection: close on their
- * response) and closes what is left after the drain time.
- *
- * <p>Each connection: idle timers, {@link Http1RequestScanner} (strict RFC 9112 checks, header and
- * request timeouts), Netty's codec in its strict mode, the aggregator (bounded), the connection
- * manager. Connections over the listener's or the proxy's limit are closed on accept.
+ * One bound listener socket. Per connection: the original destination (original_dst /
+ * use_original_dst), the hand-over to the listener of that destination (use_original_dst), the
+ * inspecting listener filters, then the filter chain chosen by its match, built by
+ * {@link NetworkFilters}. Its configuration can be replaced at any time ({@link #update}): open HTTP
+ * connections pick up the new routes with their next request, nothing is closed. Connections over
+ * the listener's or the proxy's limit are closed on accept. {@link #drain}
+ * stops accepting, tells clients to close (Connection: close on their next response) and closes
+ * what is left after the drain time.
  */
 final class ListenerServer {
 
-    private final AtomicReference<ServedListener> config;
+    private static final System.Logger LOG = System.getLogger(ListenerServer.class.getName());
+
+    private final AtomicReference<PreparedListener> config;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private final Transport transport;
+    private final NetworkContext context;
+    private final ListenerDirectory listeners;
     private final ConnectionLimiter globalConnections;
     private final ConnectionLimiter listenerConnections;
-    private final AccessLogs accessLogs;
     private volatile boolean draining;
     private Channel serverChannel;
 
-    ListenerServer(ServedListener initial, Transport transport, ProxyLimits limits, ConnectionLimiter global,
-            AccessLogs accessLogs) {
-        this.accessLogs = accessLogs;
-        this.config = new AtomicReference<>(initial);
-        this.transport = transport;
+    /** Every listener of the current configuration, bound or not, as they are now. */
+    interface ListenerDirectory {
+
+        Optional<PreparedListener> named(String name);
+
+        /** The listener for an original destination: exact address first, then 0.0.0.0 / [::] on its port. */
+        Optional<PreparedListener> at(InetSocketAddress destination);
+    }
+
+    ListenerServer(PreparedListener initial, NetworkContext context, ListenerDirectory listeners, ProxyLimits limits,
+            ConnectionLimiter global) {
         this.globalConnections = global;
         this.listenerConnections = new ConnectionLimiter(limits.maxConnectionsPerListener());
+        this.config = new AtomicReference<>(initial);
+        this.context = context;
+        this.listeners = listeners;
     }
 
     /** Binds (blocking until bound or failed). */
-    void bind(String host, int port, ClusterManager clusters, ProxyStats stats) throws InterruptedException {
+    void bind(String host, int port) throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(transport.acceptors(), transport.workers())
-                .channel(transport.serverChannel())
+                .group(context.transport().acceptors(), context.transport().workers())
+                .channel(context.transport().serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        var http = config.get().active().http();
+                        var stats = context.stats();
                         String listenerStat = "listener." + statAddress() + ".";
                         stats.inc("downstream_cx_total");
                         stats.inc(listenerStat + "downstream_cx_total");
@@ -83,10 +91,8 @@ final class ListenerServer {
                             channel.close();
                             return;
                         }
-                        String httpStat = "http." + http.statPrefix() + ".";
-                        stats.inc(httpStat + "downstream_cx_total");
                         var gauges = java.util.List.of(stats.gauge(listenerStat + "downstream_cx_active"),
-                                stats.gauge(httpStat + "downstream_cx_active"), stats.gauge("server.total_connections"));
+                                stats.gauge("server.total_connections"));
                         gauges.forEach(java.util.concurrent.atomic.AtomicLong::incrementAndGet);
                         channel.closeFuture().addListener(closed -> {
                             listenerConnections.release();
@@ -95,38 +101,70 @@ final class ListenerServer {
                             stats.inc(listenerStat + "downstream_cx_destroy");
                         });
                         connections.add(channel);
-                        ProxyLimits.Http limits = http.limits();
-                        if (!limits.idleTimeout().isZero()) {
-                            channel.pipeline().addLast(new IdleTimer(ConnectionEvent.CONNECTION_IDLE, limits.idleTimeout()));
-                        }
-                        if (!limits.streamIdleTimeout().isZero()) {
-                            channel.pipeline().addLast(new IdleTimer(ConnectionEvent.STREAM_IDLE,
-                                    limits.streamIdleTimeout()));
-                        }
-                        channel.pipeline()
-                                .addLast(Http1RequestScanner.NAME, new Http1RequestScanner(limits))
-                                .addLast(new HttpServerCodec(decoderConfig(limits)))
-                                .addLast(new HttpObjectAggregator(limits.maxRequestBodyBytes()))
-                                .addLast(new HttpConnectionManagerHandler(config::get, clusters, stats,
-                                        () -> draining, accessLogs));
                         // Accepted while draining gracefully: served once, with Connection: close.
+                        accept(channel);
                     }
                 });
         serverChannel = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
     }
 
-    /**
-     * Netty's decoder in its strictest mode, with limits a little above the scanner's so that the
-     * scanner, which answers with Envoy's status codes, is the one that refuses.
-     */
-    private static HttpDecoderConfig decoderConfig(ProxyLimits.Http limits) {
-        return new HttpDecoderConfig()
-                .setMaxInitialLineLength(limits.maxRequestLineBytes() + 1024)
-                .setMaxHeaderSize(limits.maxRequestHeadBytes() + 1024)
-                .setMaxChunkSize(8192)
-                .setStrictLineParsing(true)
-                .setUseRfc9112TransferEncoding(true)
-                .setAllowDuplicateContentLengths(false);
+    private void accept(SocketChannel channel) {
+        PreparedListener listener = config.get();
+        ListenerConfig listenerConfig = listener.config();
+        InetSocketAddress local = channel.localAddress();
+        Optional<InetSocketAddress> original = Optional.empty();
+        if (listenerConfig.useOriginalDst() || listenerConfig.listenerFilters().originalDst()) {
+            original = OriginalDestination.of(channel);
+        }
+        ConnectionInfo connection = ConnectionInfo.of(channel.remoteAddress(), original.orElse(local),
+                original.isPresent());
+        PreparedListener target = listener;
+        if (listenerConfig.useOriginalDst() && original.isPresent()) {
+            target = listeners.at(original.get()).orElse(listener);
+        }
+        PreparedListener chosen = target;
+        if (chosen.config().listenerFilters().inspects()) {
+            channel.pipeline().addLast("listener-filters", new ListenerFilterHandler(
+                    chosen.config().listenerFilters(), connection,
+                    (ctx, inspected) -> startChain(ctx.channel(), chosen, inspected),
+                    () -> context.stats().inc("listener." + chosen.config().name() + ".downstream_pre_cx_timeout")));
+        } else {
+            startChain(channel, chosen, connection);
+        }
+    }
+
+    private void startChain(Channel channel, PreparedListener listener, ConnectionInfo connection) {
+        int index = listener.chainFor(connection);
+        if (index < 0) {
+            // Envoy: "closing connection from X: no matching filter chain found".
+            context.stats().inc("listener." + listener.config().name() + ".no_filter_chain_match");
+            LOG.log(System.Logger.Level.DEBUG, "listener " + listener.config().name() + ": no filter chain for "
+                    + connection);
+            channel.close();
+            return;
+        }
+        FilterChainConfig chain = listener.chains().get(index);
+        ServedListener http = listener.http().get(index).orElse(null);
+        String listenerName = listener.config().name();
+        NetworkFilters.install(channel, chain, () -> currentHttp(listenerName, chain.name(), index, http),
+                connection, context, () -> draining);
+    }
+
+    // The HTTP connection manager of this chain as configured now (an update may have replaced it).
+    private ServedListener currentHttp(String listenerName, String chainName, int index, ServedListener started) {
+        return listeners.named(listenerName).map(now -> now.currentHttp(chainName, index, started)).orElse(started);
+    }
+
+    void update(PreparedListener next) {
+        config.set(next);
+    }
+
+    PreparedListener current() {
+        return config.get();
+    }
+
+    InetSocketAddress boundAddress() {
+        return serverChannel == null ? null : (InetSocketAddress) serverChannel.localAddress();
     }
 
     /** Envoy's listener stat name part: {@code 127.0.0.1_15006}. */
@@ -135,24 +173,8 @@ final class ListenerServer {
         return address == null ? "unbound" : address.getAddress().getHostAddress() + "_" + address.getPort();
     }
 
-    void update(ServedListener next) {
-        config.set(next);
-    }
-
-    ServedListener current() {
-        return config.get();
-    }
-
-    InetSocketAddress boundAddress() {
-        return serverChannel == null ? null : (InetSocketAddress) serverChannel.localAddress();
-    }
-
     int activeConnections() {
         return listenerConnections.active();
-    }
-
-    boolean draining() {
-        return draining;
     }
 
     /**
@@ -167,7 +189,7 @@ final class ListenerServer {
         }
         connections.forEach(channel -> channel.pipeline().fireUserEventTriggered(ConnectionEvent.DRAIN));
         CompletableFuture<Void> done = new CompletableFuture<>();
-        transport.workers().schedule(() -> {
+        context.transport().workers().schedule(() -> {
             if (serverChannel != null) {
                 serverChannel.close();
             }
@@ -190,7 +212,7 @@ final class ListenerServer {
             done.complete(null);
             return;
         }
-        transport.workers().schedule(() -> pollUntilEmpty(done), 50, TimeUnit.MILLISECONDS);
+        context.transport().workers().schedule(() -> pollUntilEmpty(done), 50, TimeUnit.MILLISECONDS);
     }
 
     void closeNow() {

@@ -1,0 +1,93 @@
+package dev.weft.proxy.network;
+
+import dev.weft.proxy.config.HttpConnectionManagerConfig;
+import dev.weft.proxy.config.ProxyLimits;
+import dev.weft.proxy.http.ConnectionEvent;
+import dev.weft.proxy.http.codec.Http1RequestScanner;
+import dev.weft.proxy.http.codec.IdleTimer;
+import dev.weft.proxy.config.ListenerConfig.FilterChainConfig;
+import dev.weft.proxy.config.TcpProxyConfig;
+import dev.weft.proxy.http.HttpConnectionManagerHandler;
+import dev.weft.proxy.http.ServedListener;
+import dev.weft.proxy.http.WebSocketUpgradeHandler;
+import dev.weft.proxy.network.tcp.TcpProxyHandler;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Puts a filter chain on a connection's pipeline once the chain is chosen: the chain's transport
+ * socket (if any) first, then its terminal network filter, the HTTP connection manager (codec,
+ * aggregator, {@link HttpConnectionManagerHandler}, and the WebSocket upgrade when enabled) or the
+ * TCP proxy.
+ */
+public final class NetworkFilters {
+
+    private NetworkFilters() {
+    }
+
+    /**
+     * @param http     the chain's HTTP connection manager as currently configured (asked per request,
+     *                 so open connections take new routes); unused for a TCP proxy chain
+     * @param draining whether the listener is draining
+     */
+    public static void install(Channel channel, FilterChainConfig chain, Supplier<ServedListener> http,
+            ConnectionInfo connection, NetworkContext context, BooleanSupplier draining) {
+        chain.transportSocket().ifPresent(socket -> channel.pipeline().addLast("transport-socket",
+                context.transportSockets().newHandler(socket, connection)));
+        switch (chain.filter()) {
+            case HttpConnectionManagerConfig hcm -> installHttp(channel, hcm, http, context, draining);
+            case TcpProxyConfig tcp -> channel.pipeline().addLast("tcp-proxy",
+                    new TcpProxyHandler(tcp, connection, context));
+        }
+    }
+
+    /**
+     * Idle timers, {@link Http1RequestScanner} (strict RFC 9112 checks, header and request timeouts),
+     * Netty's codec in its strict mode, the WebSocket upgrade when enabled (it removes the scanner once
+     * upgraded), the aggregator (bounded), the connection manager.
+     */
+    private static void installHttp(Channel channel, HttpConnectionManagerConfig http, Supplier<ServedListener> served,
+            NetworkContext context, BooleanSupplier draining) {
+        context.stats().inc("http." + http.statPrefix() + ".downstream_cx_total");
+        AtomicLong active = context.stats().gauge("http." + http.statPrefix() + ".downstream_cx_active");
+        active.incrementAndGet();
+        channel.closeFuture().addListener(closed -> active.decrementAndGet());
+        ProxyLimits.Http limits = http.limits();
+        if (!limits.idleTimeout().isZero()) {
+            channel.pipeline().addLast(new IdleTimer(ConnectionEvent.CONNECTION_IDLE, limits.idleTimeout()));
+        }
+        if (!limits.streamIdleTimeout().isZero()) {
+            channel.pipeline().addLast(new IdleTimer(ConnectionEvent.STREAM_IDLE, limits.streamIdleTimeout()));
+        }
+        channel.pipeline()
+                .addLast(Http1RequestScanner.NAME, new Http1RequestScanner(limits))
+                .addLast(new HttpServerCodec(decoderConfig(limits)));
+        if (http.websocket()) {
+            channel.pipeline().addLast(new WebSocketUpgradeHandler(served, context.clusters(), context.stats(),
+                    context.transport()));
+        }
+        channel.pipeline()
+                .addLast(new HttpObjectAggregator(limits.maxRequestBodyBytes()))
+                .addLast(new HttpConnectionManagerHandler(served, context.clusters(), context.stats(), draining,
+                        context.accessLogs()));
+    }
+
+    /**
+     * Netty's decoder in its strictest mode, with limits a little above the scanner's so that the
+     * scanner, which answers with Envoy's status codes, is the one that refuses.
+     */
+    private static HttpDecoderConfig decoderConfig(ProxyLimits.Http limits) {
+        return new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.maxRequestLineBytes() + 1024)
+                .setMaxHeaderSize(limits.maxRequestHeadBytes() + 1024)
+                .setMaxChunkSize(8192)
+                .setStrictLineParsing(true)
+                .setUseRfc9112TransferEncoding(true)
+                .setAllowDuplicateContentLengths(false);
+    }
+}
