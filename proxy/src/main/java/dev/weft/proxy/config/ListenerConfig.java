@@ -21,13 +21,22 @@ import java.util.stream.Stream;
  * @param listenerFilters the listener filters (original_dst, tls_inspector, http_inspector)
  * @param filterChains    {@code filter_chains} in order
  * @param defaultChain    {@code default_filter_chain}
+ * @param inbound         {@code traffic_direction: INBOUND} (Istio's inbound listeners): what
+ *                        {@code /drain_listeners?inboundonly} drains
  */
 public record ListenerConfig(String name, String host, int port, boolean bindToPort, boolean useOriginalDst,
         ListenerFiltersConfig listenerFilters, List<FilterChainConfig> filterChains,
-        Optional<FilterChainConfig> defaultChain) {
+        Optional<FilterChainConfig> defaultChain, boolean inbound) {
 
     public ListenerConfig {
         filterChains = List.copyOf(filterChains);
+    }
+
+    /** Without a traffic direction. */
+    public ListenerConfig(String name, String host, int port, boolean bindToPort, boolean useOriginalDst,
+            ListenerFiltersConfig listenerFilters, List<FilterChainConfig> filterChains,
+            Optional<FilterChainConfig> defaultChain) {
+        this(name, host, port, bindToPort, useOriginalDst, listenerFilters, filterChains, defaultChain, false);
     }
 
     /** A plain listener: bound, no listener filters, its chains in order, no default chain. */

@@ -45,6 +45,7 @@ public final class HttpExchange {
     private final AtomicBoolean responded = new AtomicBoolean();
     private final Set<ResponseFlag> flags = EnumSet.noneOf(ResponseFlag.class);
     private final long startNanos = System.nanoTime();
+    private volatile String upstreamHost;
     private final SocketAddress remoteAddress;
     private final List<Consumer<HttpHeaders>> responseHeaderHooks = new ArrayList<>(0);
 
@@ -105,6 +106,16 @@ public final class HttpExchange {
 
     public long startNanos() {
         return startNanos;
+    }
+
+    /** The upstream host ({@code ip:port}) the router sent the request to (the access log's %UPSTREAM_HOST%). */
+    public void upstreamHost(String hostAndPort) {
+        this.upstreamHost = hostAndPort;
+    }
+
+    /** The upstream host the request went to, or null. */
+    public String upstreamHost() {
+        return upstreamHost;
     }
 
     /** The downstream peer (null when unknown). */
