@@ -1,5 +1,6 @@
 package dev.weft.proxy.config;
 
+import dev.weft.proxy.tls.TlsContextConfig;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -14,6 +15,7 @@ import java.util.Optional;
  * @param limits         circuit breaker thresholds of the default priority
  * @param maxRequestsPerConnection {@code max_requests_per_connection}; 0 = unlimited
  * @param staticEndpoints {@code load_assignment} of STATIC/STRICT_DNS/LOGICAL_DNS clusters
+ * @param tls            the {@code transport_socket}'s UpstreamTlsContext; empty: plaintext
  */
 public record ClusterConfig(
         String name,
@@ -23,7 +25,15 @@ public record ClusterConfig(
         Duration connectTimeout,
         Limits limits,
         int maxRequestsPerConnection,
-        Optional<EndpointsConfig> staticEndpoints) {
+        Optional<EndpointsConfig> staticEndpoints,
+        Optional<TlsContextConfig> tls) {
+
+    /** A plaintext cluster. */
+    public ClusterConfig(String name, Discovery discovery, String edsName, LbPolicy lbPolicy, Duration connectTimeout,
+            Limits limits, int maxRequestsPerConnection, Optional<EndpointsConfig> staticEndpoints) {
+        this(name, discovery, edsName, lbPolicy, connectTimeout, limits, maxRequestsPerConnection, staticEndpoints,
+                Optional.empty());
+    }
 
     public enum Discovery { STATIC, STRICT_DNS, LOGICAL_DNS, EDS, ORIGINAL_DST }
 

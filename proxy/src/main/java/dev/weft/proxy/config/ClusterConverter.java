@@ -47,7 +47,8 @@ public final class ClusterConverter {
                 yield ClusterConfig.LbPolicy.ROUND_ROBIN;
             }
         };
-        Protos.unsupported(cluster.hasTransportSocket(), "transport_socket (upstream TLS)");
+        Optional<dev.weft.proxy.tls.TlsContextConfig> tls = cluster.hasTransportSocket()
+                ? TlsConverter.upstream(cluster.getTransportSocket(), "transport_socket") : Optional.empty();
         Protos.unsupported(cluster.getTransportSocketMatchesCount() > 0, "transport_socket_matches (upstream TLS)");
         Protos.unsupported(cluster.hasHttp2ProtocolOptions(), "http2_protocol_options (HTTP/2 upstreams)");
         int maxRequestsPerConnection = cluster.hasMaxRequestsPerConnection()
@@ -76,7 +77,7 @@ public final class ClusterConverter {
             }
         }
         return new ClusterConfig(cluster.getName(), discovery, edsName, lbPolicy, connectTimeout,
-                limits(cluster.getCircuitBreakers()), maxRequestsPerConnection, staticEndpoints);
+                limits(cluster.getCircuitBreakers()), maxRequestsPerConnection, staticEndpoints, tls);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.weft.proxy.config;
 
+import dev.weft.proxy.tls.TlsContextConfig;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,8 +22,32 @@ public record ListenerConfig(String name, String host, int port, boolean bindToP
         filterChains = List.copyOf(filterChains);
     }
 
-    /** One filter chain: its name and, if it has one, its HTTP connection manager. */
-    public record FilterChainConfig(String name, Optional<HttpConnectionManagerConfig> http) {
+    /**
+     * One filter chain: its name, if it has one its HTTP connection manager, the SNI names of its
+     * {@code filter_chain_match} and its TLS transport socket (empty: plaintext).
+     */
+    public record FilterChainConfig(String name, Optional<HttpConnectionManagerConfig> http, List<String> serverNames,
+            Optional<TlsContextConfig> tls) {
+
+        public FilterChainConfig {
+            serverNames = List.copyOf(serverNames);
+        }
+
+        public FilterChainConfig(String name, Optional<HttpConnectionManagerConfig> http) {
+            this(name, http, List.of(), Optional.empty());
+        }
+    }
+
+    /** Whether connections are TLS: some chain terminates TLS (then TLS is offered on the whole listener). */
+    public boolean terminatesTls() {
+        return filterChains.stream().anyMatch(chain -> chain.tls().isPresent());
+    }
+
+    /** The SDS secrets the listener's TLS contexts name. */
+    public java.util.Set<String> sdsNames() {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        filterChains.forEach(chain -> chain.tls().ifPresent(tls -> names.addAll(tls.sdsNames())));
+        return names;
     }
 
     /** The HTTP connection manager that serves this listener, if any. */

@@ -62,7 +62,10 @@ public final class ListenerConverter {
                         hcmField));
             }
         }
-        return new ListenerConfig.FilterChainConfig(chain.getName(), http);
+        var tls = chain.hasTransportSocket() ? TlsConverter.downstream(chain.getTransportSocket(), field + ".transport_socket")
+                : Optional.<dev.weft.proxy.tls.TlsContextConfig>empty();
+        return new ListenerConfig.FilterChainConfig(chain.getName(), http,
+                chain.getFilterChainMatch().getServerNamesList(), tls);
     }
 
     static HttpConnectionManagerConfig http(HttpConnectionManager hcm, String field) throws ConversionException {

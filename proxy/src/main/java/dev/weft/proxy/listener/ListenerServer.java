@@ -63,6 +63,10 @@ final class ListenerServer {
                             channel.pipeline().addLast(new IdleStateHandler(0, 0,
                                     http.streamIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
                         }
+                        // TLS first: the SNI picks the chain's context (proxy/tls); the rest sees plaintext.
+                        ServedListener served = config.get();
+                        served.active().tls().ifPresent(tls -> tls.install(channel.pipeline(), sni ->
+                                stats.inc("listener." + served.active().config().name() + ".no_filter_chain_match")));
                         channel.pipeline()
                                 .addLast(new HttpServerCodec(MAX_INITIAL_LINE_BYTES, maxHeaderBytes, 8192))
                                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BODY_BYTES))

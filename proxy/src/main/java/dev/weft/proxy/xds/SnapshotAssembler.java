@@ -9,6 +9,8 @@ import dev.weft.proxy.config.HttpConnectionManagerConfig;
 import dev.weft.proxy.config.ListenerConfig;
 import dev.weft.proxy.config.RouteSource;
 import dev.weft.proxy.route.RouteTable;
+import dev.weft.proxy.tls.DownstreamTls;
+import io.netty.handler.ssl.SslContext;
 import dev.weft.proxy.xds.XdsResourceType.Resource;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +20,8 @@ import java.util.Optional;
 /**
  * Builds the next {@link ConfigSnapshot} from the accepted resources, with warming: an EDS cluster
  * is active once its endpoints arrived; a listener once its route configuration and every cluster
- * its routes name are active. Until then the previous version of that listener or cluster (if any)
+ * its routes name are active, and a listener or cluster with TLS once the SDS secrets it names
+ * arrived (and make a usable context). Until then the previous version of that listener or cluster (if any)
  * keeps serving, as Envoy keeps an old listener while the new one warms.
  */
 final class SnapshotAssembler {
@@ -28,6 +31,7 @@ final class SnapshotAssembler {
 
     static ConfigSnapshot assemble(XdsState state, ConfigSnapshot previous) {
         boolean complete = state.listeners.received && state.clusters.received;
+        TlsAssembly tls = state.tls.next();
         Map<String, ActiveCluster> clusters = new HashMap<>();
         for (Resource<ClusterConfig> resource : state.clusters.resources.values()) {
             ClusterConfig cluster = resource.config();
@@ -36,8 +40,9 @@ final class SnapshotAssembler {
                         .map(assignment -> assignment.config().endpoints());
                 default -> Optional.of(cluster.staticEndpoints().map(EndpointsConfig::endpoints).orElse(List.of()));
             };
-            if (endpoints.isPresent()) {
-                clusters.put(cluster.name(), new ActiveCluster(cluster, endpoints.get()));
+            Optional<SslContext> clientTls = tls.cluster(cluster.name(), cluster.tls(), state.secrets.resources);
+            if (endpoints.isPresent() && clientTls != null) {
+                clusters.put(cluster.name(), new ActiveCluster(cluster, endpoints.get(), clientTls));
             } else {
                 complete = false;
                 ActiveCluster old = previous.clusters().get(cluster.name());
@@ -58,9 +63,11 @@ final class SnapshotAssembler {
                 case RouteSource.Rds rds -> Optional.ofNullable(state.routes.resources.get(rds.name()))
                         .map(Resource::config).orElse(null);
             };
-            boolean warm = routes != null && clusters.keySet().containsAll(routes.referencedClusters());
+            Optional<DownstreamTls> downstreamTls = tls.listener(listener.name(), listener, state.secrets.resources);
+            boolean warm = routes != null && clusters.keySet().containsAll(routes.referencedClusters())
+                    && downstreamTls != null;
             if (warm) {
-                listeners.put(listener.name(), new ActiveListener(listener, http.get(), routes));
+                listeners.put(listener.name(), new ActiveListener(listener, http.get(), routes, downstreamTls));
             } else {
                 complete = false;
                 ActiveListener old = previous.listeners().get(listener.name());
@@ -69,6 +76,7 @@ final class SnapshotAssembler {
                 }
             }
         }
+        state.tls = tls;
         return new ConfigSnapshot(listeners, clusters, complete);
     }
 }
