@@ -7,6 +7,7 @@ import dev.weft.proxy.stats.ProxyStats;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,10 +32,16 @@ public final class UpstreamCluster {
     private final PoolStats poolStats;
     private final LoadBalancer loadBalancer;
     private final ClusterLimits limits;
+    private final Optional<UpstreamTls> tls;
     private volatile List<UpstreamHost> hosts = List.of();
 
     UpstreamCluster(ClusterConfig config, Transport transport, ProxyStats stats) {
+        this(config, Optional.empty(), transport, stats);
+    }
+
+    UpstreamCluster(ClusterConfig config, Optional<SslContext> tls, Transport transport, ProxyStats stats) {
         this.config = config;
+        this.tls = tls.map(context -> new UpstreamTls(context, config.tls().map(t -> t.sni()).orElse("")));
         this.transport = transport;
         this.poolStats = PoolStats.of(stats, config.name());
         this.loadBalancer = LoadBalancer.of(config.lbPolicy());
@@ -43,6 +50,11 @@ public final class UpstreamCluster {
 
     public ClusterConfig config() {
         return config;
+    }
+
+    /** The client TLS context connections start with (empty: plaintext). */
+    Optional<SslContext> tlsContext() {
+        return tls.map(UpstreamTls::context);
     }
 
     public List<UpstreamHost> hosts() {
@@ -58,7 +70,7 @@ public final class UpstreamCluster {
             UpstreamHost kept = old.remove(endpoint);
             next.add(kept != null ? kept : new UpstreamHost(endpoint, new Http1ConnectionPool(transport,
                     socketAddress(endpoint),
-                    limits, config.connectTimeout(), config.maxRequestsPerConnection(), poolStats)));
+                    limits, config.connectTimeout(), config.maxRequestsPerConnection(), poolStats, tls)));
         }
         hosts = List.copyOf(next);
         old.values().forEach(host -> host.pool().drain());
