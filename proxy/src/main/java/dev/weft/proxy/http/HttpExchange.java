@@ -41,9 +41,17 @@ public final class HttpExchange {
     private final AtomicBoolean responded = new AtomicBoolean();
     private final Set<ResponseFlag> flags = EnumSet.noneOf(ResponseFlag.class);
     private final long startNanos = System.nanoTime();
+    private final boolean secure;
 
     HttpExchange(FullHttpRequest request, ActiveListener listener, Map<String, UpstreamCluster> clusters,
             ProxyStats stats, EventLoop eventLoop, Consumer<FullHttpResponse> sink) {
+        this(request, listener, clusters, stats, eventLoop, sink, false);
+    }
+
+    /** @param secure the request arrived over TLS (x-forwarded-proto https; no require_tls redirect) */
+    HttpExchange(FullHttpRequest request, ActiveListener listener, Map<String, UpstreamCluster> clusters,
+            ProxyStats stats, EventLoop eventLoop, Consumer<FullHttpResponse> sink, boolean secure) {
+        this.secure = secure;
         this.request = request;
         this.view = new NettyRequestView(request);
         this.listener = listener;
@@ -61,6 +69,16 @@ public final class HttpExchange {
 
     public RequestView view() {
         return view;
+    }
+
+    /** Whether the downstream connection is TLS. */
+    public boolean secure() {
+        return secure;
+    }
+
+    /** The virtual host requires TLS and the request came in plaintext: it gets a redirect to https. */
+    public boolean needsTlsRedirect() {
+        return !secure && listener.routes().requiresTls(view, listener.http().stripAnyHostPort());
     }
 
     /** The route selected for the request when it arrived (empty: no virtual host or route matched). */
@@ -116,6 +134,11 @@ public final class HttpExchange {
      * flag recorded (and shown in {@code x-weft-response-flags} so a client can tell why).
      */
     public boolean localReply(int status, ResponseFlag flag, String body) {
+        return localReply(status, flag, body, Map.of());
+    }
+
+    /** A local reply with extra headers (e.g. {@code location} of a redirect). */
+    public boolean localReply(int status, ResponseFlag flag, String body, Map<String, String> headers) {
         if (flag != null) {
             addFlag(flag);
             stats.inc("http." + statPrefix() + ".rs_flag." + flag.name());
@@ -126,6 +149,7 @@ public final class HttpExchange {
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
                 .set(HttpHeaderNames.SERVER, "weft");
+        headers.forEach(response.headers()::set);
         Set<ResponseFlag> all = flags();
         if (!all.isEmpty()) {
             response.headers().set("x-weft-response-flags",
