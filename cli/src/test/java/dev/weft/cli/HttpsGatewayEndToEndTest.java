@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.weft.controlplane.ControlPlane;
 import dev.weft.controlplane.store.ConfigInput;
 import dev.weft.controlplane.store.WriteResult;
@@ -54,6 +56,7 @@ class HttpsGatewayEndToEndTest {
   private ControlPlane cp;
   private Proxy proxy;
   private HttpServer backend;
+  private HttpsServer secureBackend;
   private int httpsPort;
   private int httpPort;
   private Path ca;
@@ -79,6 +82,7 @@ class HttpsGatewayEndToEndTest {
     backend.start();
     cp = ControlPlane.start(ControlPlane.Options.defaults(dir.resolve("data")).withEphemeralPorts());
     ca = certificateAuthority();
+    secureBackend = httpsBackend(leaf("secure.gw.internal", 9));
     httpsPort = freePort();
     httpPort = freePort();
     apply("secrets.yaml", tlsSecret("a-credential", leaf("a.example.com", 1)) + "---\n" + tlsSecret("b-credential", leaf("b.example.com", 2)));
@@ -100,6 +104,9 @@ class HttpsGatewayEndToEndTest {
     }
     if (backend != null) {
       backend.stop(0);
+    }
+    if (secureBackend != null) {
+      secureBackend.stop(0);
     }
   }
 
@@ -177,6 +184,16 @@ class HttpsGatewayEndToEndTest {
         "garbage.yaml:8: Secret gw/junk: data[\"tls.crt\"]: no PEM certificate (-----BEGIN CERTIFICATE-----) found");
   }
 
+  @Test
+  void clustersWithADestinationRuleTlsConnectWithTlsAndCheckTheServersName() throws Exception {
+    Result ok = run("curl", "-sS", "--max-time", "20", "--resolve", "c.example.com:" + httpPort + ":127.0.0.1", "-D", "-",
+        "http://c.example.com:" + httpPort + "/over-tls");
+    assertThat(ok.output()).startsWith("HTTP/1.1 200").contains("secure backend /over-tls sni=secure.gw.internal");
+    Result wrong = run("curl", "-sS", "--max-time", "20", "--resolve", "d.example.com:" + httpPort + ":127.0.0.1", "-D", "-",
+        "http://d.example.com:" + httpPort + "/over-tls");
+    assertThat(wrong.output()).startsWith("HTTP/1.1 503").containsIgnoringCase("x-weft-response-flags: UF");
+  }
+
   // ---- config ----
 
   private String gatewayYaml() {
@@ -190,6 +207,8 @@ class HttpsGatewayEndToEndTest {
           - port: {number: %1$d, name: http, protocol: HTTP}
             hosts: [a.example.com]
             tls: {httpsRedirect: true}
+          - port: {number: %1$d, name: http-upstream-tls, protocol: HTTP}
+            hosts: [c.example.com, d.example.com]
           - port: {number: %2$d, name: https-a, protocol: HTTPS}
             hosts: [a.example.com]
             tls: {mode: SIMPLE, credentialName: a-credential}
@@ -218,7 +237,57 @@ class HttpsGatewayEndToEndTest {
           http:
           - route:
             - destination: {host: backend.gw.internal, port: {number: 80}}
-        """.formatted(httpPort, httpsPort, backend.getAddress().getPort());
+        ---
+        # Upstream TLS: c -> a backend serving TLS, verified against the CA with its SAN; d -> the same
+        # backend expecting a name its certificate does not have.
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: secure, namespace: gw}
+        spec:
+          hosts: [secure.gw.internal, wrong-name.gw.internal]
+          location: MESH_INTERNAL
+          resolution: STATIC
+          ports:
+          - {number: 443, name: https, protocol: HTTPS, targetPort: %4$d}
+          endpoints:
+          - address: 127.0.0.1
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: secure, namespace: gw}
+        spec:
+          host: secure.gw.internal
+          trafficPolicy:
+            tls: {mode: SIMPLE, caCertificates: %5$s, sni: secure.gw.internal, subjectAltNames: [secure.gw.internal]}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: wrong-name, namespace: gw}
+        spec:
+          host: wrong-name.gw.internal
+          trafficPolicy:
+            tls: {mode: SIMPLE, caCertificates: %5$s, sni: wrong-name.gw.internal, subjectAltNames: [wrong-name.gw.internal]}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: upstream-tls, namespace: gw}
+        spec:
+          hosts: [c.example.com]
+          gateways: [ingress]
+          http:
+          - route:
+            - destination: {host: secure.gw.internal, port: {number: 443}}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: upstream-tls-wrong-name, namespace: gw}
+        spec:
+          hosts: [d.example.com]
+          gateways: [ingress]
+          http:
+          - route:
+            - destination: {host: wrong-name.gw.internal, port: {number: 443}}
+        """.formatted(httpPort, httpsPort, backend.getAddress().getPort(), secureBackend.getAddress().getPort(), ca);
   }
 
   private String tlsSecret(String name, String files) throws IOException {
@@ -273,6 +342,40 @@ class HttpsGatewayEndToEndTest {
     Result r = run("openssl", "s_client", "-connect", "127.0.0.1:" + httpsPort, "-servername", sni, "-CAfile", ca.toString());
     assertThat(r.output()).as(r.output()).contains("Verify return code: 0 (ok)");
     return r.output().lines().filter(l -> l.startsWith("subject=")).findFirst().orElse("").replace(" = ", "=");
+  }
+
+  /** An HTTPS backend with the given leaf certificate, answering with the SNI it was reached by. */
+  private HttpsServer httpsBackend(String stem) throws Exception {
+    String keyPem = Files.readString(dir.resolve(stem + ".key"));
+    byte[] der = Base64.getMimeDecoder().decode(keyPem.replaceAll("-----[A-Z ]+-----", ""));
+    java.security.PrivateKey key = java.security.KeyFactory.getInstance("RSA").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+    java.security.cert.Certificate cert;
+    try (InputStream in = Files.newInputStream(dir.resolve(stem + ".crt"))) {
+      cert = CertificateFactory.getInstance("X.509").generateCertificate(in);
+    }
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    keys.setKeyEntry("leaf", key, new char[0], new java.security.cert.Certificate[] {cert});
+    javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, new char[0]);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(kmf.getKeyManagers(), null, null);
+    HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    server.setHttpsConfigurator(new HttpsConfigurator(context));
+    server.createContext("/", exchange -> {
+      String sni = "";
+      if (exchange instanceof com.sun.net.httpserver.HttpsExchange https
+          && https.getSSLSession() instanceof javax.net.ssl.ExtendedSSLSession session) {
+        sni = session.getRequestedServerNames().stream().map(n -> ((SNIHostName) n).getAsciiName()).findFirst().orElse("");
+      }
+      byte[] body = ("secure backend " + exchange.getRequestURI() + " sni=" + sni).getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    server.start();
+    return server;
   }
 
   // ---- clients ----

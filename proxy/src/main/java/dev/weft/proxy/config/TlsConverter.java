@@ -250,7 +250,15 @@ public final class TlsConverter {
     /** An SDS Secret: a certificate with its key, or a validation context. */
     public static TlsSecret secret(Secret secret) throws ConversionException {
         return switch (secret.getTypeCase()) {
-            case TLS_CERTIFICATE -> certificate(secret.getTlsCertificate(), "tls_certificate");
+            case TLS_CERTIFICATE -> {
+                TlsSecret.Certificate certificate = certificate(secret.getTlsCertificate(), "tls_certificate");
+                try {
+                    dev.weft.proxy.tls.SslContexts.check(certificate);
+                } catch (IllegalArgumentException e) {
+                    throw new ConversionException("tls_certificate." + e.getMessage());
+                }
+                yield certificate;
+            }
             case VALIDATION_CONTEXT -> {
                 ValidationConfig v = validation(secret.getValidationContext(), Optional.of(secret.getName()), "validation_context");
                 if (v.trustedCaPem().isEmpty()) {

@@ -112,6 +112,18 @@ public final class SslContexts {
         }
     }
 
+    /**
+     * Refuses a certificate that cannot be served: PEM that does not parse, a key that is not the
+     * certificate's (so a bad SDS secret is NACKed with the reason, not found at the first handshake).
+     */
+    public static void check(TlsSecret.Certificate c) {
+        X509Certificate[] chain = chain(c);
+        if (!Pem.matches(key(c), chain[0])) {
+            throw new IllegalArgumentException("private_key: does not match the certificate ("
+                    + chain[0].getSubjectX500Principal() + ")");
+        }
+    }
+
     private static PrivateKey key(TlsSecret.Certificate c) {
         try {
             return Pem.privateKey(c.keyPem());
