@@ -170,6 +170,35 @@ class HttpsGatewayEndToEndTest {
   }
 
   @Test
+  void aListenerWhoseSecretHasNotArrivedWarmsUntilItDoes() throws Exception {
+    int port = freePort();
+    apply("late.yaml", """
+        apiVersion: networking.istio.io/v1
+        kind: Gateway
+        metadata: {name: late, namespace: gw}
+        spec:
+          selector: {istio: ingressgateway}
+          servers:
+          - port: {number: %d, name: https-late, protocol: HTTPS}
+            hosts: [late.example.com]
+            tls: {mode: SIMPLE, credentialName: late-credential}
+        """.formatted(port));
+    // The proxy accepts the listener (it subscribed to and got the listener's routes, in /config_dump)
+    // but, without its secret, does not serve it.
+    try {
+      Wait.until("the proxy received the new listener", WAIT, () -> configDump().contains("\"https." + port + ".https-late.late.gw\""));
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; /config_dump: " + configDump(), e);
+    }
+    Thread.sleep(1_000);
+    assertThat(proxy.listenerAddress("0.0.0.0_" + port)).isEmpty();
+
+    apply("late-secret.yaml", tlsSecret("late-credential", leaf("late.example.com", 5)));
+    Wait.until("the listener is served once its secret arrived", WAIT, () -> proxy.listenerAddress("0.0.0.0_" + port).isPresent());
+    assertThat(certificateServedFor(port, "late.example.com")).contains("CN=late.example.com");
+  }
+
+  @Test
   void aSecretWhoseKeyIsNotTheCertificatesIsRefusedAtApply() throws Exception {
     String a = leaf("a.example.com", 3);
     String b = leaf("b.example.com", 4);
@@ -339,7 +368,11 @@ class HttpsGatewayEndToEndTest {
 
   /** The subject of the certificate the gateway presents for an SNI name (openssl s_client). */
   private String certificateServedFor(String sni) throws Exception {
-    Result r = run("openssl", "s_client", "-connect", "127.0.0.1:" + httpsPort, "-servername", sni, "-CAfile", ca.toString());
+    return certificateServedFor(httpsPort, sni);
+  }
+
+  private String certificateServedFor(int port, String sni) throws Exception {
+    Result r = run("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-servername", sni, "-CAfile", ca.toString());
     assertThat(r.output()).as(r.output()).contains("Verify return code: 0 (ok)");
     return r.output().lines().filter(l -> l.startsWith("subject=")).findFirst().orElse("").replace(" = ", "=");
   }
@@ -422,6 +455,19 @@ class HttpsGatewayEndToEndTest {
         .map(l -> Integer.parseInt(l.substring(l.indexOf(':') + 1).trim())).findFirst().orElse(0);
     in.readNBytes(length);
     return headers;
+  }
+
+  private String configDump() {
+    try {
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + proxy.adminPort() + "/config_dump"))
+          .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
   }
 
   // ---- processes ----
