@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * An LDS listener: where it binds and its filter chains. This slice serves HTTP only: the first
  * chain holding an HTTP connection manager handles every connection ({@code filter_chain_match} is
- * not evaluated yet); a listener without one is accepted but not bound.
+ * not evaluated yet, except {@code server_names} for choosing the TLS certificate of chains that
+ * terminate TLS: see {@code tls.DownstreamTls}); a listener without one is accepted but not bound.
  *
  * @param host the socket address to bind (127.0.0.1, 0.0.0.0, ...)
  * @param port the port; 0 binds an ephemeral one

@@ -27,8 +27,9 @@ final class TlsAssembly {
     private final Map<List<Object>, SslContext> contexts = new HashMap<>();
     private final Map<List<DownstreamTls.Chain>, DownstreamTls> listeners = new HashMap<>();
 
-    TlsAssembly(Map<List<Object>, SslContext> previousContexts) {
-        this(previousContexts, Map.of());
+    /** The first assembly: nothing to reuse. */
+    TlsAssembly() {
+        this(Map.of(), Map.of());
     }
 
     private TlsAssembly(Map<List<Object>, SslContext> previousContexts,
@@ -61,11 +62,8 @@ final class TlsAssembly {
             }
             chains.add(new DownstreamTls.Chain(chain.serverNames(), context.get()));
         }
-        DownstreamTls tls = previousListeners.get(chains);
-        if (tls == null) {
-            tls = listeners.computeIfAbsent(chains, DownstreamTls::new);
-        }
-        listeners.put(chains, tls);
+        DownstreamTls tls = listeners.computeIfAbsent(chains,
+                key -> previousListeners.containsKey(key) ? previousListeners.get(key) : new DownstreamTls(key));
         return Optional.of(tls);
     }
 
@@ -108,9 +106,5 @@ final class TlsAssembly {
         }
         contexts.put(key, context);
         return Optional.of(context);
-    }
-
-    Map<List<Object>, SslContext> contexts() {
-        return contexts;
     }
 }

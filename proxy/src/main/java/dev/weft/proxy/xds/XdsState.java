@@ -39,7 +39,7 @@ final class XdsState {
     final TypeState<RouteTable> routes = new TypeState<>(XdsResourceType.ROUTE);
     final TypeState<TlsSecret> secrets = new TypeState<>(XdsResourceType.SECRET);
     /** TLS contexts built by the last assembly, reused while their inputs stay equal (see TlsAssembly). */
-    TlsAssembly tls = new TlsAssembly(java.util.Map.of());
+    TlsAssembly tls = new TlsAssembly();
 
     @SuppressWarnings("unchecked")
     <T> TypeState<T> of(XdsResourceType<T> type) {
