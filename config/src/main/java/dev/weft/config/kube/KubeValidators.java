@@ -2,7 +2,9 @@ package dev.weft.config.kube;
 
 import dev.weft.config.model.Resource;
 import dev.weft.config.read.FieldPaths;
-import dev.weft.config.validate.Rules;
+import dev.weft.config.validate.AddressRules;
+import dev.weft.config.validate.HostRules;
+import dev.weft.config.validate.LabelRules;
 import dev.weft.config.validate.Validation;
 import java.util.HashSet;
 import java.util.List;
@@ -25,7 +27,7 @@ final class KubeValidators {
 
   static void service(Resource<Service> r, Validation v) {
     Service s = r.spec();
-    Rules.labels(v, "spec.selector", s.selector());
+    LabelRules.labels(v, "spec.selector", s.selector());
     if (s.type() != null && !SERVICE_TYPES.contains(s.type())) {
       v.error("spec.type", "unsupported type \"" + s.type() + "\", must be one of " + String.join(", ", SERVICE_TYPES));
     }
@@ -36,29 +38,29 @@ final class KubeValidators {
     for (int i = 0; i < s.ports().size(); i++) {
       Service.Port p = s.ports().get(i);
       String path = "spec.ports[" + i + "]";
-      Rules.port(v, path + ".port", p.port());
+      AddressRules.port(v, path + ".port", p.port());
       if (p.name() == null || p.name().isEmpty()) {
         if (s.ports().size() > 1) {
           v.error(path + ".name", "port name is required when a service has more than one port");
         }
-      } else if (!Rules.isDns1123Label(p.name())) {
+      } else if (!HostRules.isDns1123Label(p.name())) {
         v.error(path + ".name", "invalid port name \"" + p.name() + "\": lower case letters, digits and '-', at most 63");
       } else if (!names.add(p.name())) {
         v.error(path + ".name", "duplicate port name \"" + p.name() + "\"");
       }
       switch (p.targetPort()) {
-        case IntOrString.Number n -> Rules.port(v, path + ".targetPort", n.value());
+        case IntOrString.Number n -> AddressRules.port(v, path + ".targetPort", n.value());
         case IntOrString.Name n -> portName(v, path + ".targetPort", n.value());
         case null -> {}
       }
-      Rules.port(v, path + ".nodePort", p.nodePort());
+      AddressRules.port(v, path + ".nodePort", p.nodePort());
     }
   }
 
   static void pod(Resource<Pod> r, Validation v) {
     podSpec(v, "spec", r.spec().spec());
     String ip = r.spec().podIP();
-    if (ip != null && !ip.isEmpty() && !Rules.isIpAddress(ip)) {
+    if (ip != null && !ip.isEmpty() && !AddressRules.isIpAddress(ip)) {
       v.error("status.podIP", "invalid IP address \"" + ip + "\"");
     }
   }
@@ -68,7 +70,7 @@ final class KubeValidators {
     if (d.replicas() != null && d.replicas() < 0) {
       v.error("spec.replicas", "replicas must not be negative, got " + d.replicas());
     }
-    Rules.labels(v, "spec.selector.matchLabels", d.selector());
+    LabelRules.labels(v, "spec.selector.matchLabels", d.selector());
     if (d.selector().isEmpty()) {
       v.error("spec.selector", "selector is required (apps/v1 Deployment)");
     }
@@ -76,7 +78,7 @@ final class KubeValidators {
       v.error("spec.template", "template is required");
       return;
     }
-    Rules.labels(v, "spec.template.metadata.labels", d.template().labels());
+    LabelRules.labels(v, "spec.template.metadata.labels", d.template().labels());
     for (Map.Entry<String, String> e : d.selector().entrySet()) {
       if (!e.getValue().equals(d.template().labels().get(e.getKey()))) {
         v.error("spec.template.metadata.labels", "selector does not match template labels: missing " + e.getKey() + "=" + e.getValue());
@@ -110,7 +112,7 @@ final class KubeValidators {
       for (int j = 0; j < c.ports().size(); j++) {
         PodSpec.ContainerPort p = c.ports().get(j);
         String pp = cp + ".ports[" + j + "]";
-        Rules.port(v, pp + ".containerPort", p.containerPort());
+        AddressRules.port(v, pp + ".containerPort", p.containerPort());
         if (p.name() != null) {
           portName(v, pp + ".name", p.name());
         }

@@ -10,7 +10,7 @@ import dev.weft.config.model.Resource;
 import dev.weft.config.read.MapReader;
 import dev.weft.config.read.ReadContext;
 import dev.weft.config.read.Suggestions;
-import dev.weft.config.validate.Rules;
+import dev.weft.config.validate.HostRules;
 import dev.weft.config.validate.Validation;
 import dev.weft.config.yaml.YamlDocument;
 import dev.weft.config.yaml.YamlNode;
@@ -125,11 +125,11 @@ final class DocumentReader {
     Resource<S> resource = new Resource<>(handler.kind(), apiVersion, meta, spec, origin, ctx.sourceMap(), document);
     Validation v = new Validation(resource, diags);
     if (handler.kind().namespaced()) {
-      if (!Rules.isDns1123Label(meta.namespace())) {
+      if (!HostRules.isDns1123Label(meta.namespace())) {
         v.error("metadata.namespace", "\"" + meta.namespace() + "\" is not a valid namespace: lower case letters, digits and '-', at most 63");
       }
     }
-    Rules.name(v, "metadata.name", meta.name());
+    HostRules.name(v, "metadata.name", meta.name());
     handler.validator().validate(resource, v);
     if (diags.errorCount() == before) {
       out.accept(resource);

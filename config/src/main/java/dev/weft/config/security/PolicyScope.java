@@ -2,7 +2,7 @@ package dev.weft.config.security;
 
 import dev.weft.config.model.WorkloadSelector;
 import dev.weft.config.read.FieldPaths;
-import dev.weft.config.validate.Rules;
+import dev.weft.config.validate.LabelRules;
 import dev.weft.config.validate.Validation;
 import java.util.List;
 
@@ -23,7 +23,7 @@ public final class PolicyScope {
 
   public static void selector(Validation v, String path, WorkloadSelector selector) {
     if (selector != null) {
-      Rules.selectorLabels(v, path + ".matchLabels", selector.labels(), "workload selector specified without labels");
+      LabelRules.selectorLabels(v, path + ".matchLabels", selector.labels(), "workload selector specified without labels");
     }
   }
 

@@ -12,25 +12,25 @@ class RulesAddressTest {
   @ValueSource(strings = {"1.2.3.4", "0.0.0.0", "255.255.255.255", "::", "::1", "2001:db8::1", 
       "1:2:3:4:5:6:7:8", "::ffff:10.0.0.1", "2001:db8::"})
   void ipAddresses(String s) {
-    assertThat(Rules.isIpAddress(s)).isTrue();
+    assertThat(AddressRules.isIpAddress(s)).isTrue();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1.2.3.a", ":::", "1::2::3", "1:2:3:4:5:6:7:8:9",
       "12345::1", ":1:2:3:4:5:6:7", "fe80::1%", "example.com", "1.2.3.4 "})
   void notIpAddresses(String s) {
-    assertThat(Rules.isIpAddress(s)).isFalse();
+    assertThat(AddressRules.isIpAddress(s)).isFalse();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"example.com", "istio.io.", "a", "reviews.default.svc.cluster.local", "x-1.example.com", "Example.COM"})
   void fqdns(String s) {
-    assertThat(Rules.isFqdn(s)).isTrue();
+    assertThat(HostRules.isFqdn(s)).isTrue();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", ".", "*.example.com", "1.2.3.4", "a..b", "-a.com", "a_b.com", "example.123"})
   void notFqdns(String s) {
-    assertThat(Rules.isFqdn(s)).isFalse();
+    assertThat(HostRules.isFqdn(s)).isFalse();
   }
 }

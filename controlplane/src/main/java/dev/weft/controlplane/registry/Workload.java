@@ -2,7 +2,7 @@ package dev.weft.controlplane.registry;
 
 import dev.weft.config.model.Hosts;
 import dev.weft.config.model.Protocol;
-import dev.weft.config.validate.Rules;
+import dev.weft.config.validate.HostRules;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -48,18 +48,18 @@ public record Workload(String name, String namespace, String service, String ser
   /** What is wrong with a registration, in the API's words; empty when it can be accepted. */
   public List<String> problems() {
     List<String> out = new ArrayList<>();
-    if (name == null || !Rules.isDns1123Subdomain(name)) {
+    if (name == null || !HostRules.isDns1123Subdomain(name)) {
       out.add("name: \"" + name + "\" is not a valid name: lower case letters, digits, '-' and '.'");
     }
-    if (namespace == null || !Rules.isDns1123Label(namespace)) {
+    if (namespace == null || !HostRules.isDns1123Label(namespace)) {
       out.add("namespace: \"" + namespace + "\" is not a valid namespace: lower case letters, digits and '-', at most 63");
     }
-    if (service != null && !service.isEmpty() && !Rules.isDns1123Label(service)) {
+    if (service != null && !service.isEmpty() && !HostRules.isDns1123Label(service)) {
       out.add("service: \"" + service + "\" is not a valid service name");
     }
     if (address == null || address.isBlank()) {
       out.add("address: required");
-    } else if (!isIp(address) && (address.matches("[0-9.]+") || !Rules.isDns1123Subdomain(address))) {
+    } else if (!isIp(address) && (address.matches("[0-9.]+") || !HostRules.isDns1123Subdomain(address))) {
       out.add("address: \"" + address + "\" is neither an IP address nor a host name");
     }
     if (ports.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.weft.controlplane.xds;
 
+import dev.weft.controlplane.testing.BytesMarshaller;
 import static dev.weft.controlplane.xds.ResourceType.CLUSTER;
 import static dev.weft.controlplane.xds.ResourceType.ENDPOINT;
 import static dev.weft.controlplane.xds.ResourceType.LISTENER;
@@ -36,10 +37,7 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.ServerCalls;
 import io.grpc.xds.XdsNameResolverProvider;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -493,8 +491,8 @@ class ProxylessGrpcEndToEndTest {
   private static final MethodDescriptor<byte[], byte[]> HELLO = MethodDescriptor.<byte[], byte[]>newBuilder()
       .setType(MethodDescriptor.MethodType.UNARY)
       .setFullMethodName("weft.test.Greeter/Hello")
-      .setRequestMarshaller(Bytes.INSTANCE)
-      .setResponseMarshaller(Bytes.INSTANCE)
+      .setRequestMarshaller(BytesMarshaller.INSTANCE)
+      .setResponseMarshaller(BytesMarshaller.INSTANCE)
       .build();
 
   /** One call: "{@code <version> <backend name>}" of the backend that answered. */
@@ -535,24 +533,6 @@ class ProxylessGrpcEndToEndTest {
     @Override
     public void close() throws InterruptedException {
       server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-  }
-
-  private enum Bytes implements MethodDescriptor.Marshaller<byte[]> {
-    INSTANCE;
-
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
     }
   }
 }

@@ -28,7 +28,7 @@ final class ClustersText {
                 line(out, name, prefix + "rq_total", host.requestsTotal());
                 line(out, name, prefix + "cx_connect_fail", host.connectFailures());
                 line(out, name, prefix + "cx_idle", host.idleConnections());
-                line(out, name, prefix + "health_flags", healthFlags(host.endpoint().health()));
+                line(out, name, prefix + "health_flags", healthFlags(host.endpoint().health(), host.ejected()));
                 line(out, name, prefix + "weight", host.weight());
                 line(out, name, prefix + "region", host.endpoint().locality());
                 line(out, name, prefix + "priority", host.endpoint().priority());
@@ -37,14 +37,16 @@ final class ClustersText {
         return out.toString();
     }
 
-    /** Envoy's words: "healthy", or the reasons a host is not. */
-    private static String healthFlags(EndpointConfig.Health health) {
-        return switch (health) {
-            case HEALTHY, UNKNOWN -> "healthy";
+    /** Envoy's words: "healthy", or the reasons a host is not, in Envoy's order (outlier check first). */
+    static String healthFlags(EndpointConfig.Health health, boolean ejected) {
+        String eds = switch (health) {
+            case HEALTHY, UNKNOWN -> "";
             case UNHEALTHY, TIMEOUT -> "/failed_eds_health";
             case DRAINING -> "/eds_status_draining";
             case DEGRADED -> "/degraded_eds_health";
         };
+        String flags = (ejected ? "/failed_outlier_check" : "") + eds;
+        return flags.isEmpty() ? "healthy" : flags;
     }
 
     private static void line(StringBuilder out, String cluster, String key, Object value) {

@@ -3,15 +3,8 @@ package dev.weft.proxy.admin;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import dev.weft.envoy.EnvoyJson;
 import dev.weft.proxy.xds.XdsDump;
-import io.envoyproxy.envoy.config.cluster.v3.Cluster;
-import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
-import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
-import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
-import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
-import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.util.Map;
 
 /**
@@ -21,22 +14,8 @@ import java.util.Map;
  */
 final class ConfigDumpJson {
 
-    private static final JsonFormat.TypeRegistry TYPES = JsonFormat.TypeRegistry.newBuilder()
-            .add(Listener.getDescriptor())
-            .add(RouteConfiguration.getDescriptor())
-            .add(Cluster.getDescriptor())
-            .add(ClusterLoadAssignment.getDescriptor())
-            .add(HttpConnectionManager.getDescriptor())
-            .add(Router.getDescriptor())
-            .add(HTTPFault.getDescriptor())
-            .add(HttpProtocolOptions.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector.getDescriptor())
-            .build();
-    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().usingTypeRegistry(TYPES)
-            .preservingProtoFieldNames();
+    /** Envoy's own config_dump names fields as the .proto does (snake_case). */
+    private static final JsonFormat.Printer PRINTER = EnvoyJson.printer().preservingProtoFieldNames();
 
     private ConfigDumpJson() {
     }
@@ -48,10 +27,10 @@ final class ConfigDumpJson {
             XdsDump.TypeDump type = entry.getValue();
             json.append(firstType ? "\n" : ",\n");
             firstType = false;
-            json.append("  {\"type\": ").append(quote(entry.getKey()))
-                    .append(", \"type_url\": ").append(quote(type.typeUrl()))
-                    .append(", \"version_info\": ").append(quote(type.version()))
-                    .append(", \"last_error\": ").append(quote(type.lastError()))
+            json.append("  {\"type\": ").append(EnvoyJson.quote(entry.getKey()))
+                    .append(", \"type_url\": ").append(EnvoyJson.quote(type.typeUrl()))
+                    .append(", \"version_info\": ").append(EnvoyJson.quote(type.version()))
+                    .append(", \"last_error\": ").append(EnvoyJson.quote(type.lastError()))
                     .append(", \"resources\": [");
             boolean first = true;
             for (Any resource : type.resources().values()) {
@@ -69,12 +48,7 @@ final class ConfigDumpJson {
             return PRINTER.print(resource);
         } catch (InvalidProtocolBufferException e) {
             // A nested type we do not know: print it without expanding the Any.
-            return "{\"@type\": " + quote(resource.getTypeUrl()) + ", \"error\": " + quote(e.getMessage()) + "}";
+            return "{\"@type\": " + EnvoyJson.quote(resource.getTypeUrl()) + ", \"error\": " + EnvoyJson.quote(e.getMessage()) + "}";
         }
-    }
-
-    /** A JSON string literal (Jackson's encoder does the escaping). */
-    static String quote(String text) {
-        return "\"" + new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
     }
 }

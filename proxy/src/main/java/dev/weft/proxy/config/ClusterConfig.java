@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param limits         circuit breaker thresholds of the default priority
  * @param maxRequestsPerConnection {@code max_requests_per_connection}; 0 = unlimited
  * @param staticEndpoints {@code load_assignment} of STATIC/STRICT_DNS/LOGICAL_DNS clusters
+ * @param lbOptions      ring hash / maglev sizes and the healthy panic threshold
+ * @param outlierDetection {@code outlier_detection} (empty: hosts are never ejected)
  * @param tls            the {@code transport_socket}'s UpstreamTlsContext; empty: plaintext
  */
 public record ClusterConfig(
@@ -26,21 +28,62 @@ public record ClusterConfig(
         Limits limits,
         int maxRequestsPerConnection,
         Optional<EndpointsConfig> staticEndpoints,
+        LbOptions lbOptions,
+        Optional<OutlierDetectionConfig> outlierDetection,
         Optional<TlsContextConfig> tls) {
 
-    /** A plaintext cluster. */
     public ClusterConfig(String name, Discovery discovery, String edsName, LbPolicy lbPolicy, Duration connectTimeout,
             Limits limits, int maxRequestsPerConnection, Optional<EndpointsConfig> staticEndpoints) {
         this(name, discovery, edsName, lbPolicy, connectTimeout, limits, maxRequestsPerConnection, staticEndpoints,
-                Optional.empty());
+                LbOptions.DEFAULTS, Optional.empty(), Optional.empty());
+    }
+
+    /** A plaintext cluster. */
+    public ClusterConfig(String name, Discovery discovery, String edsName, LbPolicy lbPolicy, Duration connectTimeout,
+            Limits limits, int maxRequestsPerConnection, Optional<EndpointsConfig> staticEndpoints, LbOptions lbOptions,
+            Optional<OutlierDetectionConfig> outlierDetection) {
+        this(name, discovery, edsName, lbPolicy, connectTimeout, limits, maxRequestsPerConnection, staticEndpoints,
+                lbOptions, outlierDetection, Optional.empty());
     }
 
     public enum Discovery { STATIC, STRICT_DNS, LOGICAL_DNS, EDS, ORIGINAL_DST }
 
-    public enum LbPolicy { ROUND_ROBIN, LEAST_REQUEST, RANDOM }
+    public enum LbPolicy { ROUND_ROBIN, LEAST_REQUEST, RANDOM, RING_HASH, MAGLEV }
 
-    /** Envoy's circuit breaker thresholds (defaults 1024 each; retries 3). */
-    public record Limits(int maxConnections, int maxPendingRequests, int maxRequests, int maxRetries) {
+    /**
+     * Load balancer settings beyond the policy.
+     *
+     * @param minRingSize          {@code ring_hash_lb_config.minimum_ring_size} (Envoy: 1024)
+     * @param maxRingSize          {@code ring_hash_lb_config.maximum_ring_size} (Envoy: 8M)
+     * @param maglevTableSize      {@code maglev_lb_config.table_size} (Envoy: 65537, a prime)
+     * @param healthyPanicPercent  {@code common_lb_config.healthy_panic_threshold} (Envoy: 50): below
+     *                             this share of usable hosts, all hosts take traffic; 0 disables it
+     */
+    public record LbOptions(long minRingSize, long maxRingSize, long maglevTableSize, double healthyPanicPercent) {
+        public static final LbOptions DEFAULTS = new LbOptions(1024, 8L * 1024 * 1024, 65537, 50.0);
+    }
+
+    /**
+     * Envoy's circuit breaker thresholds (defaults 1024 each; retries 3).
+     *
+     * @param retryBudget when set, replaces {@code max_retries}: active retries may be this share of
+     *                    the active plus pending requests (at least its minimum concurrency)
+     */
+    public record Limits(int maxConnections, int maxPendingRequests, int maxRequests, int maxRetries,
+            Optional<RetryBudget> retryBudget) {
         public static final Limits DEFAULTS = new Limits(1024, 1024, 1024, 3);
+
+        public Limits(int maxConnections, int maxPendingRequests, int maxRequests, int maxRetries) {
+            this(maxConnections, maxPendingRequests, maxRequests, maxRetries, Optional.empty());
+        }
+    }
+
+    /**
+     * {@code circuit_breakers.thresholds.retry_budget}: Envoy's defaults are 20% and 3.
+     *
+     * @param budgetPercent       active retries allowed per 100 active or pending requests
+     * @param minRetryConcurrency retries always allowed, however few requests are active
+     */
+    public record RetryBudget(double budgetPercent, int minRetryConcurrency) {
     }
 }

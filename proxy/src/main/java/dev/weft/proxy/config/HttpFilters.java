@@ -71,6 +71,8 @@ final class HttpFilters {
         }
         return switch (config.getTypeUrl()) {
             case FaultConfig.TYPE_URL -> Optional.of(fault(filterName, config, field));
+            case CorsConfig.POLICY_TYPE_URL -> Optional.of(new CorsConfig(filterName,
+                    Optional.of(corsPolicy(config, field))));
             case RouterConfig.TYPE_URL -> Optional.empty();
             default -> {
                 if (optional) {
@@ -117,6 +119,24 @@ final class HttpFilters {
         return new FaultConfig(name, delay, abort, headers,
                 fault.hasMaxActiveFaults() ? Optional.of(fault.getMaxActiveFaults().getValue()) : Optional.empty(),
                 fault.getUpstreamCluster());
+    }
+
+    private static CorsConfig.Policy corsPolicy(Any typedConfig, String field) throws ConversionException {
+        var policy = Protos.unpack(typedConfig, io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy.class,
+                field);
+        Protos.unsupported(policy.hasShadowEnabled(), field + ".shadow_enabled");
+        Protos.unsupported(policy.hasAllowPrivateNetworkAccess() && policy.getAllowPrivateNetworkAccess().getValue(),
+                field + ".allow_private_network_access");
+        List<dev.weft.proxy.route.StringMatcher> origins = new ArrayList<>();
+        for (int o = 0; o < policy.getAllowOriginStringMatchCount(); o++) {
+            origins.add(Matchers.string(policy.getAllowOriginStringMatch(o), field + ".allow_origin_string_match[" + o + "]"));
+        }
+        FaultConfig.Fraction enabled = policy.hasFilterEnabled()
+                ? fraction(policy.getFilterEnabled().getDefaultValue()) : new FaultConfig.Fraction(100, 100);
+        return new CorsConfig.Policy(origins, policy.getAllowMethods(), policy.getAllowHeaders(),
+                policy.getExposeHeaders(), policy.getMaxAge(),
+                policy.hasAllowCredentials() && policy.getAllowCredentials().getValue(), enabled,
+                !policy.hasForwardNotMatchingPreflights() || policy.getForwardNotMatchingPreflights().getValue());
     }
 
     private static FaultConfig.Fraction fraction(FractionalPercent percent) {

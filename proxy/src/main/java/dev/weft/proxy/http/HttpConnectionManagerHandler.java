@@ -78,7 +78,7 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
         HttpVersion version = request.protocolVersion();
         HttpExchange exchange = new HttpExchange(request, served.active(), clusters.clusters(), stats,
                 ctx.channel().eventLoop(), response -> onLoop(() -> finish(request, response, keepAlive, version, prefix)),
-                ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null);
+                ctx.channel().remoteAddress(), ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null);
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             boolean tooLarge = cause instanceof TooLongFrameException;

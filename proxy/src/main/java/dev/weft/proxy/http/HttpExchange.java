@@ -12,9 +12,13 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
@@ -41,16 +45,25 @@ public final class HttpExchange {
     private final AtomicBoolean responded = new AtomicBoolean();
     private final Set<ResponseFlag> flags = EnumSet.noneOf(ResponseFlag.class);
     private final long startNanos = System.nanoTime();
+    private final SocketAddress remoteAddress;
+    private final List<Consumer<HttpHeaders>> responseHeaderHooks = new ArrayList<>(0);
     private final boolean secure;
 
     HttpExchange(FullHttpRequest request, ActiveListener listener, Map<String, UpstreamCluster> clusters,
             ProxyStats stats, EventLoop eventLoop, Consumer<FullHttpResponse> sink) {
-        this(request, listener, clusters, stats, eventLoop, sink, false);
+        this(request, listener, clusters, stats, eventLoop, sink, null);
+    }
+
+    HttpExchange(FullHttpRequest request, ActiveListener listener, Map<String, UpstreamCluster> clusters,
+            ProxyStats stats, EventLoop eventLoop, Consumer<FullHttpResponse> sink, SocketAddress remoteAddress) {
+        this(request, listener, clusters, stats, eventLoop, sink, remoteAddress, false);
     }
 
     /** @param secure the request arrived over TLS (x-forwarded-proto https; no require_tls redirect) */
     HttpExchange(FullHttpRequest request, ActiveListener listener, Map<String, UpstreamCluster> clusters,
-            ProxyStats stats, EventLoop eventLoop, Consumer<FullHttpResponse> sink, boolean secure) {
+            ProxyStats stats, EventLoop eventLoop, Consumer<FullHttpResponse> sink, SocketAddress remoteAddress,
+            boolean secure) {
+        this.remoteAddress = remoteAddress;
         this.secure = secure;
         this.request = request;
         this.view = new NettyRequestView(request);
@@ -107,6 +120,20 @@ public final class HttpExchange {
         return startNanos;
     }
 
+    /** The downstream peer (null when unknown). */
+    public SocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    /**
+     * Runs {@code hook} on the headers of the response, whichever it is (upstream or local reply), just
+     * before it is sent: how a filter changes responses (Envoy's encodeHeaders), e.g. CORS headers.
+     * Hooks run in the reverse order of registration, as encoder filters do.
+     */
+    public synchronized void onResponseHeaders(Consumer<HttpHeaders> hook) {
+        responseHeaderHooks.add(hook);
+    }
+
     public synchronized void addFlag(ResponseFlag flag) {
         flags.add(flag);
     }
@@ -124,6 +151,13 @@ public final class HttpExchange {
         if (!responded.compareAndSet(false, true)) {
             response.release();
             return false;
+        }
+        List<Consumer<HttpHeaders>> hooks;
+        synchronized (this) {
+            hooks = List.copyOf(responseHeaderHooks);
+        }
+        for (int i = hooks.size() - 1; i >= 0; i--) {
+            hooks.get(i).accept(response.headers());
         }
         sink.accept(response);
         return true;

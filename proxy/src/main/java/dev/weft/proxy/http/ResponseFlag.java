@@ -23,5 +23,7 @@ public enum ResponseFlag {
     /** The fault filter delayed the request. */
     DI,
     /** The fault filter aborted the request. */
-    FI
+    FI,
+    /** The retry limit was reached (the last attempt's failure or response is what was sent). */
+    URX
 }

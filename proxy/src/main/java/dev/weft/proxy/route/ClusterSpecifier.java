@@ -9,6 +9,11 @@ public sealed interface ClusterSpecifier {
     /** The cluster for one request; {@code random} gives a number in [0, bound). */
     String pick(IntUnaryOperator random);
 
+    /** The choice for one request with its weighted cluster's header mutations (NONE for a single cluster). */
+    default WeightedCluster choose(IntUnaryOperator random) {
+        return new WeightedCluster(pick(random), 1);
+    }
+
     /** Every cluster it may send to (what warming waits for). */
     List<String> clusters();
 
@@ -40,14 +45,19 @@ public sealed interface ClusterSpecifier {
 
         @Override
         public String pick(IntUnaryOperator random) {
+            return choose(random).cluster();
+        }
+
+        @Override
+        public WeightedCluster choose(IntUnaryOperator random) {
             int point = random.applyAsInt(totalWeight);
             for (WeightedCluster target : targets) {
                 point -= target.weight();
                 if (point < 0) {
-                    return target.cluster();
+                    return target;
                 }
             }
-            return targets.getLast().cluster();
+            return targets.getLast();
         }
 
         @Override
@@ -56,6 +66,18 @@ public sealed interface ClusterSpecifier {
         }
     }
 
-    record WeightedCluster(String cluster, int weight) {
+    /**
+     * One of {@code weighted_clusters.clusters}, with its own header mutations (applied before the
+     * route's: it is the most specific level).
+     */
+    record WeightedCluster(String cluster, int weight, HeaderMutation requestHeaders, HeaderMutation responseHeaders) {
+        public WeightedCluster(String cluster, int weight) {
+            this(cluster, weight, HeaderMutation.NONE, HeaderMutation.NONE);
+        }
+
+        /** A single-cluster route's target (for code that only has the route). */
+        public static WeightedCluster of(RouteAction.Forward forward) {
+            return new WeightedCluster(forward.target().clusters().getFirst(), 1);
+        }
     }
 }

@@ -8,4 +8,9 @@ public interface LbHost {
 
     /** {@code load_balancing_weight} (at least 1). */
     int weight();
+
+    /** What hash-based balancers hash for this host (Envoy: its address, {@code ip:port}). */
+    default String hashKey() {
+        return toString();
+    }
 }

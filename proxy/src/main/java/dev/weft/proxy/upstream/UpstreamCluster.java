@@ -32,6 +32,8 @@ public final class UpstreamCluster {
     private final PoolStats poolStats;
     private final LoadBalancer loadBalancer;
     private final ClusterLimits limits;
+    private final ProxyStats stats;
+    private final OutlierDetector outlierDetector;
     private final Optional<UpstreamTls> tls;
     private volatile List<UpstreamHost> hosts = List.of();
 
@@ -43,9 +45,16 @@ public final class UpstreamCluster {
         this.config = config;
         this.tls = tls.map(context -> new UpstreamTls(context, config.tls().map(t -> t.sni()).orElse("")));
         this.transport = transport;
+        this.stats = stats;
         this.poolStats = PoolStats.of(stats, config.name());
-        this.loadBalancer = LoadBalancer.of(config.lbPolicy());
+        this.loadBalancer = LoadBalancer.of(config);
         this.limits = new ClusterLimits(config.limits());
+        this.outlierDetector = config.outlierDetection()
+                .map(od -> new OutlierDetector(od, config.name(), () -> hosts, stats, System::nanoTime))
+                .orElse(null);
+        if (outlierDetector != null) {
+            outlierDetector.start(transport.workers().next());
+        }
     }
 
     public ClusterConfig config() {
@@ -86,6 +95,9 @@ public final class UpstreamCluster {
 
     /** Closes idle connections; busy ones close when their request ends. */
     synchronized void drain() {
+        if (outlierDetector != null) {
+            outlierDetector.stop();
+        }
         hosts.forEach(host -> host.pool().drain());
     }
 
@@ -94,16 +106,36 @@ public final class UpstreamCluster {
      * else among degraded ones; empty when none can take traffic (UH).
      */
     public Optional<UpstreamHost> chooseHost() {
+        return chooseHost(HostSelection.ANY);
+    }
+
+    /**
+     * A host for one request as {@link #chooseHost()}, without hosts ejected by outlier detection
+     * (unless fewer than {@code healthy_panic_threshold}% of the hosts are usable: Envoy's panic mode
+     * then spreads over all of them), the request's hash for hash-based balancers, and up to
+     * {@code maxAttempts} picks to avoid the hosts it should (a retry's previous hosts).
+     */
+    public Optional<UpstreamHost> chooseHost(HostSelection selection) {
         List<UpstreamHost> current = hosts;
         List<UpstreamHost> routable = new ArrayList<>(current.size());
         for (UpstreamHost host : current) {
-            if (host.endpoint().health().routable()) {
+            if (host.endpoint().health().routable() && !host.ejected()) {
                 routable.add(host);
+            }
+        }
+        double panic = config.lbOptions().healthyPanicPercent();
+        if (!current.isEmpty() && panic > 0) {
+            // Envoy counts healthy and degraded hosts against the threshold.
+            long usable = routable.size() + current.stream().filter(host -> !host.ejected()
+                    && host.endpoint().health() == EndpointConfig.Health.DEGRADED).count();
+            if (usable * 100.0 < panic * current.size()) {
+                stats.inc("cluster." + config.name() + ".lb_healthy_panic");
+                routable = new ArrayList<>(current);
             }
         }
         if (routable.isEmpty()) {
             for (UpstreamHost host : current) {
-                if (host.endpoint().health() == EndpointConfig.Health.DEGRADED) {
+                if (host.endpoint().health() == EndpointConfig.Health.DEGRADED && !host.ejected()) {
                     routable.add(host);
                 }
             }
@@ -111,7 +143,31 @@ public final class UpstreamCluster {
         // Lowest priority number first (Envoy: priority 0 takes all traffic while it has hosts).
         int best = routable.stream().mapToInt(host -> host.endpoint().priority()).min().orElse(0);
         routable.removeIf(host -> host.endpoint().priority() != best);
-        return routable.isEmpty() ? Optional.empty() : Optional.of(loadBalancer.choose(routable));
+        if (routable.isEmpty()) {
+            return Optional.empty();
+        }
+        UpstreamHost chosen = null;
+        for (int attempt = 0; attempt < Math.max(1, selection.maxAttempts()); attempt++) {
+            // A hash-based balancer would pick the same host again: each new pick moves the hash.
+            var hash = selection.hash().isPresent() && attempt > 0
+                    ? java.util.OptionalLong.of(selection.hash().getAsLong() + attempt * 0x9E3779B97F4A7C15L)
+                    : selection.hash();
+            chosen = loadBalancer.choose(routable, hash);
+            if (!selection.avoid().test(chosen)) {
+                break;
+            }
+        }
+        return Optional.of(chosen);
+    }
+
+    /** Takes a slot of the retry circuit breaker (max_retries or the retry budget); false: overflow. */
+    public boolean tryStartRetry() {
+        return limits.tryStartRetry();
+    }
+
+    /** Gives back a slot taken by {@link #tryStartRetry()}. */
+    public void retryEnded() {
+        limits.retries.decrementAndGet();
     }
 
     /**
@@ -147,9 +203,34 @@ public final class UpstreamCluster {
             }
             host.requestEnded();
             limits.requests.decrementAndGet();
+            if (outlierDetector != null) {
+                reportOutcome(host, response, error);
+            }
         });
         attempt(host, request, result, current, true, loop);
         return result;
+    }
+
+    // Local-origin errors as Envoy maps them without split_external_local_origin_errors; an overflow
+    // of this proxy's own circuit breakers says nothing about the host.
+    private void reportOutcome(UpstreamHost host, FullHttpResponse response, Throwable error) {
+        if (error == null) {
+            outlierDetector.report(host, response.status().code());
+            return;
+        }
+        Throwable cause = error instanceof java.util.concurrent.CompletionException wrapped && wrapped.getCause() != null
+                ? wrapped.getCause() : error;
+        if (cause instanceof UpstreamFailure failure) {
+            switch (failure.kind()) {
+                case OVERFLOW -> {
+                }
+                case TIMEOUT -> outlierDetector.report(host, 504);
+                case PROTOCOL_ERROR -> outlierDetector.report(host, 502);
+                case CONNECT_FAILURE, CONNECTION_TERMINATION -> outlierDetector.report(host, 503);
+            }
+        } else {
+            outlierDetector.report(host, 503);
+        }
     }
 
     private void attempt(UpstreamHost host, FullHttpRequest request, CompletableFuture<FullHttpResponse> result,

@@ -12,6 +12,7 @@ public final class UpstreamHost implements LbHost {
     private final AtomicInteger active = new AtomicInteger();
     final LongAdder requestsTotal = new LongAdder();
     final LongAdder connectFailures = new LongAdder();
+    final OutlierDetector.OutlierState outlier = new OutlierDetector.OutlierState();
 
     UpstreamHost(EndpointConfig endpoint, Http1ConnectionPool pool) {
         this.endpoint = endpoint;
@@ -36,12 +37,22 @@ public final class UpstreamHost implements LbHost {
         return Math.max(1, endpoint.weight());
     }
 
+    @Override
+    public String hashKey() {
+        return endpoint.address();
+    }
+
     public long requestsTotal() {
         return requestsTotal.sum();
     }
 
     public long connectFailures() {
         return connectFailures.sum();
+    }
+
+    /** Ejected by outlier detection: no traffic until it is brought back. */
+    public boolean ejected() {
+        return outlier.ejected;
     }
 
     public int idleConnections() {

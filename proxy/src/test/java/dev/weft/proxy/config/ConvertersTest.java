@@ -104,9 +104,10 @@ class ConvertersTest {
                                 io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy.getDefaultInstance()))
                         .addRoutes(route("a")))
                 .build();
-        assertThatThrownBy(() -> RouteConverter.convert(cors)).hasMessage("virtual_hosts[0].typed_per_filter_config"
-                + "[envoy.filters.http.cors]: per-route config of type "
-                + "type.googleapis.com/envoy.extensions.filters.http.cors.v3.CorsPolicy is not supported by weft-proxy yet");
+        var corsOverride = RouteConverter.convert(cors).virtualHosts().getFirst().routes().getFirst().filterOverrides()
+                .get("envoy.filters.http.cors");
+        assertThat(corsOverride).isInstanceOf(dev.weft.proxy.http.filter.CorsConfig.class);
+        assertThat(((dev.weft.proxy.http.filter.CorsConfig) corsOverride).policy()).isPresent();
     }
 
     @Test

@@ -1,7 +1,8 @@
 package dev.weft.config.networking.destinationrule;
 
 import dev.weft.config.model.Resource;
-import dev.weft.config.validate.Rules;
+import dev.weft.config.validate.HostRules;
+import dev.weft.config.validate.LabelRules;
 import dev.weft.config.validate.SpecValidator;
 import dev.weft.config.validate.Validation;
 import java.util.HashSet;
@@ -13,7 +14,7 @@ public final class DestinationRuleValidator implements SpecValidator<Destination
   @Override
   public void validate(Resource<DestinationRule> r, Validation v) {
     DestinationRule dr = r.spec();
-    Rules.host(v, "spec.host", dr.host(), true);
+    HostRules.host(v, "spec.host", dr.host(), true);
     TrafficPolicyValidator.trafficPolicy(v, "spec.trafficPolicy", dr.trafficPolicy());
     Set<String> names = new HashSet<>();
     for (int i = 0; i < dr.subsets().size(); i++) {
@@ -23,10 +24,10 @@ public final class DestinationRuleValidator implements SpecValidator<Destination
         v.error(path + ".name", "duplicate subset names: " + s.name());
       }
       subsetName(v, path + ".name", s.name());
-      Rules.labels(v, path + ".labels", s.labels());
+      LabelRules.labels(v, path + ".labels", s.labels());
       TrafficPolicyValidator.trafficPolicy(v, path + ".trafficPolicy", s.trafficPolicy());
     }
-    Rules.exportTo(v, "spec.exportTo", r.namespace(), dr.exportTo(), false);
+    HostRules.exportTo(v, "spec.exportTo", r.namespace(), dr.exportTo(), false);
     // A rule with a workload selector configures only the selected workloads' own namespace.
     Set<String> exportTo = new HashSet<>();
     dr.exportTo().forEach(e -> exportTo.add(e.equals(".") ? r.namespace() : e));
@@ -38,7 +39,7 @@ public final class DestinationRuleValidator implements SpecValidator<Destination
       }
     }
     if (dr.workloadSelector() != null) {
-      Rules.selectorLabels(v, "spec.workloadSelector.matchLabels", dr.workloadSelector().labels(), "workload selector specified without labels");
+      LabelRules.selectorLabels(v, "spec.workloadSelector.matchLabels", dr.workloadSelector().labels(), "workload selector specified without labels");
     }
   }
 
@@ -48,7 +49,7 @@ public final class DestinationRuleValidator implements SpecValidator<Destination
       v.error(path, "subset name cannot be empty");
       return false;
     }
-    if (!Rules.isIstioLabel(name)) {
+    if (!HostRules.isIstioLabel(name)) {
       v.error(path, "subset name is invalid: " + name);
       return false;
     }

@@ -1,6 +1,8 @@
 package dev.weft.config.networking.destinationrule;
 
 import dev.weft.config.networking.destinationrule.LoadBalancer.ConsistentHash;
+import dev.weft.config.validate.AddressRules;
+import dev.weft.config.validate.HostRules;
 import dev.weft.config.validate.Rules;
 import dev.weft.config.validate.Validation;
 import java.util.ArrayList;
@@ -49,7 +51,7 @@ public final class TrafficPolicyValidator {
     } else if (p.port().number() == null) {
       v.error(path + ".port.number", "port number is required");
     } else {
-      Rules.port(v, path + ".port.number", p.port().number());
+      AddressRules.port(v, path + ".port.number", p.port().number());
     }
     if (p.outlierDetection() == null && p.connectionPool() == null && p.loadBalancer() == null && p.tls() == null) {
       v.error(path, "port traffic policy must have at least one field");
@@ -69,13 +71,13 @@ public final class TrafficPolicyValidator {
       v.error(path + ".protocol", "tunnel protocol must be \"CONNECT\" or \"POST\"");
     }
     String host = t.targetHost() == null ? "" : t.targetHost();
-    if (!Rules.isFqdn(host) && !Rules.isIpAddress(host)) {
+    if (!HostRules.isFqdn(host) && !AddressRules.isIpAddress(host)) {
       v.error(path + ".targetHost", "tunnel target host must be valid FQDN or IP address, got \"" + host + "\"");
     }
     if (t.targetPort() == null) {
       v.error(path + ".targetPort", "tunnel target port is invalid: port number 0 must be in the range 1..65535");
     } else {
-      Rules.port(v, path + ".targetPort", t.targetPort());
+      AddressRules.port(v, path + ".targetPort", t.targetPort());
     }
   }
 

@@ -2,7 +2,9 @@ package dev.weft.config.networking.gateway;
 
 import dev.weft.config.model.Protocol;
 import dev.weft.config.model.Resource;
-import dev.weft.config.validate.Rules;
+import dev.weft.config.validate.AddressRules;
+import dev.weft.config.validate.HostRules;
+import dev.weft.config.validate.LabelRules;
 import dev.weft.config.validate.SpecValidator;
 import dev.weft.config.validate.Validation;
 import java.util.HashSet;
@@ -14,7 +16,7 @@ public final class GatewayValidator implements SpecValidator<Gateway> {
   @Override
   public void validate(Resource<Gateway> r, Validation v) {
     Gateway g = r.spec();
-    Rules.labels(v, "spec.selector", g.selector());
+    LabelRules.labels(v, "spec.selector", g.selector());
     if (g.servers().isEmpty()) {
       v.error("spec.servers", "gateway must have at least one server");
     }
@@ -68,12 +70,12 @@ public final class GatewayValidator implements SpecValidator<Gateway> {
     if (slash >= 0) {
       String ns = host.substring(0, slash);
       h = host.substring(slash + 1);
-      if (!ns.equals(".") && !ns.equals("*") && !Rules.isDns1123Label(ns)) {
+      if (!ns.equals(".") && !ns.equals("*") && !HostRules.isDns1123Label(ns)) {
         v.error(path, "invalid namespace value \"" + ns + "\" in host \"" + host + "\"");
         return;
       }
     }
-    Rules.host(v, path, h, true);
+    HostRules.host(v, path, h, true);
   }
 
   private static boolean port(Validation v, String path, Gateway.Port port) {
@@ -86,9 +88,9 @@ public final class GatewayValidator implements SpecValidator<Gateway> {
       v.error(path + ".number", "port number is required");
       ok = false;
     } else {
-      ok &= Rules.port(v, path + ".number", port.number());
+      ok &= AddressRules.port(v, path + ".number", port.number());
     }
-    ok &= Rules.port(v, path + ".targetPort", port.targetPort());
+    ok &= AddressRules.port(v, path + ".targetPort", port.targetPort());
     if (Protocol.parse(port.protocol()) == Protocol.UNSUPPORTED) {
       v.error(path + ".protocol", (port.protocol() == null ? "protocol is required" : "invalid protocol \"" + port.protocol() + "\"")
           + ", supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP, HTTPS, TLS");

@@ -4,7 +4,9 @@ import dev.weft.config.model.Protocol;
 import dev.weft.config.model.Resource;
 import dev.weft.config.networking.workloadentry.WorkloadEntry;
 import dev.weft.config.networking.workloadentry.WorkloadEntryValidator;
-import dev.weft.config.validate.Rules;
+import dev.weft.config.validate.AddressRules;
+import dev.weft.config.validate.HostRules;
+import dev.weft.config.validate.LabelRules;
 import dev.weft.config.validate.SpecValidator;
 import dev.weft.config.validate.Validation;
 import java.util.HashSet;
@@ -19,7 +21,7 @@ public final class ServiceEntryValidator implements SpecValidator<ServiceEntry> 
   public void validate(Resource<ServiceEntry> r, Validation v) {
     ServiceEntry se = r.spec();
     if (se.workloadSelector() != null) {
-      Rules.selectorLabels(v, "spec.workloadSelector.labels", se.workloadSelector().labels(),
+      LabelRules.selectorLabels(v, "spec.workloadSelector.labels", se.workloadSelector().labels(),
           "service entry: workload selector specified without labels, will be applied to all services in namespace");
       if (!se.endpoints().isEmpty()) {
         v.error("spec.workloadSelector", "only one of WorkloadSelector or Endpoints is allowed in Service Entry");
@@ -30,7 +32,7 @@ public final class ServiceEntryValidator implements SpecValidator<ServiceEntry> 
     for (int i = 0; i < se.addresses().size(); i++) {
       String address = se.addresses().get(i);
       cidr |= address.contains("/");
-      Rules.ipSubnet(v, "spec.addresses[" + i + "]", address);
+      AddressRules.ipSubnet(v, "spec.addresses[" + i + "]", address);
     }
     if (cidr && se.resolution() != ServiceEntry.Resolution.NONE && se.resolution() != ServiceEntry.Resolution.STATIC) {
       v.error("spec.addresses", "CIDR addresses are allowed only for NONE/STATIC resolution types");
@@ -46,7 +48,7 @@ public final class ServiceEntryValidator implements SpecValidator<ServiceEntry> 
         }
       }
     }
-    Rules.exportTo(v, "spec.exportTo", r.namespace(), se.exportTo(), true);
+    HostRules.exportTo(v, "spec.exportTo", r.namespace(), se.exportTo(), true);
   }
 
   private static void hosts(Validation v, List<String> hosts) {
@@ -59,7 +61,7 @@ public final class ServiceEntryValidator implements SpecValidator<ServiceEntry> 
       if (host.equals("*")) {
         v.error(path, "invalid host *");
       } else {
-        Rules.host(v, path, host, true);
+        HostRules.host(v, path, host, true);
       }
     }
   }
@@ -78,17 +80,17 @@ public final class ServiceEntryValidator implements SpecValidator<ServiceEntry> 
         v.error(path + ".number", "service entry port " + port.number() + " already defined");
       }
       if (port.targetPort() != null) {
-        Rules.port(v, path + ".targetPort", port.targetPort());
+        AddressRules.port(v, path + ".targetPort", port.targetPort());
         if (se.resolution() == ServiceEntry.Resolution.NONE) {
           v.warning(path + ".targetPort", "targetPort has no effect when resolution mode is NONE");
         }
       }
-      Rules.portName(v, path + ".name", port.name());
-      Rules.protocol(v, path + ".protocol", port.protocol());
+      AddressRules.portName(v, path + ".name", port.name());
+      AddressRules.protocol(v, path + ".protocol", port.protocol());
       if (port.number() == null) {
         v.error(path + ".number", "port number is required");
       } else {
-        Rules.port(v, path + ".number", port.number());
+        AddressRules.port(v, path + ".number", port.number());
       }
     }
     return names;
@@ -118,7 +120,7 @@ public final class ServiceEntryValidator implements SpecValidator<ServiceEntry> 
     List<WorkloadEntry> endpoints = se.endpoints();
     if (endpoints.isEmpty()) {
       for (int i = 0; i < se.hosts().size(); i++) {
-        if (!Rules.isFqdn(se.hosts().get(i))) {
+        if (!HostRules.isFqdn(se.hosts().get(i))) {
           v.error("spec.hosts[" + i + "]", "hosts must be FQDN if no endpoints are provided for resolution mode " + se.resolution());
         }
       }
@@ -130,10 +132,10 @@ public final class ServiceEntryValidator implements SpecValidator<ServiceEntry> 
       WorkloadEntry ep = endpoints.get(i);
       String path = "spec.endpoints[" + i + "]";
       String addr = ep.address() == null ? "" : ep.address();
-      if (!Rules.isIpAddress(addr) && !Rules.isFqdn(addr)) {
+      if (!AddressRules.isIpAddress(addr) && !HostRules.isFqdn(addr)) {
         v.error(path + ".address", "endpoint address \"" + addr + "\" is not a valid FQDN or an IP address");
       }
-      Rules.labels(v, path + ".labels", ep.labels());
+      LabelRules.labels(v, path + ".labels", ep.labels());
       WorkloadEntryValidator.endpointPorts(v, path + ".ports", ep.ports(), portNames);
     }
     if (se.workloadSelector() != null) {

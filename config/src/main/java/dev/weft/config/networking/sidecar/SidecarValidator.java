@@ -7,7 +7,9 @@ import dev.weft.config.networking.gateway.GatewayValidator;
 import dev.weft.config.networking.gateway.ServerTls;
 import dev.weft.config.networking.virtualservice.Destination;
 import dev.weft.config.networking.virtualservice.VirtualServiceValidator;
-import dev.weft.config.validate.Rules;
+import dev.weft.config.validate.AddressRules;
+import dev.weft.config.validate.HostRules;
+import dev.weft.config.validate.LabelRules;
 import dev.weft.config.validate.SpecValidator;
 import dev.weft.config.validate.Validation;
 import java.util.HashMap;
@@ -25,7 +27,7 @@ public final class SidecarValidator implements SpecValidator<Sidecar> {
   public void validate(Resource<Sidecar> r, Validation v) {
     Sidecar s = r.spec();
     if (s.workloadSelector() != null) {
-      Rules.selectorLabels(v, "spec.workloadSelector.labels", s.workloadSelector().labels(),
+      LabelRules.selectorLabels(v, "spec.workloadSelector.labels", s.workloadSelector().labels(),
           "sidecar: workload selector specified without labels, will be applied to all services in namespace");
     }
     if (s.ingress().isEmpty() && s.egress().isEmpty() && s.outboundTrafficPolicy() == null && s.inboundConnectionPool() == null) {
@@ -52,10 +54,10 @@ public final class SidecarValidator implements SpecValidator<Sidecar> {
       v.error(path + ".port.targetPort", "targetPort has no impact on Sidecars");
     }
     if (port.name() != null && !port.name().isEmpty()) {
-      Rules.portName(v, path + ".port.name", port.name());
+      AddressRules.portName(v, path + ".port.name", port.name());
     }
-    Rules.protocol(v, path + ".port.protocol", port.protocol());
-    Rules.port(v, path + ".port.number", number);
+    AddressRules.protocol(v, path + ".port.protocol", port.protocol());
+    AddressRules.port(v, path + ".port.number", number);
     bindAddress(v, path + ".bind", in.bind());
     if (!ports.add(number)) {
       v.error(path + ".port.number", "sidecar: ports on IP bound listeners must be unique");
@@ -92,7 +94,7 @@ public final class SidecarValidator implements SpecValidator<Sidecar> {
       return;
     }
     if (endpoint.startsWith(UNIX_PREFIX)) {
-      Rules.unixAddress(v, path, endpoint.substring(UNIX_PREFIX.length()));
+      AddressRules.unixAddress(v, path, endpoint.substring(UNIX_PREFIX.length()));
       return;
     }
     String host;
@@ -116,12 +118,12 @@ public final class SidecarValidator implements SpecValidator<Sidecar> {
     if (port.isEmpty() || port.length() > 9 || !port.chars().allMatch(Character::isDigit)) {
       v.error(path, "sidecar: defaultEndpoint port (" + port + ") is not a number");
     } else {
-      Rules.port(v, path, Integer.parseInt(port));
+      AddressRules.port(v, path, Integer.parseInt(port));
     }
   }
 
   private static void bindAddress(Validation v, String path, String bind) {
-    if (bind != null && !bind.isEmpty() && !Rules.isIpAddress(bind)) {
+    if (bind != null && !bind.isEmpty() && !AddressRules.isIpAddress(bind)) {
       v.error(path, bind + " is not a valid IP");
     }
   }
@@ -165,21 +167,21 @@ public final class SidecarValidator implements SpecValidator<Sidecar> {
       v.error(path + ".port.targetPort", "targetPort has no impact on Sidecars");
     }
     if (port.name() != null && !port.name().isEmpty()) {
-      Rules.portName(v, path + ".port.name", port.name());
+      AddressRules.portName(v, path + ".port.name", port.name());
     }
-    Rules.protocol(v, path + ".port.protocol", port.protocol());
+    AddressRules.protocol(v, path + ".port.protocol", port.protocol());
     String bind = e.bind() == null ? "" : e.bind();
     if (port.number() == null || port.number() == 0) {
       if (!bind.startsWith(UNIX_PREFIX)) {
         v.error(path + ".bind", "sidecar: ports with 0 value must have a unix domain socket bind address");
       } else {
-        Rules.unixAddress(v, path + ".bind", bind.substring(UNIX_PREFIX.length()));
+        AddressRules.unixAddress(v, path + ".bind", bind.substring(UNIX_PREFIX.length()));
       }
       if (e.captureMode() != Sidecar.CaptureMode.DEFAULT && e.captureMode() != Sidecar.CaptureMode.NONE) {
         v.error(path + ".captureMode", "sidecar: captureMode must be DEFAULT/NONE for unix domain socket listeners");
       }
     } else {
-      Rules.port(v, path + ".port.number", port.number());
+      AddressRules.port(v, path + ".port.number", port.number());
       bindAddress(v, path + ".bind", bind);
     }
   }
@@ -211,13 +213,13 @@ public final class SidecarValidator implements SpecValidator<Sidecar> {
         v.error(hp, "config namespace and dnsName in host entry cannot be empty");
         continue;
       }
-      if (!ns.equals("*") && !ns.equals(".") && !ns.equals("~") && !Rules.isIstioLabel(ns)) {
+      if (!ns.equals("*") && !ns.equals(".") && !ns.equals("~") && !HostRules.isIstioLabel(ns)) {
         v.error(hp, "invalid namespace value \"" + ns + "\" in sidecar");
       }
       if (!name.equals("*") && !name.contains(".")) {
         v.error(hp, "short names (non FQDN) are not allowed, got \"" + name + "\"");
       }
-      Rules.host(v, hp, name, true);
+      HostRules.host(v, hp, name, true);
     }
     if (byNamespace.getOrDefault("*", Set.of()).contains("*") && byNamespace.size() != 1) {
       v.warning(path, "`*/*` host select all resources, no other hosts can be added");
@@ -235,7 +237,7 @@ public final class SidecarValidator implements SpecValidator<Sidecar> {
     }
     Destination proxy = p.egressProxy();
     String host = proxy.host() == null ? "" : proxy.host();
-    if (!Rules.isFqdn(host)) {
+    if (!HostRules.isFqdn(host)) {
       v.error(ep + ".host", "egress proxy host \"" + host + "\" is not a valid FQDN");
     }
     if (proxy.port() == null) {

@@ -5,6 +5,10 @@ import dev.weft.config.networking.virtualservice.HttpRoute.HttpMatchRequest;
 import dev.weft.config.networking.virtualservice.HttpRoute.HttpMirrorPolicy;
 import dev.weft.config.networking.virtualservice.HttpRoute.HttpRouteDestination;
 import dev.weft.config.read.FieldPaths;
+import dev.weft.config.validate.AddressRules;
+import dev.weft.config.validate.HeaderRules;
+import dev.weft.config.validate.HostRules;
+import dev.weft.config.validate.LabelRules;
 import dev.weft.config.validate.Rules;
 import dev.weft.config.validate.Validation;
 import java.util.List;
@@ -148,9 +152,9 @@ final class HttpRouteValidator {
       stringMatch(v, FieldPaths.child(path + ".queryParams", e.getKey()), e.getValue(), false);
     }
     VirtualServiceValidator.matchPort(v, path + ".port", m.port());
-    Rules.labels(v, path + ".sourceLabels", m.sourceLabels());
+    LabelRules.labels(v, path + ".sourceLabels", m.sourceLabels());
     VirtualServiceValidator.gatewayNames(v, path + ".gateways", m.gateways());
-    if (m.sourceNamespace() != null && !m.sourceNamespace().isEmpty() && !Rules.isDns1123Label(m.sourceNamespace())) {
+    if (m.sourceNamespace() != null && !m.sourceNamespace().isEmpty() && !HostRules.isDns1123Label(m.sourceNamespace())) {
       v.error(path + ".sourceNamespace", "sourceNamespace match " + m.sourceNamespace() + " is invalid");
     }
   }
@@ -160,7 +164,7 @@ final class HttpRouteValidator {
     if (name.isEmpty()) {
       v.error(path, "header name cannot be empty");
     } else if (!VirtualServiceValidator.isJwtClaim(name) && !PSEUDO_HEADERS.contains(name)) {
-      Rules.headerName(v, path, name);
+      HeaderRules.headerName(v, path, name);
     }
   }
 
@@ -209,7 +213,7 @@ final class HttpRouteValidator {
       } else {
         operationName(v, p, e.getKey());
       }
-      Rules.headerValue(v, p, e.getValue());
+      HeaderRules.headerValue(v, p, e.getValue());
     }
   }
 
@@ -300,7 +304,7 @@ final class HttpRouteValidator {
       if (n.isEmpty()) {
         v.error(path + "[" + i + "]", "header name cannot be empty");
       } else if (!n.equals("*")) {
-        Rules.headerName(v, path + "[" + i + "]", n);
+        HeaderRules.headerName(v, path + "[" + i + "]", n);
       }
     }
   }
@@ -380,7 +384,7 @@ final class HttpRouteValidator {
       v.error(path + ".scheme", "invalid redirect scheme, must be \"http\" or \"https\"");
     }
     if (r.port() instanceof HttpRedirect.FixedPort p && p.number() != 0) {
-      Rules.port(v, path + ".port", p.number());
+      AddressRules.port(v, path + ".port", p.number());
     }
   }
 

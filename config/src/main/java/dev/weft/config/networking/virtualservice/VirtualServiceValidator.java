@@ -10,7 +10,9 @@ import dev.weft.config.networking.virtualservice.VirtualService.TcpRoute;
 import dev.weft.config.networking.virtualservice.VirtualService.TlsMatchAttributes;
 import dev.weft.config.networking.virtualservice.VirtualService.TlsRoute;
 import dev.weft.config.read.FieldPaths;
-import dev.weft.config.validate.Rules;
+import dev.weft.config.validate.AddressRules;
+import dev.weft.config.validate.HostRules;
+import dev.weft.config.validate.LabelRules;
 import dev.weft.config.validate.SpecValidator;
 import dev.weft.config.validate.Validation;
 import java.util.List;
@@ -64,7 +66,7 @@ public final class VirtualServiceValidator implements SpecValidator<VirtualServi
     for (int i = 0; i < vs.tcp().size(); i++) {
       tcpRoute(v, "spec.tcp[" + i + "]", vs.tcp().get(i));
     }
-    Rules.exportTo(v, "spec.exportTo", r.namespace(), vs.exportTo(), false);
+    HostRules.exportTo(v, "spec.exportTo", r.namespace(), vs.exportTo(), false);
     UnreachableRules.check(v, vs);
   }
 
@@ -74,10 +76,10 @@ public final class VirtualServiceValidator implements SpecValidator<VirtualServi
     for (int i = 0; i < vs.hosts().size(); i++) {
       String host = vs.hosts().get(i);
       String path = "spec.hosts[" + i + "]";
-      if (Rules.isIpAddress(host) || (appliesToGateway && sni && AUTO_SNI.matcher(host).matches())) {
+      if (AddressRules.isIpAddress(host) || (appliesToGateway && sni && AUTO_SNI.matcher(host).matches())) {
         continue; // IP addresses are allowed as hosts (for gateways), as are generated SNI names
       }
-      if (!Rules.host(v, path, host, true)) {
+      if (!HostRules.host(v, path, host, true)) {
         allValid = false;
       } else if (appliesToMesh && host.equals("*")) {
         v.error(path, "wildcard host * is not allowed for virtual services bound to the mesh gateway");
@@ -148,9 +150,9 @@ public final class VirtualServiceValidator implements SpecValidator<VirtualServi
       String gw = name.substring(slash + 1);
       if (ns.isEmpty() || gw.isEmpty()) {
         v.error(p, "config namespace and gateway name cannot be empty");
-      } else if (!Rules.isDns1123Label(ns)) {
+      } else if (!HostRules.isDns1123Label(ns)) {
         v.error(p, "invalid value for namespace: \"" + ns + "\"");
-      } else if (!Rules.isIstioLabel(gw)) {
+      } else if (!HostRules.isIstioLabel(gw)) {
         v.error(p, "invalid value for gateway name: \"" + gw + "\"");
       }
     }
@@ -173,7 +175,7 @@ public final class VirtualServiceValidator implements SpecValidator<VirtualServi
       if (i == labels.length - 1 && labels[i].isEmpty() && i > 0) {
         break; // a trailing dot is allowed ("istio.io.")
       }
-      if (!Rules.isIstioLabel(labels[i])) {
+      if (!HostRules.isIstioLabel(labels[i])) {
         return "domain name \"" + name + "\" invalid (label \"" + labels[i] + "\" invalid)";
       }
     }
@@ -191,12 +193,12 @@ public final class VirtualServiceValidator implements SpecValidator<VirtualServi
     } else if (host.equals("*")) {
       v.error(path + ".host", "invalid destination host *");
     } else {
-      Rules.host(v, path + ".host", host, true);
+      HostRules.host(v, path + ".host", host, true);
     }
     if (d.subset() != null) {
       if (d.subset().isEmpty()) {
         v.error(path + ".subset", "subset name cannot be empty");
-      } else if (!Rules.isIstioLabel(d.subset())) {
+      } else if (!HostRules.isIstioLabel(d.subset())) {
         v.error(path + ".subset", "subset name is invalid: " + d.subset());
       }
     }
@@ -204,7 +206,7 @@ public final class VirtualServiceValidator implements SpecValidator<VirtualServi
       if (d.port().number() == null) {
         v.error(path + ".port.number", "port number is required");
       } else {
-        Rules.port(v, path + ".port.number", d.port().number());
+        AddressRules.port(v, path + ".port.number", d.port().number());
       }
     }
   }
@@ -266,10 +268,10 @@ public final class VirtualServiceValidator implements SpecValidator<VirtualServi
     boolean gateway = !vs.gateways().contains(VirtualService.MESH_GATEWAY);
     if (gateway && AUTO_SNI.matcher(sni).matches()) {
       // generated name for cross-network gateways; its host part is free form
-    } else if (Rules.isIpAddress(sni)) {
+    } else if (AddressRules.isIpAddress(sni)) {
       v.warning(path, "using an IP address (\"" + sni + "\") goes against SNI spec and most clients do not support this");
       return;
-    } else if (!Rules.host(v, path, sni, true)) {
+    } else if (!HostRules.host(v, path, sni, true)) {
       return;
     }
     for (String host : vs.hosts()) {
@@ -296,17 +298,17 @@ public final class VirtualServiceValidator implements SpecValidator<VirtualServi
   private static void l4(Validation v, String path, List<String> subnets, Integer port, Map<String, String> sourceLabels,
       List<String> gateways) {
     for (int i = 0; i < subnets.size(); i++) {
-      Rules.ipSubnet(v, path + ".destinationSubnets[" + i + "]", subnets.get(i));
+      AddressRules.ipSubnet(v, path + ".destinationSubnets[" + i + "]", subnets.get(i));
     }
     matchPort(v, path + ".port", port);
-    Rules.labels(v, path + ".sourceLabels", sourceLabels);
+    LabelRules.labels(v, path + ".sourceLabels", sourceLabels);
     gatewayNames(v, path + ".gateways", gateways);
   }
 
   /** A match port: 0 means unset in Istio, anything else must be a port. */
   static void matchPort(Validation v, String path, Integer port) {
     if (port != null && port != 0) {
-      Rules.port(v, path, port);
+      AddressRules.port(v, path, port);
     }
   }
 

@@ -2,6 +2,9 @@ package dev.weft.config.networking.workloadentry;
 
 import dev.weft.config.model.Resource;
 import dev.weft.config.read.FieldPaths;
+import dev.weft.config.validate.AddressRules;
+import dev.weft.config.validate.HostRules;
+import dev.weft.config.validate.LabelRules;
 import dev.weft.config.validate.Rules;
 import dev.weft.config.validate.SpecValidator;
 import dev.weft.config.validate.Validation;
@@ -36,19 +39,19 @@ public final class WorkloadEntryValidator implements SpecValidator<WorkloadEntry
     }
     boolean unix = addr.startsWith(UNIX_PREFIX);
     if (unix) {
-      Rules.unixAddress(v, addrPath, addr.substring(UNIX_PREFIX.length()));
+      AddressRules.unixAddress(v, addrPath, addr.substring(UNIX_PREFIX.length()));
       if (!we.ports().isEmpty()) {
         v.error(path + ".ports", "unix endpoint " + addr + " must not include ports");
       }
-    } else if (!addr.isEmpty() && !Rules.isIpAddress(addr)) {
+    } else if (!addr.isEmpty() && !AddressRules.isIpAddress(addr)) {
       if (!allowFqdnAddress) {
         v.error(addrPath, "endpoint address \"" + addr + "\" is not a valid IP address");
-      } else if (!Rules.isFqdn(addr)) {
+      } else if (!HostRules.isFqdn(addr)) {
         v.error(addrPath, "endpoint address \"" + addr + "\" is not a valid FQDN or an IP address");
       }
     }
     endpointPorts(v, path + ".ports", we.ports(), servicePorts);
-    Rules.labels(v, path + ".labels", we.labels());
+    LabelRules.labels(v, path + ".labels", we.labels());
     Rules.nonNegative(v, path + ".weight", we.weight(), "weight");
     if (unix && servicePorts != null && servicePorts.size() != 1) {
       v.error(addrPath, "exactly 1 service port required for unix endpoints");
@@ -62,9 +65,9 @@ public final class WorkloadEntryValidator implements SpecValidator<WorkloadEntry
       if (servicePorts != null && !servicePorts.contains(e.getKey())) {
         v.error(p, "endpoint port " + e.getValue() + " is not defined by the service entry (no port named \"" + e.getKey() + "\")");
       }
-      Rules.portName(v, p, e.getKey());
+      AddressRules.portName(v, p, e.getKey());
       long port = e.getValue();
-      Rules.port(v, p, (int) Math.clamp(port, Integer.MIN_VALUE, Integer.MAX_VALUE));
+      AddressRules.port(v, p, (int) Math.clamp(port, Integer.MIN_VALUE, Integer.MAX_VALUE));
     }
   }
 }

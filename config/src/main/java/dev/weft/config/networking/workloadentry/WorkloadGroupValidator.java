@@ -1,6 +1,9 @@
 package dev.weft.config.networking.workloadentry;
 
 import dev.weft.config.model.Resource;
+import dev.weft.config.validate.AddressRules;
+import dev.weft.config.validate.HeaderRules;
+import dev.weft.config.validate.LabelRules;
 import dev.weft.config.validate.Rules;
 import dev.weft.config.validate.SpecValidator;
 import dev.weft.config.validate.Validation;
@@ -18,7 +21,7 @@ public final class WorkloadGroupValidator implements SpecValidator<WorkloadGroup
       v.error("spec.template", "template is required");
     }
     if (g.metadata() != null) {
-      Rules.labels(v, "spec.metadata.labels", g.metadata().labels());
+      LabelRules.labels(v, "spec.metadata.labels", g.metadata().labels());
     }
     probe(v, "spec.probe", g.probe());
   }
@@ -45,7 +48,7 @@ public final class WorkloadGroupValidator implements SpecValidator<WorkloadGroup
           if (name == null || name.isEmpty()) {
             v.error(hp, "header name cannot be empty");
           } else {
-            Rules.istioHeaderName(v, hp, name);
+            HeaderRules.istioHeaderName(v, hp, name);
           }
         }
       }
@@ -61,6 +64,6 @@ public final class WorkloadGroupValidator implements SpecValidator<WorkloadGroup
   }
 
   private static void requiredPort(Validation v, String path, Integer port) {
-    Rules.port(v, path, port == null ? 0 : port);
+    AddressRules.port(v, path, port == null ? 0 : port);
   }
 }

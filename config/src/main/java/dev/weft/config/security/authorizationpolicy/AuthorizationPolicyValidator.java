@@ -4,7 +4,7 @@ import dev.weft.config.model.Resource;
 import dev.weft.config.read.FieldPaths;
 import dev.weft.config.security.PolicyScope;
 import dev.weft.config.security.authorizationpolicy.AuthorizationPolicy.Action;
-import dev.weft.config.validate.Rules;
+import dev.weft.config.validate.AddressRules;
 import dev.weft.config.validate.SpecValidator;
 import dev.weft.config.validate.Validation;
 import java.util.List;
@@ -163,7 +163,7 @@ public final class AuthorizationPolicyValidator implements SpecValidator<Authori
       if (value.isEmpty()) {
         v.error(path + "[" + i + "]", "empty value not allowed");
       } else {
-        Rules.ipOrCidr(v, path + "[" + i + "]", value);
+        AddressRules.ipOrCidr(v, path + "[" + i + "]", value);
       }
     }
   }

@@ -1,6 +1,6 @@
 package dev.weft.config.security.authorizationpolicy;
 
-import dev.weft.config.validate.Rules;
+import dev.weft.config.validate.AddressRules;
 import dev.weft.config.validate.Validation;
 import java.util.List;
 
@@ -57,7 +57,7 @@ final class Conditions {
 
   private static String valueProblem(String key, String value) {
     return switch (key) {
-      case "source.ip", "remote.ip", "destination.ip" -> Rules.ipOrCidrProblem(value);
+      case "source.ip", "remote.ip", "destination.ip" -> AddressRules.ipOrCidrProblem(value);
       case "destination.port" -> portProblem(value);
       default -> null;
     };

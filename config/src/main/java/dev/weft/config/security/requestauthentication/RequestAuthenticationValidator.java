@@ -2,6 +2,7 @@ package dev.weft.config.security.requestauthentication;
 
 import dev.weft.config.model.Resource;
 import dev.weft.config.security.PolicyScope;
+import dev.weft.config.validate.HeaderRules;
 import dev.weft.config.validate.Rules;
 import dev.weft.config.validate.SpecValidator;
 import dev.weft.config.validate.Validation;
@@ -57,7 +58,7 @@ public final class RequestAuthenticationValidator implements SpecValidator<Reque
         v.error(p, "outputClaimToHeaders header and claim value must be non-empty string");
         continue;
       }
-      Rules.istioHeaderName(v, p + ".header", c.header());
+      HeaderRules.istioHeaderName(v, p + ".header", c.header());
     }
     Rules.duration(v, path + ".timeout", rule.timeout());
   }

@@ -1,5 +1,6 @@
 package dev.weft.controlplane.xds.server;
 
+import dev.weft.envoy.EnvoyJson;
 import com.google.protobuf.Any;
 import dev.weft.controlplane.xds.ConfigChange;
 import dev.weft.controlplane.xds.ConfigChangeSink;

@@ -1,5 +1,6 @@
 package dev.weft.controlplane.xds.translate;
 
+import dev.weft.envoy.EnvoyJson;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -24,7 +25,6 @@ import dev.weft.controlplane.registry.Service;
 import dev.weft.controlplane.registry.ServicePort;
 import dev.weft.controlplane.xds.ProxyNode;
 import dev.weft.controlplane.xds.ResourceType;
-import dev.weft.controlplane.xds.server.EnvoyJson;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import java.nio.file.Path;
 import java.util.ArrayList;

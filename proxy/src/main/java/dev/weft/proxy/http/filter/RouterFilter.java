@@ -3,22 +3,22 @@ package dev.weft.proxy.http.filter;
 import dev.weft.proxy.http.FilterChain;
 import dev.weft.proxy.http.HttpExchange;
 import dev.weft.proxy.http.ResponseFlag;
+import dev.weft.proxy.route.ClusterSpecifier;
+import dev.weft.proxy.route.HeaderMutation;
 import dev.weft.proxy.route.Route;
 import dev.weft.proxy.route.RouteAction;
-import dev.weft.proxy.stats.ProxyStats;
+import dev.weft.proxy.config.ClusterConfig;
 import dev.weft.proxy.upstream.UpstreamCluster;
-import dev.weft.proxy.upstream.UpstreamFailure;
-import dev.weft.proxy.upstream.UpstreamHost;
-import io.netty.handler.codec.http.FullHttpResponse;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The terminal filter: picks the cluster of the selected route (weighted clusters by weight), a host
- * by the cluster's load balancer, and forwards the request over a pooled connection. Failures become
- * Envoy's local replies: NR 404, NC/UH/UF/UO/UC 503, UT 504.
+ * The terminal filter: answers direct responses and redirects itself; otherwise picks the cluster
+ * of the selected route (weighted clusters by weight), sends mirrors, and forwards the request
+ * ({@link UpstreamAttempts}: host choice, retries). Failures become Envoy's local replies: NR 404,
+ * NC/UH/UF/UO/UC 503, UT 504. The route's response header mutations apply to whatever is sent,
+ * local replies included, as Envoy's router does.
  */
 final class RouterFilter implements HttpFilter {
 
@@ -38,50 +38,34 @@ final class RouterFilter implements HttpFilter {
             exchange.localReply(404, ResponseFlag.NR, "");
             return;
         }
+        if (!route.get().responseHeaders().isEmpty()) {
+            exchange.onResponseHeaders(headers -> HeaderMutation.applyAll(route.get().responseHeaders(), headers));
+        }
         switch (route.get().action()) {
             case RouteAction.DirectResponse direct -> exchange.localReply(direct.status(), null, direct.body());
+            case RouteAction.Redirect redirect -> exchange.respond(RedirectResponse.of(redirect, exchange));
             case RouteAction.Forward forward -> forward(exchange, forward);
         }
     }
 
     private static void forward(HttpExchange exchange, RouteAction.Forward forward) {
-        String clusterName = forward.target().pick(bound -> ThreadLocalRandom.current().nextInt(bound));
-        Optional<UpstreamCluster> maybeCluster = exchange.cluster(clusterName);
-        if (maybeCluster.isEmpty()) {
+        ClusterSpecifier.WeightedCluster target = forward.target()
+                .choose(bound -> ThreadLocalRandom.current().nextInt(bound));
+        if (!target.responseHeaders().isEmpty()) {
+            // Registered after the route's, so run before them: the most specific level first.
+            exchange.onResponseHeaders(headers -> target.responseHeaders().applyTo(headers));
+        }
+        Optional<UpstreamCluster> cluster = exchange.cluster(target.cluster());
+        if (cluster.isEmpty()) {
             exchange.stats().inc("http." + exchange.statPrefix() + ".no_cluster");
             exchange.localReply(503, ResponseFlag.NC, "cluster not found");
             return;
         }
-        UpstreamCluster cluster = maybeCluster.get();
-        String stat = "cluster." + clusterName + ".";
-        Optional<UpstreamHost> host = cluster.chooseHost();
-        if (host.isEmpty()) {
-            exchange.stats().inc(stat + "upstream_cx_none_healthy");
-            exchange.localReply(503, ResponseFlag.UH, "no healthy upstream");
-            return;
-        }
-        exchange.stats().inc(stat + "upstream_rq_total");
-        long started = System.nanoTime();
-        CompletableFuture<FullHttpResponse> response = cluster.send(host.get(),
-                UpstreamRequests.build(exchange, forward, host.get()), forward.timeout(), exchange.eventLoop());
-        response.whenComplete((upstream, thrown) -> {
-            Throwable error = thrown instanceof CompletionException wrapped && wrapped.getCause() != null
-                    ? wrapped.getCause() : thrown;
-            if (error == null) {
-                exchange.stats().inc(stat + "upstream_rq_" + ProxyStats.statusClass(upstream.status().code()));
-                exchange.respond(UpstreamRequests.downstreamResponse(upstream, started));
-                return;
-            }
-            UpstreamFailure failure = error instanceof UpstreamFailure f ? f
-                    : new UpstreamFailure(UpstreamFailure.Kind.CONNECTION_TERMINATION, String.valueOf(error), false);
-            exchange.stats().inc(stat + switch (failure.kind()) {
-                case CONNECT_FAILURE -> "upstream_cx_connect_fail";
-                case OVERFLOW -> "upstream_rq_pending_overflow";
-                case TIMEOUT -> "upstream_rq_timeout";
-                case CONNECTION_TERMINATION, PROTOCOL_ERROR -> "upstream_rq_rx_reset";
-            });
-            exchange.localReply(failure.kind().status(), ResponseFlag.valueOf(failure.kind().flag()),
-                    failure.kind().body());
-        });
+        RequestMirrors.send(exchange, forward, target);
+        ClusterConfig.LbPolicy policy = cluster.get().config().lbPolicy();
+        // The hash is computed only for a balancer that reads it (a cookie policy may set a cookie).
+        OptionalLong hash = policy == ClusterConfig.LbPolicy.RING_HASH || policy == ClusterConfig.LbPolicy.MAGLEV
+                ? RequestHash.compute(forward.hashPolicies(), exchange) : OptionalLong.empty();
+        new UpstreamAttempts(exchange, forward, target, cluster.get(), hash).start();
     }
 }

@@ -1,7 +1,10 @@
 package dev.weft.proxy.http.filter;
 
 import dev.weft.proxy.http.HttpExchange;
-import dev.weft.proxy.route.PathMatcher;
+import dev.weft.proxy.route.ClusterSpecifier;
+import dev.weft.proxy.route.HeaderMutation;
+import dev.weft.proxy.route.PathRewrite;
+import dev.weft.proxy.route.RetryPolicy;
 import dev.weft.proxy.route.RouteAction;
 import dev.weft.proxy.upstream.UpstreamHost;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -11,6 +14,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpVersion;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +32,20 @@ final class UpstreamRequests {
             HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION);
 
     static FullHttpRequest build(HttpExchange exchange, RouteAction.Forward forward, UpstreamHost host) {
+        return build(exchange, forward, ClusterSpecifier.WeightedCluster.of(forward), 1);
+    }
+
+    /**
+     * The upstream request of one attempt ({@code attempt} counts from 1): rewritten path and Host,
+     * hop-by-hop headers gone, the weighted cluster's, route's, virtual host's and route
+     * configuration's header mutations applied, {@code x-envoy-attempt-count} when the virtual host
+     * asks for it.
+     */
+    static FullHttpRequest build(HttpExchange exchange, RouteAction.Forward forward,
+            ClusterSpecifier.WeightedCluster target, int attempt) {
         FullHttpRequest downstream = exchange.request();
-        String uri = rewrite(downstream.uri(), exchange, forward);
+        String uri = PathRewrite.apply(downstream.uri(), exchange.route().orElseThrow().match().path(),
+                forward.prefixRewrite(), forward.regexRewrite());
         FullHttpRequest upstream = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, downstream.method(), uri,
                 downstream.content().retainedDuplicate());
         HttpHeaders headers = upstream.headers();
@@ -42,8 +58,15 @@ final class UpstreamRequests {
         if (!headers.contains("x-request-id")) {
             headers.set("x-request-id", UUID.randomUUID().toString());
         }
-        if (!forward.timeout().isZero()) {
-            headers.set("x-envoy-expected-rq-timeout-ms", Long.toString(forward.timeout().toMillis()));
+        Duration expected = forward.retryPolicy().map(RetryPolicy::perTryTimeout).filter(t -> !t.isZero())
+                .orElse(forward.timeout());
+        if (!expected.isZero()) {
+            headers.set("x-envoy-expected-rq-timeout-ms", Long.toString(expected.toMillis()));
+        }
+        target.requestHeaders().applyTo(headers);
+        HeaderMutation.applyAll(exchange.route().orElseThrow().requestHeaders(), headers);
+        if (forward.attemptCount().inRequest()) {
+            headers.set("x-envoy-attempt-count", Integer.toString(attempt));
         }
         headers.setInt(HttpHeaderNames.CONTENT_LENGTH, upstream.content().readableBytes());
         if (upstream.content().readableBytes() == 0 && !downstream.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
@@ -51,24 +74,6 @@ final class UpstreamRequests {
             headers.remove(HttpHeaderNames.CONTENT_LENGTH);
         }
         return upstream;
-    }
-
-    /** {@code prefix_rewrite}: the part of the path the route's prefix matched is replaced. */
-    private static String rewrite(String uri, HttpExchange exchange, RouteAction.Forward forward) {
-        if (forward.prefixRewrite() == null) {
-            return uri;
-        }
-        PathMatcher matcher = exchange.route().orElseThrow().match().path();
-        int matchedLength = switch (matcher) {
-            case PathMatcher.Prefix prefix -> prefix.prefix().length();
-            case PathMatcher.SeparatedPrefix prefix -> prefix.prefix().length();
-            case PathMatcher.Exact exact -> exact.path().length();
-            case PathMatcher.Regex regex -> -1;
-        };
-        if (matchedLength < 0 || matchedLength > uri.length()) {
-            return uri;
-        }
-        return forward.prefixRewrite() + uri.substring(matchedLength);
     }
 
     static FullHttpResponse downstreamResponse(FullHttpResponse upstream, long startedNanos) {

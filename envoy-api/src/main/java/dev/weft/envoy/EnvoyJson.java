@@ -1,4 +1,4 @@
-package dev.weft.controlplane.xds.server;
+package dev.weft.envoy;
 
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -7,8 +7,8 @@ import com.google.protobuf.util.JsonFormat;
 import java.util.List;
 
 /**
- * Envoy configuration as JSON (proto3 JSON mapping, Envoy's field names), for
- * {@code weft proxy-config}. Resources nest typed_config {@code Any}s (filters, transport sockets,
+ * Envoy configuration as JSON (proto3 JSON mapping), for {@code weft proxy-config} and the proxy's
+ * {@code /config_dump}: one registry of the Envoy types Weft uses, shared by both. Resources nest typed_config {@code Any}s (filters, transport sockets,
  * load-balancing policies); the registry knows the Envoy types Weft generates, and adding one type
  * brings every message of its .proto file and their imports.
  */
@@ -59,6 +59,11 @@ public final class EnvoyJson {
         return REGISTRY;
     }
 
+    /** A printer that expands every {@code Any} of a known Envoy type (callers may add options). */
+    public static JsonFormat.Printer printer() {
+        return PRINTER;
+    }
+
     /**
      * The message as JSON. An {@code Any} of a type the registry does not know cannot be expanded:
      * the JSON then says so instead of failing the whole dump.
@@ -72,7 +77,7 @@ public final class EnvoyJson {
     }
 
     /** A JSON string literal (Jackson's encoder does the escaping). */
-    private static String quote(String text) {
+    public static String quote(String text) {
         return "\"" + new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
     }
 }
