@@ -46,7 +46,9 @@ import org.junit.jupiter.api.io.TempDir;
  * An HTTPS ingress gateway through the real path: Kubernetes TLS Secrets and a Gateway with two
  * HTTPS servers (two hosts, two certificates made here with openssl) applied to a real control
  * plane, which serves them as SDS secrets to a real proxy in gateway mode; curl and openssl
- * s_client as clients.
+ * s_client as clients. Each HTTPS server is a filter chain of its own (certificate, routes), chosen
+ * by the SNI; an HTTP and an HTTPS server on one port make one listener with a plain-text chain and
+ * a TLS chain.
  */
 class HttpsGatewayEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -56,9 +58,11 @@ class HttpsGatewayEndToEndTest {
   private ControlPlane cp;
   private Proxy proxy;
   private HttpServer backend;
+  private HttpServer backendB;
   private HttpsServer secureBackend;
   private int httpsPort;
   private int httpPort;
+  private int mixedPort;
   private Path ca;
 
   @BeforeAll
@@ -69,29 +73,22 @@ class HttpsGatewayEndToEndTest {
 
   @BeforeEach
   void start() throws Exception {
-    backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-    backend.createContext("/", exchange -> {
-      byte[] body = ("backend " + exchange.getRequestURI()).getBytes(StandardCharsets.UTF_8);
-      String proto = exchange.getRequestHeaders().getFirst("x-forwarded-proto");
-      exchange.getResponseHeaders().set("x-seen-proto", proto == null ? "" : proto);
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
-    backend.start();
+    backend = httpBackend("backend");
+    backendB = httpBackend("backend-b");
     cp = ControlPlane.start(ControlPlane.Options.defaults(dir.resolve("data")).withEphemeralPorts());
     ca = certificateAuthority();
     secureBackend = httpsBackend(leaf("secure.gw.internal", 9));
     httpsPort = freePort();
     httpPort = freePort();
+    mixedPort = freePort();
     apply("secrets.yaml", tlsSecret("a-credential", leaf("a.example.com", 1)) + "---\n" + tlsSecret("b-credential", leaf("b.example.com", 2)));
     apply("gateway.yaml", gatewayYaml());
     proxy = Proxy.start(new Bootstrap("router~127.0.0.1~ingress-1.gw~gw.svc.cluster.local", "ingress.gw", ProxyType.ROUTER, NS, "",
         Map.of("istio", "ingressgateway"), "127.0.0.1", cp.xdsPort(), "127.0.0.1", 0, Duration.ofMillis(100), Duration.ofSeconds(1)),
         2, Duration.ofSeconds(1));
     Wait.until("the gateway proxy is ready", WAIT, () -> proxy.ready()
-        && proxy.listenerAddress("0.0.0.0_" + httpsPort).isPresent() && proxy.listenerAddress("0.0.0.0_" + httpPort).isPresent());
+        && proxy.listenerAddress("0.0.0.0_" + httpsPort).isPresent() && proxy.listenerAddress("0.0.0.0_" + httpPort).isPresent()
+        && proxy.listenerAddress("0.0.0.0_" + mixedPort).isPresent());
   }
 
   @AfterEach
@@ -104,6 +101,9 @@ class HttpsGatewayEndToEndTest {
     }
     if (backend != null) {
       backend.stop(0);
+    }
+    if (backendB != null) {
+      backendB.stop(0);
     }
     if (secureBackend != null) {
       secureBackend.stop(0);
@@ -120,11 +120,32 @@ class HttpsGatewayEndToEndTest {
     assertThat(certificateServedFor("a.example.com")).contains("CN=a.example.com");
     assertThat(certificateServedFor("b.example.com")).contains("CN=b.example.com");
 
-    // curl verifies b's certificate (chain to the CA and name) over the handshake.
+    // curl verifies b's certificate (chain to the CA and name) over the handshake, and b's chain
+    // answers with b's routes (its own backend), not a's (which have no b.example.com: 404 NR).
     Result b = run("curl", "-sS", "--max-time", "20", "--resolve", "b.example.com:" + httpsPort + ":127.0.0.1",
-        "--cacert", ca.toString(), "-o", "/dev/null", "-w", "%{ssl_verify_result}", "https://b.example.com:" + httpsPort + "/");
+        "--cacert", ca.toString(), "-D", "-", "-w", "\nverify=%{ssl_verify_result}", "https://b.example.com:" + httpsPort + "/b-path");
     assertThat(b.exit()).as(b.output()).isZero();
-    assertThat(b.output()).isEqualTo("0");
+    assertThat(b.output()).startsWith("HTTP/1.1 200").contains("backend-b /b-path").containsIgnoringCase("x-seen-proto: https")
+        .endsWith("verify=0");
+    // And a's chain does not serve b's host: each chain has its own routes.
+    Result bOnA = run("curl", "-sS", "--max-time", "20", "--resolve", "a.example.com:" + httpsPort + ":127.0.0.1",
+        "--cacert", ca.toString(), "-D", "-", "-o", "/dev/null", "-H", "Host: b.example.com",
+        "https://a.example.com:" + httpsPort + "/b-path");
+    assertThat(bOnA.output()).startsWith("HTTP/1.1 404").containsIgnoringCase("x-weft-response-flags: NR");
+  }
+
+  @Test
+  void aPortWithAnHttpAndAnHttpsServerServesPlainTextAndTlsEachOnItsChain() throws Exception {
+    Result plain = run("curl", "-sS", "--max-time", "20", "--resolve", "plain.example.com:" + mixedPort + ":127.0.0.1",
+        "-D", "-", "http://plain.example.com:" + mixedPort + "/plain");
+    assertThat(plain.exit()).as(plain.output()).isZero();
+    assertThat(plain.output()).startsWith("HTTP/1.1 200").contains("backend /plain").containsIgnoringCase("x-seen-proto: http\r");
+
+    Result tls = run("curl", "-sS", "--max-time", "20", "--resolve", "b.example.com:" + mixedPort + ":127.0.0.1",
+        "--cacert", ca.toString(), "-D", "-", "https://b.example.com:" + mixedPort + "/tls");
+    assertThat(tls.exit()).as(tls.output()).isZero();
+    assertThat(tls.output()).startsWith("HTTP/1.1 200").contains("backend-b /tls").containsIgnoringCase("x-seen-proto: https");
+    assertThat(certificateServedFor(mixedPort, "b.example.com")).contains("CN=b.example.com");
   }
 
   @Test
@@ -244,6 +265,11 @@ class HttpsGatewayEndToEndTest {
           - port: {number: %2$d, name: https-b, protocol: HTTPS}
             hosts: [b.example.com]
             tls: {mode: SIMPLE, credentialName: b-credential}
+          - port: {number: %6$d, name: http-mixed, protocol: HTTP}
+            hosts: [plain.example.com]
+          - port: {number: %6$d, name: https-mixed, protocol: HTTPS}
+            hosts: [b.example.com]
+            tls: {mode: SIMPLE, credentialName: b-credential}
         ---
         apiVersion: networking.istio.io/v1
         kind: ServiceEntry
@@ -258,14 +284,36 @@ class HttpsGatewayEndToEndTest {
           - address: 127.0.0.1
         ---
         apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: backend-b, namespace: gw}
+        spec:
+          hosts: [backend-b.gw.internal]
+          location: MESH_INTERNAL
+          resolution: STATIC
+          ports:
+          - {number: 80, name: http, protocol: HTTP, targetPort: %7$d}
+          endpoints:
+          - address: 127.0.0.1
+        ---
+        apiVersion: networking.istio.io/v1
         kind: VirtualService
         metadata: {name: hosts, namespace: gw}
         spec:
-          hosts: [a.example.com, b.example.com]
+          hosts: [a.example.com, plain.example.com]
           gateways: [ingress]
           http:
           - route:
             - destination: {host: backend.gw.internal, port: {number: 80}}
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: host-b, namespace: gw}
+        spec:
+          hosts: [b.example.com]
+          gateways: [ingress]
+          http:
+          - route:
+            - destination: {host: backend-b.gw.internal, port: {number: 80}}
         ---
         # Upstream TLS: c -> a backend serving TLS, verified against the CA with its SAN; d -> the same
         # backend expecting a name its certificate does not have.
@@ -316,7 +364,8 @@ class HttpsGatewayEndToEndTest {
           http:
           - route:
             - destination: {host: wrong-name.gw.internal, port: {number: 443}}
-        """.formatted(httpPort, httpsPort, backend.getAddress().getPort(), secureBackend.getAddress().getPort(), ca);
+        """.formatted(httpPort, httpsPort, backend.getAddress().getPort(), secureBackend.getAddress().getPort(), ca,
+            mixedPort, backendB.getAddress().getPort());
   }
 
   private String tlsSecret(String name, String files) throws IOException {
@@ -375,6 +424,22 @@ class HttpsGatewayEndToEndTest {
     Result r = run("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-servername", sni, "-CAfile", ca.toString());
     assertThat(r.output()).as(r.output()).contains("Verify return code: 0 (ok)");
     return r.output().lines().filter(l -> l.startsWith("subject=")).findFirst().orElse("").replace(" = ", "=");
+  }
+
+  /** A plain-text backend answering "<name> <uri>", with the x-forwarded-proto it saw in x-seen-proto. */
+  private static HttpServer httpBackend(String name) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    server.createContext("/", exchange -> {
+      byte[] body = (name + " " + exchange.getRequestURI()).getBytes(StandardCharsets.UTF_8);
+      String proto = exchange.getRequestHeaders().getFirst("x-forwarded-proto");
+      exchange.getResponseHeaders().set("x-seen-proto", proto == null ? "" : proto);
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    server.start();
+    return server;
   }
 
   /** An HTTPS backend with the given leaf certificate, answering with the SNI it was reached by. */

@@ -4,6 +4,8 @@ import dev.weft.proxy.admin.AdminServer;
 import dev.weft.proxy.bootstrap.Bootstrap;
 import dev.weft.proxy.config.ConfigSnapshot;
 import dev.weft.proxy.listener.ListenerManager;
+import dev.weft.proxy.network.NetworkContext;
+import dev.weft.proxy.tls.TlsTransportSockets;
 import dev.weft.proxy.net.Transport;
 import dev.weft.proxy.stats.ProxyStats;
 import dev.weft.proxy.upstream.ClusterManager;
@@ -36,7 +38,8 @@ public final class Proxy implements AutoCloseable {
     private Proxy(Bootstrap bootstrap, int workerThreads, Duration drainTime) throws IOException {
         this.transport = Transport.create(workerThreads);
         this.clusters = new ClusterManager(transport, stats);
-        this.listeners = new ListenerManager(transport, clusters, stats, drainTime);
+        this.listeners = new ListenerManager(
+                new NetworkContext(clusters, stats, transport, new TlsTransportSockets()), drainTime);
         this.xds = new AdsClient(bootstrap, this::apply);
         try {
             this.admin = new AdminServer(bootstrap.adminHost(), bootstrap.adminPort(), () -> ready, xds, clusters,

@@ -12,7 +12,7 @@ import java.util.Map;
  * @param complete  every listener and cluster the control plane sent is warm (what /ready reports
  *                  once it has been true)
  */
-public record ConfigSnapshot(Map<String, ActiveListener> listeners, Map<String, ActiveCluster> clusters,
+public record ConfigSnapshot(Map<String, WarmListener> listeners, Map<String, ActiveCluster> clusters,
         boolean complete) {
 
     public static final ConfigSnapshot EMPTY = new ConfigSnapshot(Map.of(), Map.of(), false);

@@ -14,6 +14,7 @@ import java.util.List;
  * @param maxRequestHeadersKb {@code max_request_headers_kb} (Envoy's default 60)
  * @param requestTimeout      {@code request_timeout}; zero = none
  * @param streamIdleTimeout   {@code stream_idle_timeout} (Envoy's default 5 min); zero = none
+ * @param upgradeTypes        {@code upgrade_configs} that are enabled, lower case ("websocket")
  */
 public record HttpConnectionManagerConfig(
         String statPrefix,
@@ -22,9 +23,23 @@ public record HttpConnectionManagerConfig(
         boolean stripAnyHostPort,
         int maxRequestHeadersKb,
         Duration requestTimeout,
-        Duration streamIdleTimeout) {
+        Duration streamIdleTimeout,
+        java.util.Set<String> upgradeTypes) implements NetworkFilterConfig {
 
     public HttpConnectionManagerConfig {
         httpFilters = List.copyOf(httpFilters);
+        upgradeTypes = java.util.Set.copyOf(upgradeTypes);
+    }
+
+    /** Without upgrades. */
+    public HttpConnectionManagerConfig(String statPrefix, RouteSource routes, List<HttpFilterConfig> httpFilters,
+            boolean stripAnyHostPort, int maxRequestHeadersKb, Duration requestTimeout, Duration streamIdleTimeout) {
+        this(statPrefix, routes, httpFilters, stripAnyHostPort, maxRequestHeadersKb, requestTimeout, streamIdleTimeout,
+                java.util.Set.of());
+    }
+
+    /** Whether {@code upgrade_configs} allows WebSocket. */
+    public boolean websocket() {
+        return upgradeTypes.contains("websocket");
     }
 }

@@ -1,64 +1,117 @@
 package dev.weft.proxy.config;
 
-import dev.weft.proxy.tls.TlsContextConfig;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
- * An LDS listener: where it binds and its filter chains. This slice serves HTTP only: the first
- * chain holding an HTTP connection manager handles every connection ({@code filter_chain_match} is
- * not evaluated yet, except {@code server_names} for choosing the TLS certificate of chains that
- * terminate TLS: see {@code tls.DownstreamTls}); a listener without one is accepted but not bound.
+ * An LDS listener: where it binds, its listener filters and its filter chains. Each connection
+ * runs the listener filters, then takes the chain its {@code filter_chain_match} selects (Envoy's
+ * order, {@code listener.FilterChainSelector}), else the default chain, else it is closed.
  *
- * @param host the socket address to bind (127.0.0.1, 0.0.0.0, ...)
- * @param port the port; 0 binds an ephemeral one
- * @param bindToPort false for Istio's per-port outbound listeners, which only receive connections
- *                   handed over by the virtual listener ({@code use_original_dst}; not implemented
- *                   yet): such a listener is accepted and warmed but not bound
+ * @param host            the socket address to bind (127.0.0.1, 0.0.0.0, ...)
+ * @param port            the port; 0 binds an ephemeral one
+ * @param bindToPort      false for Istio's per-port outbound listeners, which only receive connections
+ *                        handed over by a listener with {@code use_original_dst}
+ * @param useOriginalDst  {@code use_original_dst}: a connection whose original destination matches
+ *                        another listener's address is handed over to that listener
+ * @param listenerFilters the listener filters (original_dst, tls_inspector, http_inspector)
+ * @param filterChains    {@code filter_chains} in order
+ * @param defaultChain    {@code default_filter_chain}
  */
-public record ListenerConfig(String name, String host, int port, boolean bindToPort,
-        List<FilterChainConfig> filterChains) {
+public record ListenerConfig(String name, String host, int port, boolean bindToPort, boolean useOriginalDst,
+        ListenerFiltersConfig listenerFilters, List<FilterChainConfig> filterChains,
+        Optional<FilterChainConfig> defaultChain) {
 
     public ListenerConfig {
         filterChains = List.copyOf(filterChains);
     }
 
+    /** A plain listener: bound, no listener filters, its chains in order, no default chain. */
+    public ListenerConfig(String name, String host, int port, boolean bindToPort, List<FilterChainConfig> filterChains) {
+        this(name, host, port, bindToPort, false, ListenerFiltersConfig.NONE, filterChains, Optional.empty());
+    }
+
     /**
-     * One filter chain: its name, if it has one its HTTP connection manager, the SNI names of its
-     * {@code filter_chain_match} and its TLS transport socket (empty: plaintext).
+     * One filter chain.
+     *
+     * @param match           its {@code filter_chain_match}
+     * @param filter          its terminal network filter (HTTP connection manager or TCP proxy)
+     * @param transportSocket its {@code transport_socket}; empty = plain text
      */
-    public record FilterChainConfig(String name, Optional<HttpConnectionManagerConfig> http, List<String> serverNames,
-            Optional<TlsContextConfig> tls) {
+    public record FilterChainConfig(String name, FilterChainMatchConfig match, NetworkFilterConfig filter,
+            Optional<TransportSocketConfig> transportSocket) {
 
-        public FilterChainConfig {
-            serverNames = List.copyOf(serverNames);
+        /** A chain matching every connection, in plain text. */
+        public FilterChainConfig(String name, NetworkFilterConfig filter) {
+            this(name, FilterChainMatchConfig.ANY, filter, Optional.empty());
         }
 
-        public FilterChainConfig(String name, Optional<HttpConnectionManagerConfig> http) {
-            this(name, http, List.of(), Optional.empty());
+        /** This chain with another transport socket (its TLS context built). */
+        public FilterChainConfig withTransportSocket(Optional<TransportSocketConfig> socket) {
+            return new FilterChainConfig(name, match, filter, socket);
+        }
+
+        /** Its HTTP connection manager, if that is its terminal filter. */
+        public Optional<HttpConnectionManagerConfig> http() {
+            return filter instanceof HttpConnectionManagerConfig hcm ? Optional.of(hcm) : Optional.empty();
         }
     }
 
-    /** Whether connections are TLS: some chain terminates TLS (then TLS is offered on the whole listener). */
-    public boolean terminatesTls() {
-        return filterChains.stream().anyMatch(chain -> chain.tls().isPresent());
+    /** Every chain, the default one last. */
+    public List<FilterChainConfig> allChains() {
+        List<FilterChainConfig> all = new ArrayList<>(filterChains);
+        defaultChain.ifPresent(all::add);
+        return all;
     }
 
-    /** The SDS secrets the listener's TLS contexts name. */
-    public java.util.Set<String> sdsNames() {
-        java.util.Set<String> names = new java.util.TreeSet<>();
-        filterChains.forEach(chain -> chain.tls().ifPresent(tls -> names.addAll(tls.sdsNames())));
+    /** The first HTTP connection manager of this listener, if any. */
+    public Optional<HttpConnectionManagerConfig> http() {
+        return allChains().stream().flatMap(chain -> chain.http().stream()).findFirst();
+    }
+
+    /** Route configurations by name this listener waits for. */
+    public Set<String> rdsNames() {
+        Set<String> names = new TreeSet<>();
+        allChains().stream().flatMap(chain -> chain.http().stream())
+                .flatMap(hcm -> hcm.routes() instanceof RouteSource.Rds rds ? Stream.of(rds.name()) : Stream.empty())
+                .forEach(names::add);
         return names;
     }
 
-    /** The HTTP connection manager that serves this listener, if any. */
-    public Optional<HttpConnectionManagerConfig> http() {
-        return filterChains.stream().flatMap(chain -> chain.http().stream()).findFirst();
+    /** Clusters its TCP proxies name. */
+    public Set<String> tcpClusters() {
+        Set<String> names = new TreeSet<>();
+        allChains().forEach(chain -> {
+            if (chain.filter() instanceof TcpProxyConfig tcp) {
+                tcp.clusters().forEach(cluster -> names.add(cluster.name()));
+            }
+        });
+        return names;
     }
 
-    /** Routes by name this listener waits for. */
-    public Optional<String> rdsName() {
-        return http().flatMap(hcm -> hcm.routes() instanceof RouteSource.Rds rds
-                ? Optional.of(rds.name()) : Optional.empty());
+    /** This listener with each chain (the default one too) replaced by {@code resolve} of it. */
+    public ListenerConfig withChains(java.util.function.UnaryOperator<FilterChainConfig> resolve) {
+        return new ListenerConfig(name, host, port, bindToPort, useOriginalDst, listenerFilters,
+                filterChains.stream().map(resolve).toList(), defaultChain.map(resolve));
+    }
+
+    /** The SDS secrets its chains' TLS contexts name. */
+    public Set<String> sdsNames() {
+        Set<String> names = new TreeSet<>();
+        allChains().forEach(chain -> {
+            if (chain.transportSocket().orElse(null) instanceof DownstreamTlsSocket tls) {
+                names.addAll(tls.tls().sdsNames());
+            }
+        });
+        return names;
+    }
+
+    /** Whether there is anything to serve (an API listener for proxyless gRPC has no chains). */
+    public boolean serves() {
+        return !filterChains.isEmpty() || defaultChain.isPresent();
     }
 }

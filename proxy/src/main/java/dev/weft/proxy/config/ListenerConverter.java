@@ -4,18 +4,31 @@ import dev.weft.proxy.http.filter.HttpFilterConfig;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
+import io.envoyproxy.envoy.extensions.filters.listener.http_inspector.v3.HttpInspector;
+import io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst;
+import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** LDS Listener (with its HTTP connection managers) to {@link ListenerConfig}. */
+/** LDS Listener (listener filters, filter chains with their matches and network filters) to {@link ListenerConfig}. */
 public final class ListenerConverter {
 
     static final String HCM_NAME = "envoy.filters.network.http_connection_manager";
     static final String HCM_TYPE_URL = "type.googleapis.com/"
             + HttpConnectionManager.getDescriptor().getFullName();
+    static final String TCP_PROXY_NAME = "envoy.filters.network.tcp_proxy";
+    static final String TCP_PROXY_TYPE_URL = "type.googleapis.com/" + TcpProxy.getDescriptor().getFullName();
+    static final String ORIGINAL_DST_NAME = "envoy.filters.listener.original_dst";
+    static final String ORIGINAL_DST_TYPE_URL = "type.googleapis.com/" + OriginalDst.getDescriptor().getFullName();
+    static final String TLS_INSPECTOR_NAME = "envoy.filters.listener.tls_inspector";
+    static final String TLS_INSPECTOR_TYPE_URL = "type.googleapis.com/" + TlsInspector.getDescriptor().getFullName();
+    static final String HTTP_INSPECTOR_NAME = "envoy.filters.listener.http_inspector";
+    static final String HTTP_INSPECTOR_TYPE_URL = "type.googleapis.com/" + HttpInspector.getDescriptor().getFullName();
 
     private ListenerConverter() {
     }
@@ -42,30 +55,78 @@ public final class ListenerConverter {
         for (int c = 0; c < listener.getFilterChainsCount(); c++) {
             chains.add(chain(listener.getFilterChains(c), "filter_chains[" + c + "]"));
         }
+        Optional<ListenerConfig.FilterChainConfig> defaultChain = Optional.empty();
         if (listener.hasDefaultFilterChain()) {
-            chains.add(chain(listener.getDefaultFilterChain(), "default_filter_chain"));
+            defaultChain = Optional.of(chain(listener.getDefaultFilterChain(), "default_filter_chain"));
         }
+        FilterChainMatches.checkDistinct(chains);
         boolean bind = !listener.hasBindToPort() || listener.getBindToPort().getValue();
-        return new ListenerConfig(listener.getName(), socket.getAddress(), socket.getPortValue(), bind, chains);
+        boolean useOriginalDst = listener.hasUseOriginalDst() && listener.getUseOriginalDst().getValue();
+        return new ListenerConfig(listener.getName(), socket.getAddress(), socket.getPortValue(), bind, useOriginalDst,
+                listenerFilters(listener), chains, defaultChain);
+    }
+
+    private static ListenerFiltersConfig listenerFilters(Listener listener) throws ConversionException {
+        boolean originalDst = false;
+        boolean tls = false;
+        boolean http = false;
+        for (int i = 0; i < listener.getListenerFiltersCount(); i++) {
+            ListenerFilter filter = listener.getListenerFilters(i);
+            String field = "listener_filters[" + i + "]";
+            Protos.unsupported(filter.hasFilterDisabled(), field + ".filter_disabled");
+            String kind = filter.hasTypedConfig() ? filter.getTypedConfig().getTypeUrl() : filter.getName();
+            if (kind.equals(ORIGINAL_DST_TYPE_URL) || kind.equals(ORIGINAL_DST_NAME)) {
+                originalDst = true;
+            } else if (kind.equals(TLS_INSPECTOR_TYPE_URL) || kind.equals(TLS_INSPECTOR_NAME)) {
+                tls = true;
+            } else if (kind.equals(HTTP_INSPECTOR_TYPE_URL) || kind.equals(HTTP_INSPECTOR_NAME)) {
+                http = true;
+            } else {
+                throw new ConversionException(field + ": listener filter " + filter.getName()
+                        + (filter.hasTypedConfig() ? " (" + kind + ")" : "") + " is not supported by weft-proxy yet");
+            }
+        }
+        Duration timeout = listener.hasListenerFiltersTimeout()
+                ? Protos.duration(listener.getListenerFiltersTimeout()) : Duration.ofSeconds(15);
+        if (timeout.isNegative()) {
+            throw new ConversionException("listener_filters_timeout: must not be negative");
+        }
+        return new ListenerFiltersConfig(originalDst, tls, http, timeout, listener.getContinueOnListenerFiltersTimeout());
     }
 
     private static ListenerConfig.FilterChainConfig chain(FilterChain chain, String field)
             throws ConversionException {
-        Optional<HttpConnectionManagerConfig> http = Optional.empty();
+        if (chain.getFiltersCount() == 0) {
+            throw new ConversionException(field + ".filters: a filter chain needs a terminal network filter");
+        }
+        NetworkFilterConfig terminal = null;
         for (int f = 0; f < chain.getFiltersCount(); f++) {
             Filter filter = chain.getFilters(f);
-            boolean isHcm = filter.hasTypedConfig() ? filter.getTypedConfig().getTypeUrl().equals(HCM_TYPE_URL)
-                    : filter.getName().equals(HCM_NAME);
-            if (isHcm && http.isEmpty()) {
-                String hcmField = field + ".filters[" + f + "].typed_config";
-                http = Optional.of(http(Protos.unpack(filter.getTypedConfig(), HttpConnectionManager.class, hcmField),
-                        hcmField));
+            String filterField = field + ".filters[" + f + "]";
+            String kind = filter.hasTypedConfig() ? filter.getTypedConfig().getTypeUrl() : filter.getName();
+            if (terminal != null) {
+                throw new ConversionException(filterField + ": " + filter.getName()
+                        + " follows the terminal filter of the chain");
+            }
+            if (kind.equals(HCM_TYPE_URL) || kind.equals(HCM_NAME)) {
+                String hcmField = filterField + ".typed_config";
+                terminal = http(Protos.unpack(filter.getTypedConfig(), HttpConnectionManager.class, hcmField), hcmField);
+            } else if (kind.equals(TCP_PROXY_TYPE_URL) || kind.equals(TCP_PROXY_NAME)) {
+                String tcpField = filterField + ".typed_config";
+                terminal = TcpProxyConverter.convert(Protos.unpack(filter.getTypedConfig(), TcpProxy.class, tcpField),
+                        tcpField);
+            } else {
+                throw new ConversionException(filterField + ": network filter " + filter.getName()
+                        + (filter.hasTypedConfig() ? " (" + kind + ")" : "") + " is not supported by weft-proxy yet");
             }
         }
-        var tls = chain.hasTransportSocket() ? TlsConverter.downstream(chain.getTransportSocket(), field + ".transport_socket")
-                : Optional.<dev.weft.proxy.tls.TlsContextConfig>empty();
-        return new ListenerConfig.FilterChainConfig(chain.getName(), http,
-                chain.getFilterChainMatch().getServerNamesList(), tls);
+        FilterChainMatchConfig match = FilterChainMatches.convert(chain.getFilterChainMatch(),
+                field + ".filter_chain_match");
+        Optional<TransportSocketConfig> transportSocket = Optional.empty();
+        if (chain.hasTransportSocket()) {
+            transportSocket = TransportSockets.convert(chain.getTransportSocket(), field + ".transport_socket");
+        }
+        return new ListenerConfig.FilterChainConfig(chain.getName(), match, terminal, transportSocket);
     }
 
     static HttpConnectionManagerConfig http(HttpConnectionManager hcm, String field) throws ConversionException {
@@ -103,7 +164,21 @@ public final class ListenerConverter {
         Duration requestTimeout = hcm.hasRequestTimeout() ? Protos.duration(hcm.getRequestTimeout()) : Duration.ZERO;
         Duration idleTimeout = hcm.hasStreamIdleTimeout() ? Protos.duration(hcm.getStreamIdleTimeout())
                 : Duration.ofMinutes(5);
+        java.util.Set<String> upgrades = new java.util.TreeSet<>();
+        for (int i = 0; i < hcm.getUpgradeConfigsCount(); i++) {
+            var upgrade = hcm.getUpgradeConfigs(i);
+            String upgradeField = field + ".upgrade_configs[" + i + "]";
+            Protos.unsupported(upgrade.getFiltersCount() > 0, upgradeField + ".filters");
+            String type = upgrade.getUpgradeType().toLowerCase(java.util.Locale.ROOT);
+            if (!type.equals("websocket")) {
+                throw new ConversionException(upgradeField + ".upgrade_type: " + upgrade.getUpgradeType()
+                        + " is not supported by weft-proxy yet (only websocket)");
+            }
+            if (!upgrade.hasEnabled() || upgrade.getEnabled().getValue()) {
+                upgrades.add(type);
+            }
+        }
         return new HttpConnectionManagerConfig(hcm.getStatPrefix(), routes, filters, hcm.getStripAnyHostPort(),
-                headersKb, requestTimeout, idleTimeout);
+                headersKb, requestTimeout, idleTimeout, upgrades);
     }
 }

@@ -56,7 +56,7 @@ public final class TlsConverter {
 
     /** A listener filter chain's transport socket: empty for plaintext (none, or raw_buffer). */
     static Optional<TlsContextConfig> downstream(TransportSocket socket, String field) throws ConversionException {
-        if (!isTls(socket, DOWNSTREAM_URL)) {
+        if (!isTls(socket, DOWNSTREAM_URL, field)) {
             return Optional.empty();
         }
         DownstreamTlsContext ctx = Protos.unpack(socket.getTypedConfig(), DownstreamTlsContext.class, field + ".typed_config");
@@ -78,7 +78,7 @@ public final class TlsConverter {
 
     /** A cluster's transport socket: empty for plaintext. */
     static Optional<TlsContextConfig> upstream(TransportSocket socket, String field) throws ConversionException {
-        if (!isTls(socket, UPSTREAM_URL)) {
+        if (!isTls(socket, UPSTREAM_URL, field)) {
             return Optional.empty();
         }
         String f = field + ".typed_config";
@@ -87,7 +87,7 @@ public final class TlsConverter {
                 f + ".common_tls_context"));
     }
 
-    private static boolean isTls(TransportSocket socket, String url) throws ConversionException {
+    private static boolean isTls(TransportSocket socket, String url, String field) throws ConversionException {
         if (socket.getName().isEmpty() && !socket.hasTypedConfig()
                 || socket.getName().equals("envoy.transport_sockets.raw_buffer") && !socket.hasTypedConfig()) {
             return false;
@@ -97,15 +97,15 @@ public final class TlsConverter {
                 return false;
             }
             if (!socket.getTypedConfig().getTypeUrl().equals(url)) {
-                throw new ConversionException("transport_socket.typed_config: " + socket.getTypedConfig().getTypeUrl()
+                throw new ConversionException(field + ".typed_config: " + socket.getTypedConfig().getTypeUrl()
                         + " is not supported by weft-proxy (only " + url + ")");
             }
             return true;
         }
         if (!socket.getName().equals(TRANSPORT_SOCKET)) {
-            throw new ConversionException("transport_socket.name: " + socket.getName() + " is not supported by weft-proxy");
+            throw new ConversionException(field + ".name: " + socket.getName() + " is not supported by weft-proxy");
         }
-        throw new ConversionException("transport_socket.typed_config: required for " + TRANSPORT_SOCKET);
+        throw new ConversionException(field + ".typed_config: required for " + TRANSPORT_SOCKET);
     }
 
     private static TlsContextConfig common(CommonTlsContext common, TlsContextConfig.Side side, boolean requireClient,

@@ -1,10 +1,12 @@
 package dev.weft.proxy.listener;
 
-import dev.weft.proxy.http.HttpConnectionManagerHandler;
+import dev.weft.proxy.config.ListenerConfig;
+import dev.weft.proxy.config.ListenerConfig.FilterChainConfig;
 import dev.weft.proxy.http.ServedListener;
-import dev.weft.proxy.net.Transport;
-import dev.weft.proxy.stats.ProxyStats;
-import dev.weft.proxy.upstream.ClusterManager;
+import dev.weft.proxy.listener.filter.OriginalDestination;
+import dev.weft.proxy.network.ConnectionInfo;
+import dev.weft.proxy.network.NetworkContext;
+import dev.weft.proxy.network.NetworkFilters;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -12,42 +14,53 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One bound listener socket. Its configuration can be replaced at any time ({@link #update}): open
+ * One bound listener socket. Per connection: the original destination (original_dst /
+ * use_original_dst), the hand-over to the listener of that destination (use_original_dst), the
+ * inspecting listener filters, then the filter chain chosen by its match, built by
+ * {@link NetworkFilters}. Its configuration can be replaced at any time ({@link #update}): open HTTP
  * connections pick up the new routes with their next request, nothing is closed. {@link #drain}
  * stops accepting, tells clients to close (Connection: close on their next response) and closes
  * what is left after the drain time.
  */
 final class ListenerServer {
 
-    static final int MAX_REQUEST_BODY_BYTES = 1024 * 1024;
-    private static final int MAX_INITIAL_LINE_BYTES = 16 * 1024;
+    private static final System.Logger LOG = System.getLogger(ListenerServer.class.getName());
 
-    private final AtomicReference<ServedListener> config;
+    private final AtomicReference<PreparedListener> config;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private final Transport transport;
+    private final NetworkContext context;
+    private final ListenerDirectory listeners;
     private volatile boolean draining;
     private Channel serverChannel;
 
-    ListenerServer(ServedListener initial, Transport transport) {
+    /** Every listener of the current configuration, bound or not, as they are now. */
+    interface ListenerDirectory {
+
+        Optional<PreparedListener> named(String name);
+
+        /** The listener for an original destination: exact address first, then 0.0.0.0 / [::] on its port. */
+        Optional<PreparedListener> at(InetSocketAddress destination);
+    }
+
+    ListenerServer(PreparedListener initial, NetworkContext context, ListenerDirectory listeners) {
         this.config = new AtomicReference<>(initial);
-        this.transport = transport;
+        this.context = context;
+        this.listeners = listeners;
     }
 
     /** Binds (blocking until bound or failed). */
-    void bind(String host, int port, ClusterManager clusters, ProxyStats stats) throws InterruptedException {
+    void bind(String host, int port) throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(transport.acceptors(), transport.workers())
-                .channel(transport.serverChannel())
+                .group(context.transport().acceptors(), context.transport().workers())
+                .channel(context.transport().serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -55,33 +68,65 @@ final class ListenerServer {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         connections.add(channel);
-                        var http = config.get().active().http();
-                        stats.inc("downstream_cx_total");
-                        stats.inc("http." + http.statPrefix() + ".downstream_cx_total");
-                        int maxHeaderBytes = http.maxRequestHeadersKb() * 1024;
-                        if (!http.streamIdleTimeout().isZero()) {
-                            channel.pipeline().addLast(new IdleStateHandler(0, 0,
-                                    http.streamIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
-                        }
-                        // TLS first: the SNI picks the chain's context (proxy/tls); the rest sees plaintext.
-                        ServedListener served = config.get();
-                        served.active().tls().ifPresent(tls -> tls.install(channel.pipeline(), sni ->
-                                stats.inc("listener." + served.active().config().name() + ".no_filter_chain_match")));
-                        channel.pipeline()
-                                .addLast(new HttpServerCodec(MAX_INITIAL_LINE_BYTES, maxHeaderBytes, 8192))
-                                .addLast(new HttpObjectAggregator(MAX_REQUEST_BODY_BYTES))
-                                .addLast(new HttpConnectionManagerHandler(config::get, clusters, stats,
-                                        () -> draining));
+                        context.stats().inc("downstream_cx_total");
+                        accept(channel);
                     }
                 });
         serverChannel = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
     }
 
-    void update(ServedListener next) {
+    private void accept(SocketChannel channel) {
+        PreparedListener listener = config.get();
+        ListenerConfig listenerConfig = listener.config();
+        InetSocketAddress local = channel.localAddress();
+        Optional<InetSocketAddress> original = Optional.empty();
+        if (listenerConfig.useOriginalDst() || listenerConfig.listenerFilters().originalDst()) {
+            original = OriginalDestination.of(channel);
+        }
+        ConnectionInfo connection = ConnectionInfo.of(channel.remoteAddress(), original.orElse(local),
+                original.isPresent());
+        PreparedListener target = listener;
+        if (listenerConfig.useOriginalDst() && original.isPresent()) {
+            target = listeners.at(original.get()).orElse(listener);
+        }
+        PreparedListener chosen = target;
+        if (chosen.config().listenerFilters().inspects()) {
+            channel.pipeline().addLast("listener-filters", new ListenerFilterHandler(
+                    chosen.config().listenerFilters(), connection,
+                    (ctx, inspected) -> startChain(ctx.channel(), chosen, inspected),
+                    () -> context.stats().inc("listener." + chosen.config().name() + ".downstream_pre_cx_timeout")));
+        } else {
+            startChain(channel, chosen, connection);
+        }
+    }
+
+    private void startChain(Channel channel, PreparedListener listener, ConnectionInfo connection) {
+        int index = listener.chainFor(connection);
+        if (index < 0) {
+            // Envoy: "closing connection from X: no matching filter chain found".
+            context.stats().inc("listener." + listener.config().name() + ".no_filter_chain_match");
+            LOG.log(System.Logger.Level.DEBUG, "listener " + listener.config().name() + ": no filter chain for "
+                    + connection);
+            channel.close();
+            return;
+        }
+        FilterChainConfig chain = listener.chains().get(index);
+        ServedListener http = listener.http().get(index).orElse(null);
+        String listenerName = listener.config().name();
+        NetworkFilters.install(channel, chain, () -> currentHttp(listenerName, chain.name(), index, http),
+                connection, context, () -> draining);
+    }
+
+    // The HTTP connection manager of this chain as configured now (an update may have replaced it).
+    private ServedListener currentHttp(String listenerName, String chainName, int index, ServedListener started) {
+        return listeners.named(listenerName).map(now -> now.currentHttp(chainName, index, started)).orElse(started);
+    }
+
+    void update(PreparedListener next) {
         config.set(next);
     }
 
-    ServedListener current() {
+    PreparedListener current() {
         return config.get();
     }
 
@@ -94,7 +139,7 @@ final class ListenerServer {
         if (serverChannel != null) {
             serverChannel.close();
         }
-        transport.workers().schedule(() -> connections.close(), drainTime.toMillis(), TimeUnit.MILLISECONDS);
+        context.transport().workers().schedule(() -> connections.close(), drainTime.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     void closeNow() {

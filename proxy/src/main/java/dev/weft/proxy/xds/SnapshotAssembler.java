@@ -1,15 +1,13 @@
 package dev.weft.proxy.xds;
 
 import dev.weft.proxy.config.ActiveCluster;
-import dev.weft.proxy.config.ActiveListener;
 import dev.weft.proxy.config.ClusterConfig;
 import dev.weft.proxy.config.ConfigSnapshot;
 import dev.weft.proxy.config.EndpointsConfig;
-import dev.weft.proxy.config.HttpConnectionManagerConfig;
 import dev.weft.proxy.config.ListenerConfig;
+import dev.weft.proxy.config.WarmListener;
 import dev.weft.proxy.config.RouteSource;
 import dev.weft.proxy.route.RouteTable;
-import dev.weft.proxy.tls.DownstreamTls;
 import io.netty.handler.ssl.SslContext;
 import dev.weft.proxy.xds.XdsResourceType.Resource;
 import java.util.HashMap;
@@ -19,9 +17,10 @@ import java.util.Optional;
 
 /**
  * Builds the next {@link ConfigSnapshot} from the accepted resources, with warming: an EDS cluster
- * is active once its endpoints arrived; a listener once its route configuration and every cluster
- * its routes name are active, and a listener or cluster with TLS once the SDS secrets it names
- * arrived (and make a usable context). Until then the previous version of that listener or cluster (if any)
+ * is active once its endpoints arrived; a listener once the route configurations of its HTTP chains
+ * and every cluster its routes and TCP proxies name are active, and, when its chains terminate TLS,
+ * once the SDS secrets they name arrived and make usable contexts (a listener or cluster with TLS
+ * warms until then). Until then the previous version of that listener or cluster (if any)
  * keeps serving, as Envoy keeps an old listener while the new one warms.
  */
 final class SnapshotAssembler {
@@ -51,26 +50,36 @@ final class SnapshotAssembler {
                 }
             }
         }
-        Map<String, ActiveListener> listeners = new HashMap<>();
+        Map<String, WarmListener> listeners = new HashMap<>();
         for (Resource<ListenerConfig> resource : state.listeners.resources.values()) {
             ListenerConfig listener = resource.config();
-            Optional<HttpConnectionManagerConfig> http = listener.http();
-            if (http.isEmpty()) {
-                continue; // nothing this proxy can serve on it (TCP proxy, API listener): not bound
+            if (!listener.serves()) {
+                continue; // an API listener (proxyless gRPC): nothing to bind
             }
-            RouteTable routes = switch (http.get().routes()) {
-                case RouteSource.Inline inline -> inline.table();
-                case RouteSource.Rds rds -> Optional.ofNullable(state.routes.resources.get(rds.name()))
-                        .map(Resource::config).orElse(null);
-            };
-            Optional<DownstreamTls> downstreamTls = tls.listener(listener.name(), listener, state.secrets.resources);
-            boolean warm = routes != null && clusters.keySet().containsAll(routes.referencedClusters())
-                    && downstreamTls != null;
+            Map<String, RouteTable> rdsRoutes = new HashMap<>();
+            boolean warm = clusters.keySet().containsAll(listener.tcpClusters());
+            for (String name : listener.rdsNames()) {
+                Resource<RouteTable> routes = state.routes.resources.get(name);
+                if (routes == null) {
+                    warm = false;
+                } else {
+                    rdsRoutes.put(name, routes.config());
+                }
+            }
+            for (var chain : listener.allChains()) {
+                if (chain.http().isPresent() && chain.http().get().routes() instanceof RouteSource.Inline inline) {
+                    warm &= clusters.keySet().containsAll(inline.table().referencedClusters());
+                }
+            }
+            warm &= rdsRoutes.values().stream().allMatch(routes -> clusters.keySet().containsAll(routes.referencedClusters()));
+            // The chains' TLS contexts: null while a secret is missing or unusable.
+            ListenerConfig withTls = tls.listener(listener.name(), listener, state.secrets.resources);
+            warm &= withTls != null;
             if (warm) {
-                listeners.put(listener.name(), new ActiveListener(listener, http.get(), routes, downstreamTls));
+                listeners.put(listener.name(), new WarmListener(withTls, rdsRoutes));
             } else {
                 complete = false;
-                ActiveListener old = previous.listeners().get(listener.name());
+                WarmListener old = previous.listeners().get(listener.name());
                 if (old != null) {
                     listeners.put(listener.name(), old);
                 }

@@ -1,7 +1,7 @@
 package dev.weft.proxy.xds;
 
 import dev.weft.proxy.config.ListenerConfig;
-import dev.weft.proxy.tls.DownstreamTls;
+import dev.weft.proxy.config.DownstreamTlsSocket;
 import dev.weft.proxy.tls.SslContexts;
 import dev.weft.proxy.tls.TlsContextConfig;
 import dev.weft.proxy.tls.TlsSecret;
@@ -23,48 +23,40 @@ final class TlsAssembly {
     private static final System.Logger LOG = System.getLogger(TlsAssembly.class.getName());
 
     private final Map<List<Object>, SslContext> previousContexts;
-    private final Map<List<DownstreamTls.Chain>, DownstreamTls> previousListeners;
     private final Map<List<Object>, SslContext> contexts = new HashMap<>();
-    private final Map<List<DownstreamTls.Chain>, DownstreamTls> listeners = new HashMap<>();
 
     /** The first assembly: nothing to reuse. */
     TlsAssembly() {
-        this(Map.of(), Map.of());
+        this(Map.of());
     }
 
-    private TlsAssembly(Map<List<Object>, SslContext> previousContexts,
-            Map<List<DownstreamTls.Chain>, DownstreamTls> previousListeners) {
+    private TlsAssembly(Map<List<Object>, SslContext> previousContexts) {
         this.previousContexts = previousContexts;
-        this.previousListeners = previousListeners;
     }
 
     /** A fresh assembly that may reuse what this one built. */
     TlsAssembly next() {
-        return new TlsAssembly(Map.copyOf(contexts), Map.copyOf(listeners));
+        return new TlsAssembly(Map.copyOf(contexts));
     }
 
     /**
-     * A listener's TLS, or null while a secret it names is missing or unusable (it stays warming);
-     * empty for a plaintext listener.
+     * The listener with each TLS chain's context built (the chain's transport socket carries it), or
+     * null while a secret a chain names is missing or unusable (the listener stays warming).
      */
-    Optional<DownstreamTls> listener(String name, ListenerConfig config, Map<String, XdsResourceType.Resource<TlsSecret>> secrets) {
-        if (!config.terminatesTls()) {
-            return Optional.empty();
-        }
-        List<DownstreamTls.Chain> chains = new ArrayList<>();
-        for (ListenerConfig.FilterChainConfig chain : config.filterChains()) {
-            if (chain.tls().isEmpty()) {
-                continue; // plaintext chains on a TLS listener are served when filter chains are matched
+    ListenerConfig listener(String name, ListenerConfig config, Map<String, XdsResourceType.Resource<TlsSecret>> secrets) {
+        boolean[] ready = {true};
+        ListenerConfig built = config.withChains(chain -> {
+            if (!(chain.transportSocket().orElse(null) instanceof DownstreamTlsSocket socket)) {
+                return chain;
             }
-            Optional<SslContext> context = context("listener " + name, chain.tls().get(), secrets);
+            Optional<SslContext> context = context("listener " + name + " chain " + chain.name(), socket.tls(), secrets);
             if (context == null) {
-                return null;
+                ready[0] = false;
+                return chain;
             }
-            chains.add(new DownstreamTls.Chain(chain.serverNames(), context.get()));
-        }
-        DownstreamTls tls = listeners.computeIfAbsent(chains,
-                key -> previousListeners.containsKey(key) ? previousListeners.get(key) : new DownstreamTls(key));
-        return Optional.of(tls);
+            return chain.withTransportSocket(Optional.of(socket.withContext(context.get())));
+        });
+        return ready[0] ? built : null;
     }
 
     /** A cluster's client context, or null while a secret is missing or unusable. */

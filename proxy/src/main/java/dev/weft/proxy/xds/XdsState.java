@@ -58,7 +58,7 @@ final class XdsState {
     /** The route configurations the accepted listeners refer to. */
     Set<String> wantedRoutes() {
         Set<String> names = new TreeSet<>();
-        listeners.resources.values().forEach(listener -> listener.config().rdsName().ifPresent(names::add));
+        listeners.resources.values().forEach(listener -> names.addAll(listener.config().rdsNames()));
         return names;
     }
 

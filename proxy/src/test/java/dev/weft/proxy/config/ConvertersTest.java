@@ -140,7 +140,7 @@ class ConvertersTest {
         assertThat(config.bindToPort()).isTrue();
         assertThat(ListenerConverter.convert(listener.toBuilder().setBindToPort(
                 com.google.protobuf.BoolValue.of(false)).build()).bindToPort()).isFalse();
-        assertThat(config.rdsName()).contains("routes");
+        assertThat(config.rdsNames()).containsExactly("routes");
         assertThat(config.http().orElseThrow().maxRequestHeadersKb()).isEqualTo(60);
 
         HttpConnectionManager unknownFilter = hcm.toBuilder().clearHttpFilters()

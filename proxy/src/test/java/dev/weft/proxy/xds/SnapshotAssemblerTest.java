@@ -32,7 +32,7 @@ class SnapshotAssemblerTest {
         HttpConnectionManagerConfig http = new HttpConnectionManagerConfig("in", new RouteSource.Rds(routeName),
                 List.of(new RouterConfig("envoy.filters.http.router")), false, 60, Duration.ZERO, Duration.ZERO);
         return new ListenerConfig("l", "127.0.0.1", 0, true,
-                List.of(new ListenerConfig.FilterChainConfig("", Optional.of(http))));
+                List.of(new ListenerConfig.FilterChainConfig("", http)));
     }
 
     private static RouteTable routes(String name, String cluster) {

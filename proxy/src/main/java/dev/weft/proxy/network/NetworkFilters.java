@@ -1,0 +1,65 @@
+package dev.weft.proxy.network;
+
+import dev.weft.proxy.config.HttpConnectionManagerConfig;
+import dev.weft.proxy.config.ListenerConfig.FilterChainConfig;
+import dev.weft.proxy.config.TcpProxyConfig;
+import dev.weft.proxy.http.HttpConnectionManagerHandler;
+import dev.weft.proxy.http.ServedListener;
+import dev.weft.proxy.http.WebSocketUpgradeHandler;
+import dev.weft.proxy.network.tcp.TcpProxyHandler;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Puts a filter chain on a connection's pipeline once the chain is chosen: the chain's transport
+ * socket (if any) first, then its terminal network filter, the HTTP connection manager (codec,
+ * aggregator, {@link HttpConnectionManagerHandler}, and the WebSocket upgrade when enabled) or the
+ * TCP proxy.
+ */
+public final class NetworkFilters {
+
+    public static final int MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+    private static final int MAX_INITIAL_LINE_BYTES = 16 * 1024;
+
+    private NetworkFilters() {
+    }
+
+    /**
+     * @param http     the chain's HTTP connection manager as currently configured (asked per request,
+     *                 so open connections take new routes); unused for a TCP proxy chain
+     * @param draining whether the listener is draining
+     */
+    public static void install(Channel channel, FilterChainConfig chain, Supplier<ServedListener> http,
+            ConnectionInfo connection, NetworkContext context, BooleanSupplier draining) {
+        chain.transportSocket().ifPresent(socket -> channel.pipeline().addLast("transport-socket",
+                context.transportSockets().newHandler(socket, connection)));
+        switch (chain.filter()) {
+            case HttpConnectionManagerConfig hcm -> installHttp(channel, hcm, http, context, draining);
+            case TcpProxyConfig tcp -> channel.pipeline().addLast("tcp-proxy",
+                    new TcpProxyHandler(tcp, connection, context));
+        }
+    }
+
+    private static void installHttp(Channel channel, HttpConnectionManagerConfig http, Supplier<ServedListener> served,
+            NetworkContext context, BooleanSupplier draining) {
+        context.stats().inc("http." + http.statPrefix() + ".downstream_cx_total");
+        int maxHeaderBytes = http.maxRequestHeadersKb() * 1024;
+        if (!http.streamIdleTimeout().isZero()) {
+            channel.pipeline().addLast(new IdleStateHandler(0, 0,
+                    http.streamIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        }
+        channel.pipeline().addLast(new HttpServerCodec(MAX_INITIAL_LINE_BYTES, maxHeaderBytes, 8192));
+        if (http.websocket()) {
+            channel.pipeline().addLast(new WebSocketUpgradeHandler(served, context.clusters(), context.stats(),
+                    context.transport()));
+        }
+        channel.pipeline()
+                .addLast(new HttpObjectAggregator(MAX_REQUEST_BODY_BYTES))
+                .addLast(new HttpConnectionManagerHandler(served, context.clusters(), context.stats(), draining));
+    }
+}
