@@ -2,7 +2,8 @@
 # xDS push benchmark: an in-process control plane, 1,000 services / 10,000 endpoints, 1,000 simulated
 # SotW sidecars; VirtualService apply -> last ACK (p50/p99), full push, heap after GC, CPU.
 # Writes bench/results/xds-<date>.json. Options: --services N --endpoints-per-service N --clients N
-# --clients-per-channel N --iterations N (see XdsPushBenchmark). JAVA_OPTS to override the heap.
+# --clients-per-channel N --iterations N --clients-process same|separate (see XdsPushBenchmark; "separate" runs the
+# simulated clients in a child JVM, CLIENTS_JAVA_OPTS for its heap). JAVA_OPTS to override the heap.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/scripts/java-home.sh"

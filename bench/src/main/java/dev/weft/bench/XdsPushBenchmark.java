@@ -5,17 +5,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.weft.controlplane.ControlPlane;
 import dev.weft.controlplane.store.ConfigInput;
 import dev.weft.controlplane.store.WriteResult;
-import dev.weft.controlplane.testing.SimulatedProxy;
 import dev.weft.controlplane.testing.TestTranslator;
 import dev.weft.controlplane.xds.ResourceType;
 import dev.weft.controlplane.xds.Translation;
+import dev.weft.controlplane.xds.server.Acknowledged;
 import dev.weft.controlplane.xds.translate.MeshTranslator;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadInfo;
@@ -25,12 +19,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,9 +43,14 @@ import java.util.concurrent.TimeUnit;
 public final class XdsPushBenchmark {
   private static final ResourceType[] TYPES = {ResourceType.CLUSTER, ResourceType.ENDPOINT, ResourceType.LISTENER, ResourceType.ROUTE};
 
-  /** {@code translator}: "default" (the control plane's) or "test" (TestTranslator, to check the harness itself). */
+  /**
+   * {@code translator}: "default" (the control plane's) or "test" (TestTranslator, to check the harness itself).
+   * {@code clientsProcess}: "same" runs the simulated proxies in this JVM (times are their own ACK times);
+   * "separate" runs them in a child JVM ({@link SimulatedSidecars}) and times ACKs as the control plane
+   * receives them, so heap and CPU of this process are the control plane's (plus this harness's polling).
+   */
   record Settings(int services, int endpointsPerService, int clients, int clientsPerChannel, int iterations, Path out,
-      String translator) {
+      String translator, String clientsProcess) {
     static Settings parse(String[] args) {
       Map<String, String> a = new LinkedHashMap<>();
       for (int i = 0; i + 1 < args.length; i += 2) {
@@ -66,17 +62,33 @@ public final class XdsPushBenchmark {
       return new Settings(Integer.parseInt(a.getOrDefault("services", "1000")),
           Integer.parseInt(a.getOrDefault("endpoints-per-service", "10")), Integer.parseInt(a.getOrDefault("clients", "1000")),
           Integer.parseInt(a.getOrDefault("clients-per-channel", "50")), Integer.parseInt(a.getOrDefault("iterations", "20")),
-          Path.of(a.getOrDefault("out", "bench/results")), a.getOrDefault("translator", "default"));
+          Path.of(a.getOrDefault("out", "bench/results")), a.getOrDefault("translator", "default"),
+          a.getOrDefault("clients-process", "same"));
     }
   }
 
   /** One VirtualService apply: how long until the last updated client ACKed, and how many were updated. */
   record Push(int iteration, double millisToLastAck, int clientsUpdated) {}
 
+  /**
+   * @param heapAfterGcMiB this process after GC: the control plane and the clients with {@code clientsProcess=same},
+   *     the control plane (and this harness) with "separate"
+   * @param controlPlaneCpuSeconds CPU of the control plane's threads over the whole run
+   * @param changesControlPlaneCpuSeconds the same, during the VirtualService changes only
+   * @param clientsCpuSeconds CPU of the simulated clients over the whole run (their threads, or their process)
+   * @param changesClientsCpuSeconds the same, during the VirtualService changes only
+   */
   record Results(String date, String translator, Settings settings, int channels,
       double connectAndRegisterMillis, double fullPushMillis, long resourcesPerClient, List<Push> pushes, double pushP50Millis,
-      double pushP99Millis, double heapAfterGcMiB, double processCpuSeconds, double controlPlaneCpuSeconds, long translations,
+      double pushP99Millis, double heapAfterGcMiB, double processCpuSeconds, double controlPlaneCpuSeconds,
+      double changesControlPlaneCpuSeconds, double clientsCpuSeconds, double changesClientsCpuSeconds, long translations,
       String note) {}
+
+  /** What every simulated proxy acknowledged, by proxy id and type; see {@link Acknowledged}. */
+  @FunctionalInterface
+  interface AckView {
+    Map<String, Map<ResourceType, Acknowledged>> now();
+  }
 
   public static void main(String[] args) throws Exception {
     Settings s = Settings.parse(args);
@@ -84,6 +96,11 @@ public final class XdsPushBenchmark {
       case "default" -> Translation.meshTranslator();
       case "test" -> new TestTranslator();
       default -> throw new IllegalArgumentException("--translator must be default or test");
+    };
+    boolean separate = switch (s.clientsProcess()) {
+      case "same" -> false;
+      case "separate" -> true;
+      default -> throw new IllegalArgumentException("--clients-process must be same or separate");
     };
     ControlPlane.Options options = ControlPlane.Options.defaults(Files.createTempDirectory("weft-xds-bench")).withEphemeralPorts()
         .withTranslator(translator);
@@ -94,12 +111,12 @@ public final class XdsPushBenchmark {
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpuStart = os.getProcessCpuTime();
 
-    List<SimulatedProxy> proxies = new ArrayList<>();
-    List<ManagedChannel> channels = new ArrayList<>();
-    EventLoopGroup clientLoops = new MultiThreadIoEventLoopGroup(2, Thread.ofPlatform().name("bench-client-", 0).daemon(true).factory(),
-        NioIoHandler.newFactory());
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("bench-timer").daemon(true)
-        .factory());
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < s.clients(); i++) {
+      ids.add(SimulatedSidecars.node(i).getId());
+    }
+    SimulatedSidecars inProcess = null;
+    Process clientProcess = null;
     try (ControlPlane cp = ControlPlane.start(options)) {
       long t = System.nanoTime();
       WriteResult w = cp.store().apply(List.of(new ConfigInput("services.yaml", serviceEntries(s))), "bench");
@@ -107,48 +124,56 @@ public final class XdsPushBenchmark {
         throw new IllegalStateException("generated ServiceEntries refused: " + w.diagnostics().getFirst().format());
       }
       double registerMillis = millisSince(t);
-      System.out.printf("registered %,d services with %,d endpoints in %.0f ms (translator: %s%s)%n", s.services(),
-          s.services() * s.endpointsPerService(), registerMillis, translatorName, "");
+      System.out.printf("registered %,d services with %,d endpoints in %.0f ms (translator: %s, clients in %s)%n",
+          s.services(), s.services() * s.endpointsPerService(), registerMillis, translatorName,
+          separate ? "a separate process" : "this process");
 
       // Full push: connect every client, wait until every one is synced.
       t = System.nanoTime();
-      for (int i = 0; i < s.clients(); i++) {
-        if (i % s.clientsPerChannel() == 0) {
-          channels.add(NettyChannelBuilder.forAddress("127.0.0.1", cp.xdsPort()).usePlaintext().eventLoopGroup(clientLoops)
-              .channelType(NioSocketChannel.class).directExecutor().maxInboundMessageSize(64 * 1024 * 1024).build());
-        }
-        SimulatedProxy p = new SimulatedProxy(channels.getLast(), SimulatedProxy.sidecar("app-" + i, "bench",
-            "10.200." + (i / 250) + "." + (i % 250 + 1), Map.of("app", "app-" + i)), timer, false, Duration.ofMillis(200),
-            Duration.ofSeconds(5));
-        proxies.add(p);
-        p.start();
+      AckView acks;
+      if (separate) {
+        clientProcess = SimulatedSidecars.launch(cp.xdsPort(), s.clients(), s.clientsPerChannel());
+        acks = () -> cp.xds().acknowledged();
+      } else {
+        inProcess = SimulatedSidecars.start(cp.xdsPort(), s.clients(), s.clientsPerChannel());
+        acks = inProcess::acknowledged;
       }
-      await("all clients synced", Duration.ofMinutes(10), () -> proxies.stream().allMatch(SimulatedProxy::synced));
+      AckView view = acks;
+      Process child = clientProcess;
+      await("all clients synced", Duration.ofMinutes(10), () -> {
+        if (child != null && !child.isAlive()) {
+          throw new IllegalStateException("the simulated clients' process ended with " + child.exitValue());
+        }
+        return allSynced(view.now(), ids);
+      });
       double fullPushMillis = millisSince(t);
       long resourcesPerClient = 0;
       for (ResourceType type : TYPES) {
-        resourcesPerClient += cp.xds().proxyStatus(proxies.getFirst().id()).orElseThrow().types().get(type).resourceNames().size();
+        resourcesPerClient += cp.xds().proxyStatus(ids.getFirst()).orElseThrow().types().get(type).resourceNames().size();
       }
+      int channels = (s.clients() + s.clientsPerChannel() - 1) / s.clientsPerChannel();
       System.out.printf("full push: %,d clients synced in %.0f ms (%,d resources each)%n", s.clients(), fullPushMillis,
           resourcesPerClient);
 
       // VirtualService changes.
+      double cpCpuBefore = controlPlaneCpuSeconds(threads);
+      double clientCpuBefore = clientsCpuSeconds(threads, clientProcess);
       List<Push> pushes = new ArrayList<>();
       for (int i = 0; i < s.iterations(); i++) {
-        Map<SimulatedProxy, Map<ResourceType, String>> before = new LinkedHashMap<>();
-        for (SimulatedProxy p : proxies) {
-          before.put(p, versions(p));
-        }
+        Map<String, Map<ResourceType, Acknowledged>> before = acks.now();
         long t0 = System.nanoTime();
         WriteResult vs = cp.store().apply(List.of(new ConfigInput("vs.yaml", virtualService(i))), "bench");
         if (!vs.accepted()) {
           throw new IllegalStateException("VirtualService refused: " + vs.diagnostics().getFirst().format());
         }
-        pushes.add(awaitPush(i, t0, before, cp));
+        pushes.add(awaitPush(i, t0, before, ids, acks));
         Push last = pushes.getLast();
         System.out.printf("  VirtualService change %2d: %,d clients updated, last ACK after %.1f ms%n", i + 1, last.clientsUpdated(),
             last.millisToLastAck());
       }
+      double changesCpCpu = controlPlaneCpuSeconds(threads) - cpCpuBefore;
+      double clientsCpu = clientsCpuSeconds(threads, clientProcess);
+      double changesClientsCpu = clientsCpu - clientCpuBefore;
 
       System.gc();
       System.gc();
@@ -159,50 +184,76 @@ public final class XdsPushBenchmark {
       double p50 = percentile(times, 50);
       double p99 = percentile(times, 99);
       String note = s.translator().equals("test") ? "TestTranslator (a stand-in, every service to every proxy): checks the harness, not Weft." : "";
-      Results r = new Results(LocalDate.now().toString(), translatorName, s, channels.size(), registerMillis,
-          fullPushMillis, resourcesPerClient, pushes, p50, p99, heapMiB, processCpu, controlPlaneCpu, cp.configSource().translations(),
-          note);
+      Results r = new Results(LocalDate.now().toString(), translatorName, s, channels, registerMillis,
+          fullPushMillis, resourcesPerClient, pushes, p50, p99, heapMiB, processCpu, controlPlaneCpu, changesCpCpu, clientsCpu,
+          changesClientsCpu, cp.configSource().translations(), note);
       print(r);
       Files.createDirectories(s.out());
-      Path file = s.out().resolve("xds-" + r.date() + ".json");
+      Path file = s.out().resolve("xds-" + r.date() + (separate ? "-separate-clients" : "") + ".json");
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), r);
       System.out.println("wrote " + file);
     } finally {
-      proxies.forEach(SimulatedProxy::close);
-      for (ManagedChannel c : channels) {
-        c.shutdownNow();
+      if (inProcess != null) {
+        inProcess.close();
       }
-      clientLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      timer.shutdownNow();
+      if (clientProcess != null) {
+        clientProcess.destroy();
+        if (!clientProcess.waitFor(10, TimeUnit.SECONDS)) {
+          clientProcess.destroyForcibly();
+        }
+      }
     }
+  }
+
+  /** Every proxy is connected and has ACKed the last response of each of the four types. */
+  private static boolean allSynced(Map<String, Map<ResourceType, Acknowledged>> acks, List<String> ids) {
+    for (String id : ids) {
+      Map<ResourceType, Acknowledged> types = acks.get(id);
+      if (types == null) {
+        return false;
+      }
+      for (ResourceType type : TYPES) {
+        Acknowledged a = types.get(type);
+        if (a == null || !a.synced()) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**
    * Waits until every client has ACKed a new version of some type, or until nothing new has been
-   * ACKed for a quiet period (clients whose resources did not change get no push at all).
+   * ACKed for a quiet period (clients whose resources did not change get no push at all). The time
+   * reported is that of the ACK ({@link Acknowledged#atNanos()}), so how often this polls does not
+   * change it, only how soon this loop notices the end; polling every 50 ms keeps the harness's own CPU
+   * (a map of 1,000 proxies per poll) out of the way of the push it measures.
    */
-  private static Push awaitPush(int iteration, long t0, Map<SimulatedProxy, Map<ResourceType, String>> before, ControlPlane cp)
-      throws InterruptedException {
+  private static Push awaitPush(int iteration, long t0, Map<String, Map<ResourceType, Acknowledged>> before, List<String> ids,
+      AckView acks) throws InterruptedException {
     long quietNanos = Duration.ofSeconds(3).toNanos(); // longer than the server's debounce maximum (1 s)
     long deadline = t0 + Duration.ofMinutes(2).toNanos();
     int updated = 0;
     long lastAck = t0;
     long lastProgress = System.nanoTime();
     while (System.nanoTime() < deadline) {
+      Map<String, Map<ResourceType, Acknowledged>> now = acks.now();
       int count = 0;
       long latest = t0;
-      for (Map.Entry<SimulatedProxy, Map<ResourceType, String>> e : before.entrySet()) {
-        SimulatedProxy p = e.getKey();
+      for (String id : ids) {
+        Map<ResourceType, Acknowledged> was = before.getOrDefault(id, Map.of());
+        Map<ResourceType, Acknowledged> is = now.getOrDefault(id, Map.of());
+        boolean changed = false;
         for (ResourceType type : TYPES) {
-          if (!p.ackedVersion(type).equals(e.getValue().get(type))) {
-            count++;
-            for (ResourceType ty : TYPES) {
-              if (!p.ackedVersion(ty).equals(e.getValue().get(ty))) {
-                latest = Math.max(latest, p.lastAckNanos(ty));
-              }
-            }
-            break;
+          Acknowledged a = is.get(type);
+          Acknowledged b = was.get(type);
+          if (a != null && (b == null || !a.version().equals(b.version()))) {
+            changed = true;
+            latest = Math.max(latest, a.atNanos());
           }
+        }
+        if (changed) {
+          count++;
         }
       }
       if (count > updated) {
@@ -210,30 +261,34 @@ public final class XdsPushBenchmark {
         lastProgress = System.nanoTime();
       }
       lastAck = Math.max(lastAck, latest);
-      if (updated == before.size() && before.keySet().stream().allMatch(SimulatedProxy::synced)) {
+      if (updated == ids.size() && allSynced(now, ids)) {
         break;
       }
       if (System.nanoTime() - lastProgress > quietNanos) {
         break;
       }
-      Thread.sleep(2);
+      Thread.sleep(50);
     }
     return new Push(iteration + 1, updated == 0 ? 0 : (lastAck - t0) / 1e6, updated);
   }
 
-  private static Map<ResourceType, String> versions(SimulatedProxy p) {
-    Map<ResourceType, String> out = new EnumMap<>(ResourceType.class);
-    for (ResourceType t : TYPES) {
-      out.put(t, p.ackedVersion(t));
-    }
-    return out;
+  /** CPU of every live thread except the simulated clients' ({@code bench-*}) and this main thread. */
+  private static double controlPlaneCpuSeconds(ThreadMXBean threads) {
+    return threadCpuSeconds(threads, name -> !name.startsWith("bench-") && !name.equals("main"));
   }
 
-  /** CPU of every live thread except the simulated clients' (bench-*) and this main thread. */
-  private static double controlPlaneCpuSeconds(ThreadMXBean threads) {
+  /** CPU of the simulated clients: their process, or their threads in this one. */
+  private static double clientsCpuSeconds(ThreadMXBean threads, Process clients) {
+    if (clients != null) {
+      return clients.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+    }
+    return threadCpuSeconds(threads, name -> name.startsWith("bench-"));
+  }
+
+  private static double threadCpuSeconds(ThreadMXBean threads, java.util.function.Predicate<String> which) {
     long total = 0;
     for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-      if (info == null || info.getThreadName().startsWith("bench-") || info.getThreadName().equals("main")) {
+      if (info == null || !which.test(info.getThreadName())) {
         continue;
       }
       long cpu = threads.getThreadCpuTime(info.getThreadId());
@@ -298,9 +353,13 @@ public final class XdsPushBenchmark {
     System.out.printf("%-44s %,.1f ms / %,.1f ms%n", "VirtualService apply -> last ACK p50 / p99", r.pushP50Millis(), r.pushP99Millis());
     System.out.printf("%-44s %s%n", "clients updated per change", r.pushes().stream().map(p -> Integer.toString(p.clientsUpdated()))
         .distinct().toList());
-    System.out.printf("%-44s %,.0f MiB%n", "heap after GC (whole process)", r.heapAfterGcMiB());
-    System.out.printf("%-44s %,.1f s / %,.1f s%n", "CPU: process / control-plane threads", r.processCpuSeconds(),
-        r.controlPlaneCpuSeconds());
+    System.out.printf("%-44s %,.0f MiB%n", r.settings().clientsProcess().equals("same")
+        ? "heap after GC (whole process, clients incl.)" : "heap after GC (control plane process)", r.heapAfterGcMiB());
+    System.out.printf("%-44s %,.1f s / %,.1f s / %,.1f s%n", "CPU: process / control plane / clients", r.processCpuSeconds(),
+        r.controlPlaneCpuSeconds(), r.clientsCpuSeconds());
+    System.out.printf("%-44s %,.1f s / %,.1f s (%,.2f s / %,.2f s per change)%n", "CPU during the changes: control plane / clients",
+        r.changesControlPlaneCpuSeconds(), r.changesClientsCpuSeconds(),
+        r.changesControlPlaneCpuSeconds() / Math.max(1, r.pushes().size()), r.changesClientsCpuSeconds() / Math.max(1, r.pushes().size()));
     System.out.printf("%-44s %,d%n", "translations", r.translations());
     if (!r.note().isEmpty()) {
       System.out.println("NOTE: " + r.note());

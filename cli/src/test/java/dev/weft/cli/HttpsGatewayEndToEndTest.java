@@ -135,6 +135,17 @@ class HttpsGatewayEndToEndTest {
   }
 
   @Test
+  void aClientOfferingH2GetsHttp2OverTls() throws Exception {
+    Result h2 = run("curl", "-sS", "--max-time", "20", "--http2", "--resolve", "b.example.com:" + httpsPort + ":127.0.0.1",
+        "--cacert", ca.toString(), "-D", "-", "https://b.example.com:" + httpsPort + "/over-h2");
+    assertThat(h2.exit()).as(h2.output()).isZero();
+    assertThat(h2.output()).startsWith("HTTP/2 200").contains("backend-b /over-h2").containsIgnoringCase("x-seen-proto: https");
+    Result http1 = run("curl", "-sS", "--max-time", "20", "--http1.1", "--resolve", "b.example.com:" + httpsPort + ":127.0.0.1",
+        "--cacert", ca.toString(), "-D", "-", "-o", "/dev/null", "https://b.example.com:" + httpsPort + "/over-h1");
+    assertThat(http1.output()).startsWith("HTTP/1.1 200");
+  }
+
+  @Test
   void aPortWithAnHttpAndAnHttpsServerServesPlainTextAndTlsEachOnItsChain() throws Exception {
     Result plain = run("curl", "-sS", "--max-time", "20", "--resolve", "plain.example.com:" + mixedPort + ":127.0.0.1",
         "-D", "-", "http://plain.example.com:" + mixedPort + "/plain");

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param staticEndpoints {@code load_assignment} of STATIC/STRICT_DNS/LOGICAL_DNS clusters
  * @param lbOptions      ring hash / maglev sizes and the healthy panic threshold
  * @param outlierDetection {@code outlier_detection} (empty: hosts are never ejected)
+ * @param protocol       HTTP/1.1 or HTTP/2 to the endpoints ({@code HttpProtocolOptions})
+ * @param http2          settings and limits of HTTP/2 connections to the endpoints
  * @param tls            the {@code transport_socket}'s UpstreamTlsContext; empty: plaintext
  */
 public record ClusterConfig(
@@ -30,21 +32,30 @@ public record ClusterConfig(
         Optional<EndpointsConfig> staticEndpoints,
         LbOptions lbOptions,
         Optional<OutlierDetectionConfig> outlierDetection,
+        UpstreamProtocol protocol,
+        Http2Options http2,
         Optional<TlsContextConfig> tls) {
 
+    /** An HTTP/1.1 cluster with the default balancer options, no outlier detection. */
     public ClusterConfig(String name, Discovery discovery, String edsName, LbPolicy lbPolicy, Duration connectTimeout,
             Limits limits, int maxRequestsPerConnection, Optional<EndpointsConfig> staticEndpoints) {
         this(name, discovery, edsName, lbPolicy, connectTimeout, limits, maxRequestsPerConnection, staticEndpoints,
-                LbOptions.DEFAULTS, Optional.empty(), Optional.empty());
+                LbOptions.DEFAULTS, Optional.empty());
     }
 
-    /** A plaintext cluster. */
+    /** A plaintext HTTP/1.1 cluster (Envoy's HTTP/2 defaults unused). */
     public ClusterConfig(String name, Discovery discovery, String edsName, LbPolicy lbPolicy, Duration connectTimeout,
-            Limits limits, int maxRequestsPerConnection, Optional<EndpointsConfig> staticEndpoints, LbOptions lbOptions,
-            Optional<OutlierDetectionConfig> outlierDetection) {
+            Limits limits, int maxRequestsPerConnection, Optional<EndpointsConfig> staticEndpoints,
+            LbOptions lbOptions, Optional<OutlierDetectionConfig> outlierDetection) {
         this(name, discovery, edsName, lbPolicy, connectTimeout, limits, maxRequestsPerConnection, staticEndpoints,
-                lbOptions, outlierDetection, Optional.empty());
+                lbOptions, outlierDetection, UpstreamProtocol.HTTP1, Http2Options.UPSTREAM, Optional.empty());
     }
+
+    /**
+     * Which protocol requests take to the endpoints: {@code explicit_http_config} (HTTP/1.1 or
+     * HTTP/2 with prior knowledge), or {@code use_downstream_protocol_config} (the client's).
+     */
+    public enum UpstreamProtocol { HTTP1, HTTP2, USE_DOWNSTREAM }
 
     public enum Discovery { STATIC, STRICT_DNS, LOGICAL_DNS, EDS, ORIGINAL_DST }
 

@@ -53,18 +53,52 @@ public final class ClusterConverter {
         Optional<dev.weft.proxy.tls.TlsContextConfig> tls = cluster.hasTransportSocket()
                 ? TlsConverter.upstream(cluster.getTransportSocket(), "transport_socket") : Optional.empty();
         Protos.unsupported(cluster.getTransportSocketMatchesCount() > 0, "transport_socket_matches (upstream TLS)");
-        Protos.unsupported(cluster.hasHttp2ProtocolOptions(), "http2_protocol_options (HTTP/2 upstreams)");
+        ClusterConfig.UpstreamProtocol protocol = ClusterConfig.UpstreamProtocol.HTTP1;
+        Http2Options http2 = Http2Options.UPSTREAM;
+        if (cluster.hasHttp2ProtocolOptions()) {
+            protocol = ClusterConfig.UpstreamProtocol.HTTP2;
+            http2 = Http2Options.of(cluster.getHttp2ProtocolOptions(), Http2Options.UPSTREAM, "http2_protocol_options");
+        }
         int maxRequestsPerConnection = cluster.hasMaxRequestsPerConnection()
                 ? uint32(cluster.getMaxRequestsPerConnection().getValue()) : 0;
         var protocolOptions = cluster.getTypedExtensionProtocolOptionsMap().get(HTTP_OPTIONS);
         if (protocolOptions != null) {
             HttpProtocolOptions options = Protos.unpack(protocolOptions, HttpProtocolOptions.class,
                     "typed_extension_protocol_options[" + HTTP_OPTIONS + "]");
-            Protos.unsupported(options.hasExplicitHttpConfig() && options.getExplicitHttpConfig().hasHttp2ProtocolOptions(),
-                    "typed_extension_protocol_options.explicit_http_config.http2_protocol_options (HTTP/2 upstreams)");
+            String field = "typed_extension_protocol_options[" + HTTP_OPTIONS + "]";
+            switch (options.getUpstreamProtocolOptionsCase()) {
+                case EXPLICIT_HTTP_CONFIG -> {
+                    var explicit = options.getExplicitHttpConfig();
+                    Protos.unsupported(explicit.hasHttp3ProtocolOptions(), field + ".explicit_http_config.http3_protocol_options");
+                    if (explicit.hasHttp2ProtocolOptions()) {
+                        protocol = ClusterConfig.UpstreamProtocol.HTTP2;
+                        http2 = Http2Options.of(explicit.getHttp2ProtocolOptions(), Http2Options.UPSTREAM,
+                                field + ".explicit_http_config.http2_protocol_options");
+                    } else {
+                        protocol = ClusterConfig.UpstreamProtocol.HTTP1;
+                    }
+                }
+                case USE_DOWNSTREAM_PROTOCOL_CONFIG -> {
+                    var downstream = options.getUseDownstreamProtocolConfig();
+                    Protos.unsupported(downstream.hasHttp3ProtocolOptions(),
+                            field + ".use_downstream_protocol_config.http3_protocol_options");
+                    protocol = ClusterConfig.UpstreamProtocol.USE_DOWNSTREAM;
+                    http2 = Http2Options.of(downstream.getHttp2ProtocolOptions(), Http2Options.UPSTREAM,
+                            field + ".use_downstream_protocol_config.http2_protocol_options");
+                }
+                case AUTO_CONFIG -> throw new ConversionException(field
+                        + ".auto_config: not supported by weft-proxy yet (needs ALPN, with upstream TLS)");
+                case UPSTREAMPROTOCOLOPTIONS_NOT_SET -> {
+                }
+            }
             if (options.getCommonHttpProtocolOptions().hasMaxRequestsPerConnection()) {
                 maxRequestsPerConnection = uint32(options.getCommonHttpProtocolOptions().getMaxRequestsPerConnection().getValue());
             }
+        }
+        if (tls.isPresent() && protocol != ClusterConfig.UpstreamProtocol.HTTP1) {
+            // The HTTP/2 pool has no TLS yet: refuse rather than send a TLS cluster's requests in plain text.
+            throw new ConversionException("transport_socket: upstream TLS with HTTP/2 to the endpoints "
+                    + "(http2_protocol_options or use_downstream_protocol_config) is not supported by weft-proxy yet");
         }
         Duration connectTimeout = cluster.hasConnectTimeout() ? Protos.duration(cluster.getConnectTimeout())
                 : Duration.ofSeconds(5);
@@ -80,7 +114,8 @@ public final class ClusterConverter {
             }
         }
         return new ClusterConfig(cluster.getName(), discovery, edsName, lbPolicy, connectTimeout,
-                limits(cluster.getCircuitBreakers()), maxRequestsPerConnection, staticEndpoints, lbOptions, outlier, tls);
+                limits(cluster.getCircuitBreakers()), maxRequestsPerConnection, staticEndpoints, lbOptions, outlier,
+                protocol, http2, tls);
     }
 
     private static ClusterConfig.LbOptions lbOptions(Cluster cluster) throws ConversionException {

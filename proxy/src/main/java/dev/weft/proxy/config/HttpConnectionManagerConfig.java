@@ -15,6 +15,7 @@ import java.util.List;
  * @param requestTimeout      {@code request_timeout}; zero = none
  * @param streamIdleTimeout   {@code stream_idle_timeout} (Envoy's default 5 min); zero = none
  * @param upgradeTypes        {@code upgrade_configs} that are enabled, lower case ("websocket")
+ * @param http2               {@code http2_protocol_options}: settings and flood limits of HTTP/2 connections
  */
 public record HttpConnectionManagerConfig(
         String statPrefix,
@@ -24,18 +25,27 @@ public record HttpConnectionManagerConfig(
         int maxRequestHeadersKb,
         Duration requestTimeout,
         Duration streamIdleTimeout,
-        java.util.Set<String> upgradeTypes) implements NetworkFilterConfig {
+        java.util.Set<String> upgradeTypes,
+        Http2Options http2) implements NetworkFilterConfig {
 
     public HttpConnectionManagerConfig {
         httpFilters = List.copyOf(httpFilters);
         upgradeTypes = java.util.Set.copyOf(upgradeTypes);
     }
 
-    /** Without upgrades. */
+    /** Without upgrades, with Envoy's (downstream) HTTP/2 defaults. */
     public HttpConnectionManagerConfig(String statPrefix, RouteSource routes, List<HttpFilterConfig> httpFilters,
             boolean stripAnyHostPort, int maxRequestHeadersKb, Duration requestTimeout, Duration streamIdleTimeout) {
         this(statPrefix, routes, httpFilters, stripAnyHostPort, maxRequestHeadersKb, requestTimeout, streamIdleTimeout,
                 java.util.Set.of());
+    }
+
+    /** With Envoy's (downstream) HTTP/2 defaults. */
+    public HttpConnectionManagerConfig(String statPrefix, RouteSource routes, List<HttpFilterConfig> httpFilters,
+            boolean stripAnyHostPort, int maxRequestHeadersKb, Duration requestTimeout, Duration streamIdleTimeout,
+            java.util.Set<String> upgradeTypes) {
+        this(statPrefix, routes, httpFilters, stripAnyHostPort, maxRequestHeadersKb, requestTimeout, streamIdleTimeout,
+                upgradeTypes, Http2Options.DOWNSTREAM);
     }
 
     /** Whether {@code upgrade_configs} allows WebSocket. */

@@ -178,7 +178,10 @@ public final class ListenerConverter {
                 upgrades.add(type);
             }
         }
+        Http2Options http2 = hcm.hasHttp2ProtocolOptions()
+                ? Http2Options.of(hcm.getHttp2ProtocolOptions(), Http2Options.DOWNSTREAM, field + ".http2_protocol_options")
+                : Http2Options.DOWNSTREAM;
         return new HttpConnectionManagerConfig(hcm.getStatPrefix(), routes, filters, hcm.getStripAnyHostPort(),
-                headersKb, requestTimeout, idleTimeout, upgrades);
+                headersKb, requestTimeout, idleTimeout, upgrades, http2);
     }
 }

@@ -227,8 +227,11 @@ public final class RouteConverter {
         for (int h = 0; h < action.getHashPolicyCount(); h++) {
             hashPolicies.add(hashPolicy(action.getHashPolicy(h), field + ".hash_policy[" + h + "]"));
         }
+        Optional<Duration> grpcTimeoutHeaderMax = action.getMaxStreamDuration().hasGrpcTimeoutHeaderMax()
+                ? Optional.of(Protos.duration(action.getMaxStreamDuration().getGrpcTimeoutHeaderMax()))
+                : Optional.empty();
         return new RouteAction.Forward(target, prefixRewrite, hostRewrite, timeout, regexRewrite, retry,
-                host.attemptCount(), mirrors, hashPolicies);
+                host.attemptCount(), mirrors, hashPolicies, grpcTimeoutHeaderMax);
     }
 
     static Optional<RegexRewrite> regexRewrite(boolean set,

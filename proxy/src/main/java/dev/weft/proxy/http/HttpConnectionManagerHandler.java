@@ -78,7 +78,7 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
         HttpVersion version = request.protocolVersion();
         HttpExchange exchange = new HttpExchange(request, served.active(), clusters.clusters(), stats,
                 ctx.channel().eventLoop(), response -> onLoop(() -> finish(request, response, keepAlive, version, prefix)),
-                ctx.channel().remoteAddress(), ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null);
+                ctx.channel().remoteAddress(), overTls(ctx));
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             boolean tooLarge = cause instanceof TooLongFrameException;
@@ -164,5 +164,11 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
         // Connection reset by the client and the like: nothing to answer.
         context.close();
+    }
+
+    /** Whether the request came over TLS: the connection's pipeline (the parent's, for an HTTP/2 stream) has an SslHandler. */
+    private static boolean overTls(ChannelHandlerContext ctx) {
+        io.netty.channel.Channel connection = ctx.channel().parent() != null ? ctx.channel().parent() : ctx.channel();
+        return connection.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
     }
 }

@@ -99,6 +99,12 @@ public final class HttpExchange {
         return route;
     }
 
+    /** Whether the request arrived over HTTP/2 (a stream converted by Netty, which marks it). */
+    public boolean downstreamHttp2() {
+        return request.headers().contains(
+                io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text());
+    }
+
     public Optional<UpstreamCluster> cluster(String name) {
         return Optional.ofNullable(clusters.get(name));
     }
@@ -164,7 +170,8 @@ public final class HttpExchange {
     }
 
     /**
-     * A response made by the proxy itself, as Envoy's local replies: text/plain body, the response
+     * A response made by the proxy itself, as Envoy's local replies: text/plain body (for a gRPC
+     * request: HTTP 200 with the matching grpc-status and the body as grpc-message), the response
      * flag recorded (and shown in {@code x-weft-response-flags} so a client can tell why).
      */
     public boolean localReply(int status, ResponseFlag flag, String body) {
@@ -177,12 +184,18 @@ public final class HttpExchange {
             addFlag(flag);
             stats.inc("http." + statPrefix() + ".rs_flag." + flag.name());
         }
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(status), Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
-                .set(HttpHeaderNames.SERVER, "weft");
+        FullHttpResponse response;
+        if (Grpc.isGrpc(request.headers())) {
+            // A gRPC client reads only grpc-status: HTTP 200, trailers-only (Envoy's local reply for gRPC).
+            response = Grpc.localReply(status, body);
+        } else {
+            response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.valueOf(status), Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+            response.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        }
+        response.headers().set(HttpHeaderNames.SERVER, "weft");
         headers.forEach(response.headers()::set);
         Set<ResponseFlag> all = flags();
         if (!all.isEmpty()) {

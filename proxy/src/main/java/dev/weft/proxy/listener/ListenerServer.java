@@ -3,6 +3,7 @@ package dev.weft.proxy.listener;
 import dev.weft.proxy.config.ListenerConfig;
 import dev.weft.proxy.config.ListenerConfig.FilterChainConfig;
 import dev.weft.proxy.http.ServedListener;
+import dev.weft.proxy.http2.DownstreamHttp2;
 import dev.weft.proxy.listener.filter.OriginalDestination;
 import dev.weft.proxy.network.ConnectionInfo;
 import dev.weft.proxy.network.NetworkContext;
@@ -11,6 +12,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -139,6 +141,8 @@ final class ListenerServer {
         if (serverChannel != null) {
             serverChannel.close();
         }
+        // HTTP/2 connections get GOAWAY now; HTTP/1.1 ones Connection: close on their next response.
+        connections.forEach(channel -> channel.pipeline().fireUserEventTriggered(DownstreamHttp2.DRAIN));
         context.transport().workers().schedule(() -> connections.close(), drainTime.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -7,12 +7,19 @@ import dev.weft.proxy.http.HttpConnectionManagerHandler;
 import dev.weft.proxy.http.ServedListener;
 import dev.weft.proxy.http.WebSocketUpgradeHandler;
 import dev.weft.proxy.network.tcp.TcpProxyHandler;
+import dev.weft.proxy.http2.DownstreamHttp2;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -53,13 +60,41 @@ public final class NetworkFilters {
             channel.pipeline().addLast(new IdleStateHandler(0, 0,
                     http.streamIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         }
-        channel.pipeline().addLast(new HttpServerCodec(MAX_INITIAL_LINE_BYTES, maxHeaderBytes, 8192));
-        if (http.websocket()) {
-            channel.pipeline().addLast(new WebSocketUpgradeHandler(served, context.clusters(), context.stats(),
-                    context.transport()));
-        }
-        channel.pipeline()
+        HttpServerCodec http1 = new HttpServerCodec(MAX_INITIAL_LINE_BYTES, maxHeaderBytes, 8192);
+        // One set of request handlers, for an HTTP/1.1 connection and for each HTTP/2 stream.
+        Consumer<ChannelPipeline> requestHandlers = pipeline -> pipeline
                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BODY_BYTES))
                 .addLast(new HttpConnectionManagerHandler(served, context.clusters(), context.stats(), draining));
+        DownstreamHttp2 http2 = new DownstreamHttp2(http, context.stats(), requestHandlers);
+        Consumer<ChannelPipeline> http1Handlers = pipeline -> {
+            if (http.websocket()) {
+                pipeline.addLast(new WebSocketUpgradeHandler(served, context.clusters(), context.stats(),
+                        context.transport()));
+            }
+            requestHandlers.accept(pipeline);
+        };
+        if (channel.pipeline().get(SslHandler.class) != null) {
+            // TLS: ALPN "h2" takes DownstreamHttp2.connection(); "http/1.1" (or no ALPN) the HTTP/1.1 codec.
+            channel.pipeline().addLast(new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+                @Override
+                protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+                    if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                        ctx.pipeline().addLast(http2.connection());
+                    } else {
+                        ctx.pipeline().addLast(http1);
+                        http1Handlers.accept(ctx.pipeline());
+                    }
+                }
+
+                @Override
+                protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+                    ctx.close(); // a failed or timed-out handshake: nothing to answer in HTTP
+                }
+            });
+            return;
+        }
+        // HTTP/1.1, or h2c by prior knowledge or Upgrade.
+        channel.pipeline().addLast(http2.cleartext(http1, MAX_REQUEST_BODY_BYTES));
+        http1Handlers.accept(channel.pipeline());
     }
 }

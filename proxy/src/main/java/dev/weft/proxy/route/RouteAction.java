@@ -22,19 +22,35 @@ public sealed interface RouteAction {
      *                      {@code include_attempt_count_in_response}
      * @param mirrors       {@code request_mirror_policies}
      * @param hashPolicies  {@code hash_policy}: the request's hash for RING_HASH / MAGLEV clusters
+     * @param grpcTimeoutHeaderMax {@code max_stream_duration.grpc_timeout_header_max}: when set, a gRPC
+     *                      request's timeout is its grpc-timeout header capped by this (zero: uncapped)
      */
     record Forward(ClusterSpecifier target, String prefixRewrite, String hostRewrite, Duration timeout,
             Optional<RegexRewrite> regexRewrite, Optional<RetryPolicy> retryPolicy, AttemptCount attemptCount,
-            List<MirrorPolicy> mirrors, List<HashPolicy> hashPolicies) implements RouteAction {
+            List<MirrorPolicy> mirrors, List<HashPolicy> hashPolicies, Optional<Duration> grpcTimeoutHeaderMax)
+            implements RouteAction {
 
         public Forward {
             mirrors = List.copyOf(mirrors);
             hashPolicies = List.copyOf(hashPolicies);
         }
 
+        public Forward(ClusterSpecifier target, String prefixRewrite, String hostRewrite, Duration timeout,
+                Optional<RegexRewrite> regexRewrite, Optional<RetryPolicy> retryPolicy, AttemptCount attemptCount,
+                List<MirrorPolicy> mirrors, List<HashPolicy> hashPolicies) {
+            this(target, prefixRewrite, hostRewrite, timeout, regexRewrite, retryPolicy, attemptCount, mirrors,
+                    hashPolicies, Optional.empty());
+        }
+
         public Forward(ClusterSpecifier target, String prefixRewrite, String hostRewrite, Duration timeout) {
             this(target, prefixRewrite, hostRewrite, timeout, Optional.empty(), Optional.empty(), AttemptCount.NONE,
                     List.of(), List.of());
+        }
+
+        /** The same action with another route timeout (a gRPC request's, from its grpc-timeout). */
+        public Forward withTimeout(Duration newTimeout) {
+            return newTimeout.equals(timeout) ? this : new Forward(target, prefixRewrite, hostRewrite, newTimeout,
+                    regexRewrite, retryPolicy, attemptCount, mirrors, hashPolicies, grpcTimeoutHeaderMax);
         }
 
         @Override

@@ -34,10 +34,11 @@ import javax.net.ssl.X509TrustManager;
 public final class SslContexts {
 
     /**
-     * ALPN protocols the proxy can serve after a handshake. The HTTP/1.1 codec is the only one
-     * behind TLS today: offering "h2" to a client that then speaks it would break the connection.
+     * ALPN protocols the proxy can serve after a handshake, in its order of preference: HTTP/2
+     * ({@code http2.DownstreamHttp2}) and HTTP/1.1; a DownstreamTlsContext's {@code alpn_protocols}
+     * are offered only as far as they are in this list.
      */
-    public static final List<String> SERVED_ALPN = List.of("http/1.1");
+    public static final List<String> SERVED_ALPN = List.of("h2", "http/1.1");
 
     private SslContexts() {
     }

@@ -33,7 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * thread, with no hand-off (a wake-up of another thread, twice per request and per hop) between them.
  * An idle connection of another loop is still taken rather than waiting when no new one may be opened.
  */
-final class Http1ConnectionPool {
+final class Http1ConnectionPool implements ConnectionPool {
 
     static final int MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
     static final int MAX_RESPONSE_HEADER_BYTES = 64 * 1024;
@@ -88,7 +88,8 @@ final class Http1ConnectionPool {
      * that loop, else a new one on it, else an idle one of another loop, else one freed later; or a
      * failure.
      */
-    CompletableFuture<UpstreamConnection> acquire(EventLoop loop) {
+    @Override
+    public CompletableFuture<UpstreamConnection> acquire(EventLoop loop) {
         CompletableFuture<UpstreamConnection> result = new CompletableFuture<>();
         boolean connect = false;
         synchronized (this) {
@@ -159,7 +160,8 @@ final class Http1ConnectionPool {
         }
     }
 
-    void release(UpstreamConnection connection, boolean reusable) {
+    @Override
+    public void release(UpstreamConnection connection, boolean reusable) {
         CompletableFuture<UpstreamConnection> next = null;
         synchronized (this) {
             boolean keep = reusable && !draining && connection.channel().isActive()
@@ -208,7 +210,8 @@ final class Http1ConnectionPool {
     }
 
     /** The host left the cluster: close idle connections now, busy ones when their request ends. */
-    void drain() {
+    @Override
+    public void drain() {
         Deque<UpstreamConnection> toClose;
         synchronized (this) {
             draining = true;
@@ -218,7 +221,8 @@ final class Http1ConnectionPool {
         toClose.forEach(connection -> connection.channel().close());
     }
 
-    synchronized int idleConnections() {
+    @Override
+    public synchronized int idleConnections() {
         return idle.size();
     }
 }

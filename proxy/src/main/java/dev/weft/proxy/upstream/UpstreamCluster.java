@@ -77,12 +77,22 @@ public final class UpstreamCluster {
         List<UpstreamHost> next = new ArrayList<>();
         for (EndpointConfig endpoint : endpoints) {
             UpstreamHost kept = old.remove(endpoint);
-            next.add(kept != null ? kept : new UpstreamHost(endpoint, new Http1ConnectionPool(transport,
-                    socketAddress(endpoint),
-                    limits, config.connectTimeout(), config.maxRequestsPerConnection(), poolStats, tls)));
+            next.add(kept != null ? kept : newHost(endpoint));
         }
         hosts = List.copyOf(next);
-        old.values().forEach(host -> host.pool().drain());
+        old.values().forEach(UpstreamHost::drainPools);
+    }
+
+    // The cluster's protocol picks the pool; use_downstream_protocol_config gets one of each.
+    private UpstreamHost newHost(EndpointConfig endpoint) {
+        InetSocketAddress address = socketAddress(endpoint);
+        ConnectionPool http1 = config.protocol() == ClusterConfig.UpstreamProtocol.HTTP2 ? null
+                : new Http1ConnectionPool(transport, address, limits, config.connectTimeout(),
+                        config.maxRequestsPerConnection(), poolStats, tls);
+        ConnectionPool http2 = config.protocol() == ClusterConfig.UpstreamProtocol.HTTP1 ? null
+                : new Http2ConnectionPool(transport, address, limits, config.connectTimeout(), config.http2(),
+                        config.maxRequestsPerConnection(), poolStats);
+        return http1 == null ? new UpstreamHost(endpoint, http2) : new UpstreamHost(endpoint, http1, http2);
     }
 
     // IP literals as they are; names (STRICT_DNS/LOGICAL_DNS) resolved by Netty when connecting.
@@ -98,7 +108,7 @@ public final class UpstreamCluster {
         if (outlierDetector != null) {
             outlierDetector.stop();
         }
-        hosts.forEach(host -> host.pool().drain());
+        hosts.forEach(UpstreamHost::drainPools);
     }
 
     /**
@@ -180,6 +190,15 @@ public final class UpstreamCluster {
      */
     public CompletableFuture<FullHttpResponse> send(UpstreamHost host, FullHttpRequest request, Duration timeout,
             EventLoop loop) {
+        return send(host, request, timeout, loop, false);
+    }
+
+    /**
+     * As {@link #send(UpstreamHost, FullHttpRequest, Duration, EventLoop)}; {@code downstreamHttp2}
+     * says the request arrived over HTTP/2 (for {@code use_downstream_protocol_config}).
+     */
+    public CompletableFuture<FullHttpResponse> send(UpstreamHost host, FullHttpRequest request, Duration timeout,
+            EventLoop loop, boolean downstreamHttp2) {
         if (!ClusterLimits.tryIncrement(limits.requests, limits.limits.maxRequests())) {
             request.release();
             return CompletableFuture.failedFuture(new UpstreamFailure(UpstreamFailure.Kind.OVERFLOW,
@@ -207,7 +226,7 @@ public final class UpstreamCluster {
                 reportOutcome(host, response, error);
             }
         });
-        attempt(host, request, result, current, true, loop);
+        attempt(host, request, result, current, true, loop, downstreamHttp2);
         return result;
     }
 
@@ -234,8 +253,8 @@ public final class UpstreamCluster {
     }
 
     private void attempt(UpstreamHost host, FullHttpRequest request, CompletableFuture<FullHttpResponse> result,
-            AtomicReference<UpstreamConnection> current, boolean mayRetry, EventLoop loop) {
-        host.pool().acquire(loop).whenComplete((connection, acquireError) -> {
+            AtomicReference<UpstreamConnection> current, boolean mayRetry, EventLoop loop, boolean downstreamHttp2) {
+        host.pool(downstreamHttp2).acquire(loop).whenComplete((connection, acquireError) -> {
             if (acquireError != null) {
                 request.release();
                 if (acquireError instanceof UpstreamFailure failure
@@ -266,7 +285,7 @@ public final class UpstreamCluster {
                 connection.abort();
                 if (mayRetry && sendError instanceof UpstreamFailure failure && failure.retriable()
                         && !result.isDone()) {
-                    attempt(host, request, result, current, false, loop);
+                    attempt(host, request, result, current, false, loop, downstreamHttp2);
                 } else {
                     request.release();
                     result.completeExceptionally(sendError);

@@ -5,14 +5,14 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import java.util.concurrent.CompletableFuture;
 
-/** One HTTP/1.1 connection to a host, used by one request at a time. */
+/** One HTTP/1.1 connection, or one HTTP/2 stream, to a host, used by one request at a time. */
 public final class UpstreamConnection {
 
     private final Channel channel;
-    private final Http1ConnectionPool pool;
+    private final ConnectionPool pool;
     private int requests;
 
-    UpstreamConnection(Channel channel, Http1ConnectionPool pool) {
+    UpstreamConnection(Channel channel, ConnectionPool pool) {
         this.channel = channel;
         this.pool = pool;
     }

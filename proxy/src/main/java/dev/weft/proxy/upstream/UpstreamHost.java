@@ -8,23 +8,42 @@ import java.util.concurrent.atomic.LongAdder;
 public final class UpstreamHost implements LbHost {
 
     private final EndpointConfig endpoint;
-    private final Http1ConnectionPool pool;
+    private final ConnectionPool pool;
+    /** For {@code use_downstream_protocol_config}: the HTTP/2 pool for requests that came over HTTP/2. */
+    private final ConnectionPool http2Pool;
     private final AtomicInteger active = new AtomicInteger();
     final LongAdder requestsTotal = new LongAdder();
     final LongAdder connectFailures = new LongAdder();
     final OutlierDetector.OutlierState outlier = new OutlierDetector.OutlierState();
 
-    UpstreamHost(EndpointConfig endpoint, Http1ConnectionPool pool) {
+    UpstreamHost(EndpointConfig endpoint, ConnectionPool pool) {
+        this(endpoint, pool, null);
+    }
+
+    UpstreamHost(EndpointConfig endpoint, ConnectionPool pool, ConnectionPool http2Pool) {
         this.endpoint = endpoint;
         this.pool = pool;
+        this.http2Pool = http2Pool;
     }
 
     public EndpointConfig endpoint() {
         return endpoint;
     }
 
-    Http1ConnectionPool pool() {
+    ConnectionPool pool() {
         return pool;
+    }
+
+    /** The pool for a request that arrived over HTTP/2 ({@code downstreamHttp2}) or HTTP/1.1. */
+    ConnectionPool pool(boolean downstreamHttp2) {
+        return downstreamHttp2 && http2Pool != null ? http2Pool : pool;
+    }
+
+    void drainPools() {
+        pool.drain();
+        if (http2Pool != null) {
+            http2Pool.drain();
+        }
     }
 
     @Override
@@ -56,7 +75,7 @@ public final class UpstreamHost implements LbHost {
     }
 
     public int idleConnections() {
-        return pool.idleConnections();
+        return pool.idleConnections() + (http2Pool == null ? 0 : http2Pool.idleConnections());
     }
 
     void requestStarted() {

@@ -61,7 +61,9 @@ final class UpstreamResponseHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         CompletableFuture<FullHttpResponse> response = take();
-        if (response != null) {
+        if (response != null && cause instanceof UpstreamFailure failure) {
+            response.completeExceptionally(failure); // already classified (e.g. an HTTP/2 stream the host refused)
+        } else if (response != null) {
             UpstreamFailure.Kind kind = cause instanceof io.netty.handler.codec.DecoderException
                     || cause instanceof io.netty.handler.codec.TooLongFrameException
                     ? UpstreamFailure.Kind.PROTOCOL_ERROR : UpstreamFailure.Kind.CONNECTION_TERMINATION;

@@ -136,6 +136,46 @@ final class Envoy {
                 .build());
     }
 
+    /** An EDS cluster whose endpoints speak HTTP/2 (what the control plane sends for grpc/http2 ports). */
+    static Any edsHttp2Cluster(String name) {
+        return Any.pack(http2Cluster(name, 100).build());
+    }
+
+    /** An EDS cluster that speaks HTTP/2 with at most {@code maxStreams} streams per connection. */
+    static Cluster.Builder http2Cluster(String name, int maxStreams) {
+        var options = io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.newBuilder()
+                .setExplicitHttpConfig(io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+                        .ExplicitHttpConfig.newBuilder()
+                        .setHttp2ProtocolOptions(io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions.newBuilder()
+                                .setMaxConcurrentStreams(UInt32Value.of(maxStreams))))
+                .build();
+        return Cluster.newBuilder()
+                .setName(name)
+                .setType(Cluster.DiscoveryType.EDS)
+                .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ADS))
+                .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(1))
+                .putTypedExtensionProtocolOptions("envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+                        Any.pack(options));
+    }
+
+    /** An EDS cluster using the client's protocol upstream (Istio's useClientProtocol, PassthroughCluster). */
+    static Any edsDownstreamProtocolCluster(String name) {
+        var options = io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.newBuilder()
+                .setUseDownstreamProtocolConfig(io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+                        .UseDownstreamHttpConfig.newBuilder()
+                        .setHttpProtocolOptions(io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions.getDefaultInstance())
+                        .setHttp2ProtocolOptions(io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions.getDefaultInstance()))
+                .build();
+        return Any.pack(Cluster.newBuilder()
+                .setName(name)
+                .setType(Cluster.DiscoveryType.EDS)
+                .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ADS))
+                .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(1))
+                .putTypedExtensionProtocolOptions("envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+                        Any.pack(options))
+                .build());
+    }
+
     static Any endpoints(String cluster, int... ports) {
         LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder();
         for (int port : ports) {

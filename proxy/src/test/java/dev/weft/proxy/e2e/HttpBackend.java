@@ -23,6 +23,8 @@ final class HttpBackend implements AutoCloseable {
     final String name;
     final AtomicInteger requests = new AtomicInteger();
     final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
+    /** The Host header values of the last request, joined by ",". */
+    final java.util.concurrent.atomic.AtomicReference<String> lastHosts = new java.util.concurrent.atomic.AtomicReference<>();
 
     HttpBackend(String name) {
         this.name = name;
@@ -40,6 +42,9 @@ final class HttpBackend implements AutoCloseable {
             exchange.getResponseHeaders().set("x-backend", name);
             String host = exchange.getRequestHeaders().getFirst("Host");
             exchange.getResponseHeaders().set("x-seen-host", host == null ? "" : host);
+            var hosts = exchange.getRequestHeaders().get("Host");
+            lastHosts.set(hosts == null ? "" : String.join(",", hosts));
+            exchange.getResponseHeaders().set("x-seen-host-count", String.valueOf(hosts == null ? 0 : hosts.size()));
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);

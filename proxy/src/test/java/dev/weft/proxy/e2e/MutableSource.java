@@ -18,6 +18,11 @@ final class MutableSource implements ProxyConfigSource {
         return this;
     }
 
+    synchronized MutableSource remove(ResourceType type, String name) {
+        resources.getOrDefault(type, new LinkedHashMap<>()).remove(name);
+        return this;
+    }
+
     @Override
     public synchronized Map<String, Any> resources(ProxyNode proxy, ResourceType type) {
         return new LinkedHashMap<>(resources.getOrDefault(type, Map.of()));

@@ -4,16 +4,19 @@ import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.net.SocketAddress;
 import java.util.function.Consumer;
@@ -43,10 +46,34 @@ final class AdsService extends AggregatedDiscoveryServiceGrpc.AggregatedDiscover
         };
     }
 
-    @Override
-    public StreamObserver<DiscoveryRequest> streamAggregatedResources(
-            StreamObserver<DiscoveryResponse> responses) {
-        var out = (ServerCallStreamObserver<DiscoveryResponse>) responses;
+    /**
+     * State-of-the-world ADS, declared with a response marshaller for {@link EncodedResponse}: a
+     * response shared by many streams is encoded once, not once per stream (see {@link #serviceDefinition}).
+     */
+    static final MethodDescriptor<DiscoveryRequest, EncodedResponse> SOTW_METHOD =
+            AggregatedDiscoveryServiceGrpc.getStreamAggregatedResourcesMethod()
+                    .toBuilder(AggregatedDiscoveryServiceGrpc.getStreamAggregatedResourcesMethod().getRequestMarshaller(),
+                            EncodedResponse.MARSHALLER)
+                    .build();
+
+    /**
+     * What the server serves: the generated service with its SotW method served by {@link #sotwStream}
+     * instead (same name, same wire format).
+     */
+    ServerServiceDefinition serviceDefinition() {
+        ServerServiceDefinition generated = bindService();
+        ServerServiceDefinition.Builder service = ServerServiceDefinition.builder(generated.getServiceDescriptor().getName());
+        for (ServerMethodDefinition<?, ?> method : generated.getMethods()) {
+            if (!method.getMethodDescriptor().getFullMethodName().equals(SOTW_METHOD.getFullMethodName())) {
+                service.addMethod(method);
+            }
+        }
+        service.addMethod(SOTW_METHOD, ServerCalls.asyncBidiStreamingCall(this::sotwStream));
+        return service.build();
+    }
+
+    private StreamObserver<DiscoveryRequest> sotwStream(StreamObserver<EncodedResponse> responses) {
+        var out = (ServerCallStreamObserver<EncodedResponse>) responses;
         SotwConnection connection = new SotwConnection(connections, out, peer());
         return attach(out, connection, connection::onRequest);
     }

@@ -51,6 +51,9 @@ final class DeltaConnection extends ProxyConnection<DeltaDiscoveryResponse> {
 
         boolean first = !state.requested;
         state.requested = true;
+        if (first || request.getResourceNamesSubscribeCount() > 0 || request.getResourceNamesUnsubscribeCount() > 0) {
+            state.subscriptionChanges++;
+        }
         if (first && state.type.wildcardByDefault() && request.getResourceNamesSubscribeCount() == 0) {
             state.wildcard = true; // legacy wildcard: an initial LDS/CDS request naming nothing
         }

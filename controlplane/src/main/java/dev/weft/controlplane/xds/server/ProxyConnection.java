@@ -94,12 +94,17 @@ abstract sealed class ProxyConnection<R> permits SotwConnection, DeltaConnection
                 continue;
             }
             TypeState state = states.get(type);
+            if (generated == state.flushedFrom && state.subscriptionChanges == state.flushedAtChange) {
+                continue; // the same translated map for the same subscription: what was sent still holds
+            }
             Map<String, Any> from = generated;
             Selection selection = connections.selections.get(type, from, state.wildcard, state.names,
                     () -> new Selection(state.type, subscribedPart(state, from)));
             if (sendIfChanged(state, selection)) {
                 connections.responsesSent.increment();
             }
+            state.flushedFrom = generated;
+            state.flushedAtChange = state.subscriptionChanges;
         }
     }
 
@@ -204,6 +209,21 @@ abstract sealed class ProxyConnection<R> permits SotwConnection, DeltaConnection
         Map<ResourceType, TypeStatus> types = new EnumMap<>(ResourceType.class);
         states.forEach((type, state) -> types.put(type, state.status()));
         return new ProxyStatus(connectionId, proxy, protocol(), peer, connectedSince, types);
+    }
+
+    /**
+     * What the proxy acknowledged, for each type it was sent. Without the lock (a poller must not hold
+     * up pushes): each type's value is consistent, the types need not be from one moment.
+     */
+    final Map<ResourceType, Acknowledged> acknowledged() {
+        Map<ResourceType, Acknowledged> out = new EnumMap<>(ResourceType.class);
+        states.forEach((type, state) -> {
+            Acknowledged a = state.acknowledged();
+            if (a != null) {
+                out.put(type, a);
+            }
+        });
+        return out;
     }
 
     /** The resources of {@code type} the proxy was last given, by name. */

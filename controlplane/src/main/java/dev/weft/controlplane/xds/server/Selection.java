@@ -21,7 +21,8 @@ final class Selection {
     /** Name -> resource version (unmodifiable). */
     final SortedMap<String, String> versions;
     private String version;
-    private DiscoveryResponse sotw;
+    /** The state-of-the-world response without its nonce, encoded once ({@link EncodedResponse}). */
+    private byte[] sotw;
     /** An older selection found to hold the same versions: the next stream that had it need not compare again. */
     private volatile Selection sameAs;
 
@@ -56,15 +57,22 @@ final class Selection {
         return true;
     }
 
-    /** The state-of-the-world response carrying this selection, without its nonce. */
-    synchronized DiscoveryResponse sotwResponse() {
+    /**
+     * The state-of-the-world response carrying this selection with {@code nonce}: the resources are
+     * encoded for the first stream only, every other stream shares those bytes.
+     */
+    EncodedResponse sotwResponse(String nonce) {
+        return new EncodedResponse(sotwBody(), nonce);
+    }
+
+    private synchronized byte[] sotwBody() {
         if (sotw == null) {
-            sotw = DiscoveryResponse.newBuilder()
+            sotw = EncodedResponse.encode(DiscoveryResponse.newBuilder()
                     .setTypeUrl(type.typeUrl())
                     .setVersionInfo(version())
                     .addAllResources(resources.values())
                     .setControlPlane(SotwConnection.CONTROL_PLANE)
-                    .build();
+                    .build());
         }
         return sotw;
     }

@@ -2,7 +2,6 @@ package dev.weft.controlplane.xds.server;
 
 import io.envoyproxy.envoy.config.core.v3.ControlPlane;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.List;
 import java.util.Optional;
@@ -13,12 +12,12 @@ import java.util.TreeSet;
  * State-of-the-world ADS: every response carries all the subscribed resources of its type, and the
  * next request of that type (same nonce) says whether the proxy accepted it.
  */
-final class SotwConnection extends ProxyConnection<DiscoveryResponse> {
+final class SotwConnection extends ProxyConnection<EncodedResponse> {
 
     private static final System.Logger LOG = System.getLogger(SotwConnection.class.getName());
     static final ControlPlane CONTROL_PLANE = ControlPlane.newBuilder().setIdentifier("weftd").build();
 
-    SotwConnection(Connections connections, ServerCallStreamObserver<DiscoveryResponse> out, String peer) {
+    SotwConnection(Connections connections, ServerCallStreamObserver<EncodedResponse> out, String peer) {
         super(connections, out, peer);
     }
 
@@ -75,6 +74,9 @@ final class SotwConnection extends ProxyConnection<DiscoveryResponse> {
         state.wildcard = wildcard;
         state.names.clear();
         state.names.addAll(names);
+        if (changed) {
+            state.subscriptionChanges++;
+        }
         return changed;
     }
 
@@ -87,8 +89,8 @@ final class SotwConnection extends ProxyConnection<DiscoveryResponse> {
             return false;
         }
         String nonce = connections.nextNonce();
-        // The shared response with this stream's nonce: the resource list itself is not copied.
-        out.onNext(desired.sotwResponse().toBuilder().setNonce(nonce).build());
+        // The shared, already encoded response with this stream's nonce appended.
+        out.onNext(desired.sotwResponse(nonce));
         state.givenVersions.clear();
         state.givenVersions.putAll(desired.versions);
         state.given.clear();

@@ -37,6 +37,16 @@ final class TypeState {
     /** Delta: explicitly subscribed names the proxy was told do not exist. */
     final Set<String> toldAbsent = new HashSet<>();
 
+    /** Bumped whenever the subscription (wildcard, names, what a delta client asked again) changes. */
+    long subscriptionChanges;
+    /**
+     * The translated map the last flush of this type selected from, and {@link #subscriptionChanges}
+     * then: when both are the same again, nothing can have changed and the type is skipped
+     * (translation hands out the same map while a type's resources do not change).
+     */
+    Object flushedFrom;
+    long flushedAtChange = -1;
+
     /** SotW: the selection last sent (or found unchanged), to skip comparing versions when it is the same. */
     Selection sentSelection;
     String sentVersion = "";
@@ -45,6 +55,8 @@ final class TypeState {
     long responsesSent;
     String ackedVersion = "";
     String ackedNonce = "";
+    /** System.nanoTime() of the last ACK (0 if none): when the control plane learnt the proxy took it. */
+    long ackedAtNanos;
     Nack lastNack;
 
     private final Map<String, String> recentNonces = new LinkedHashMap<>(32, 0.75f, false) {
@@ -72,6 +84,14 @@ final class TypeState {
         sentAt = at;
         responsesSent++;
         recentNonces.put(nonce, version);
+        publish();
+    }
+
+    /** What {@link #acknowledged()} returns, readable without the connection's lock (null until something was sent). */
+    private volatile Acknowledged published;
+
+    private void publish() {
+        published = new Acknowledged(ackedVersion, ackedAtNanos, state() == SyncState.SYNCED);
     }
 
     /** The version that went out with {@code nonce}, if it is one of the recent ones. */
@@ -82,10 +102,13 @@ final class TypeState {
     void ack(String nonce, String version) {
         ackedNonce = nonce;
         ackedVersion = version;
+        ackedAtNanos = System.nanoTime();
+        publish();
     }
 
     void nack(String nonce, String rejectedVersion, int code, String message, Instant at) {
         lastNack = new Nack(rejectedVersion, nonce, code, message, at);
+        publish();
     }
 
     SyncState state() {
@@ -96,6 +119,11 @@ final class TypeState {
             return SyncState.NACKED;
         }
         return ackedNonce.equals(sentNonce) ? SyncState.SYNCED : SyncState.STALE;
+    }
+
+    /** The last ACK and whether the type is synced; null until a response of it was sent. Needs no lock. */
+    Acknowledged acknowledged() {
+        return published;
     }
 
     TypeStatus status() {

@@ -25,12 +25,12 @@ public final class IstioTranslator implements MeshTranslator {
   @Override
   public ProxyResources translate(MeshSnapshot snapshot, ProxyNode proxy) {
     ProxyScope scope = new ProxyScope(snapshot, proxy);
-    OutboundCache.Outbound shared = outbound.get(scope.outboundKey(), () -> outbound(scope));
+    OutboundCache.Outbound shared = outbound.get(scope.outboundKey(), reusable -> outbound(scope, reusable));
     Map<String, Any> local = new TreeMap<>();
     for (ClusterBuilder.Built b : ClusterBuilder.local(scope)) {
       local.put(b.cluster().getName(), Any.pack(b.cluster()));
     }
-    Map<String, Any> cds = shared.perProxy().get("clusters", local, part -> {
+    Map<String, Any> cds = shared.perProxy().get(OutboundCache.CLUSTERS, local, part -> {
       Map<String, Any> all = new TreeMap<>(shared.clusters());
       all.putAll(part);
       return all;
@@ -67,8 +67,16 @@ public final class IstioTranslator implements MeshTranslator {
     return new ProxyResources(out);
   }
 
-  /** What proxies with the same {@link ProxyScope#outboundKey} share: outbound clusters, their endpoints, routes. */
-  private static OutboundCache.Outbound outbound(ProxyScope scope) {
+  /**
+   * What proxies with the same {@link ProxyScope#outboundKey} share: outbound clusters, their
+   * endpoints, routes. {@code reusable}: an earlier snapshot's result whose clusters and endpoints
+   * still hold (only VirtualServices changed), or null.
+   */
+  private static OutboundCache.Outbound outbound(ProxyScope scope, OutboundCache.Outbound reusable) {
+    if (reusable != null) {
+      Map<String, RouteConfiguration> routes = routes(scope);
+      return reusable.withRouting(routes, routes == null ? null : pack(routes), sidecarOutboundListeners(scope));
+    }
     Map<String, Any> cds = new TreeMap<>();
     Map<String, Any> eds = new TreeMap<>();
     for (ClusterBuilder.Built b : ClusterBuilder.outbound(scope)) {
@@ -78,14 +86,21 @@ public final class IstioTranslator implements MeshTranslator {
             scope.endpoints(b.service().hostname()))));
       }
     }
-    Map<String, RouteConfiguration> routes = switch (scope.proxy().type()) {
+    Map<String, RouteConfiguration> routes = routes(scope);
+    return new OutboundCache.Outbound(cds, eds, routes, routes == null ? null : pack(routes), sidecarOutboundListeners(scope));
+  }
+
+  /** The shared routes of sidecars and proxyless clients; null for gateways (theirs are per proxy). */
+  private static Map<String, RouteConfiguration> routes(ProxyScope scope) {
+    return switch (scope.proxy().type()) {
       case SIDECAR -> RouteBuilder.sidecar(scope);
       case PROXYLESS_GRPC -> RouteBuilder.proxyless(scope);
       default -> null;
     };
-    Map<String, Any> listeners = scope.proxy().type() == dev.weft.controlplane.xds.ProxyType.SIDECAR
-        ? pack(SidecarListeners.outbound(scope)) : null;
-    return new OutboundCache.Outbound(cds, eds, routes, routes == null ? null : pack(routes), listeners);
+  }
+
+  private static Map<String, Any> sidecarOutboundListeners(ProxyScope scope) {
+    return scope.proxy().type() == dev.weft.controlplane.xds.ProxyType.SIDECAR ? pack(SidecarListeners.outbound(scope)) : null;
   }
 
   private static <M extends Message> Map<String, Any> pack(Map<String, M> resources) {

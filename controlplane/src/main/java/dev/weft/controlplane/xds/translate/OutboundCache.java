@@ -4,7 +4,11 @@ import com.google.protobuf.Any;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
+import dev.weft.config.model.Kind;
+import dev.weft.config.model.Resource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * The outbound resources of proxies that see the mesh alike ({@link ProxyScope.OutboundKey}),
@@ -13,6 +17,8 @@ import java.util.function.Supplier;
  * newest snapshot's results are kept.
  */
 final class OutboundCache {
+  /** The {@link Interner} key of a proxy's clusters: the shared outbound clusters plus its own. */
+  static final String CLUSTERS = "clusters";
   /** Entries beyond this (many distinct scopes in one snapshot) start the cache afresh. */
   private static final int MAX_ENTRIES = 4096;
 
@@ -37,6 +43,15 @@ final class OutboundCache {
         Map<String, Any> packedRoutes, Map<String, Any> sidecarListeners) {
       this(clusters, endpoints, routes, packedRoutes, sidecarListeners, new Interner());
     }
+
+    /**
+     * This scope's resources for a new snapshot whose clusters and endpoints are this one's: the same
+     * maps, and the proxies' cluster maps interned so far, so the server sees unchanged CDS and EDS
+     * by identity and does no work for them.
+     */
+    Outbound withRouting(Map<String, RouteConfiguration> newRoutes, Map<String, Any> newPackedRoutes, Map<String, Any> newListeners) {
+      return new Outbound(clusters, endpoints, newRoutes, newPackedRoutes, newListeners, perProxy.keeping(CLUSTERS));
+    }
   }
 
   /**
@@ -46,6 +61,16 @@ final class OutboundCache {
    */
   static final class Interner {
     private final ConcurrentHashMap<String, Map.Entry<Map<String, Any>, Map<String, Any>>> last = new ConcurrentHashMap<>();
+
+    /** A new interner that starts with this one's entry for {@code key} (one built from parts that did not change). */
+    Interner keeping(String key) {
+      Interner next = new Interner();
+      Map.Entry<Map<String, Any>, Map<String, Any>> known = last.get(key);
+      if (known != null) {
+        next.last.put(key, known);
+      }
+      return next;
+    }
 
     /**
      * The map for {@code key} built by {@code whole} from the per-proxy part {@code part}; the last
@@ -62,22 +87,96 @@ final class OutboundCache {
     }
   }
 
-  private final ConcurrentHashMap<ProxyScope.OutboundKey, Outbound> entries = new ConcurrentHashMap<>();
+  /** Replaced, never cleared, when the snapshot changes: a translation in progress keeps the map it started with. */
+  private ConcurrentHashMap<ProxyScope.OutboundKey, Outbound> entries = new ConcurrentHashMap<>();
   private MeshSnapshot current;
+  /** The entries of the snapshot before {@link #current}, by {@link ProxyScope.OutboundKey#withoutSnapshot()}. */
+  private Map<ProxyScope.OutboundKey, Outbound> previous = Map.of();
+  private MeshSnapshot previousSnapshot;
+  /** Whether {@link #previousSnapshot} -> {@link #current} changed only routing (see {@link #onlyRoutingChanged}); computed once. */
+  private Boolean clustersHold;
 
-  Outbound get(ProxyScope.OutboundKey key, Supplier<Outbound> translate) {
+  /**
+   * The outbound resources of {@code key}'s scope, translated by {@code translate} once per snapshot.
+   * {@code translate} is given the previous snapshot's result for the same scope when that snapshot
+   * differs from this one only in VirtualServices (its clusters and endpoints are still right), else
+   * null.
+   */
+  Outbound get(ProxyScope.OutboundKey key, Function<Outbound, Outbound> translate) {
     MeshSnapshot snapshot = key.snapshot();
+    ConcurrentHashMap<ProxyScope.OutboundKey, Outbound> mine;
     synchronized (this) {
       if (current != snapshot) {
         if (current != null && snapshot.version() < current.version()) {
-          return translate.get(); // a translation racing a newer snapshot: not worth keeping
+          return translate.apply(null); // a translation racing a newer snapshot: not worth keeping
         }
-        entries.clear();
+        if (current != null && !entries.isEmpty()) {
+          Map<ProxyScope.OutboundKey, Outbound> byScope = new HashMap<>();
+          entries.forEach((k, v) -> byScope.put(k.withoutSnapshot(), v));
+          previous = byScope;
+          previousSnapshot = current;
+        }
+        clustersHold = null;
+        entries = new ConcurrentHashMap<>();
         current = snapshot;
       } else if (entries.size() >= MAX_ENTRIES) {
-        entries.clear();
+        entries = new ConcurrentHashMap<>();
+      }
+      mine = entries;
+    }
+    Outbound known = mine.get(key);
+    if (known != null) {
+      return known;
+    }
+    // Looked up before computeIfAbsent: that holds a lock of the map, and this one's lock must not be taken inside it.
+    Outbound reuse = reusable(key);
+    return mine.computeIfAbsent(key, k -> translate.apply(reuse));
+  }
+
+  /** The previous snapshot's outbound of this scope if its clusters and endpoints still hold, else null. */
+  private Outbound reusable(ProxyScope.OutboundKey key) {
+    Outbound before;
+    synchronized (this) {
+      if (previousSnapshot == null || current != key.snapshot()) {
+        return null;
+      }
+      before = previous.get(key.withoutSnapshot());
+      if (before == null) {
+        return null;
+      }
+      if (clustersHold == null) {
+        clustersHold = onlyRoutingChanged(previousSnapshot, current);
+      }
+      return clustersHold ? before : null;
+    }
+  }
+
+  /**
+   * Whether two snapshots differ at most in their VirtualServices: same mesh settings, equal services
+   * and endpoints, and the very same resources of every other kind (the store keeps an unchanged
+   * resource's instance). Outbound clusters and endpoints read none of the VirtualServices, so they
+   * are the same for both; routes and listeners are not, and are translated again.
+   */
+  static boolean onlyRoutingChanged(MeshSnapshot before, MeshSnapshot after) {
+    if (!before.mesh().equals(after.mesh()) || !before.services().equals(after.services())
+        || !before.endpoints().equals(after.endpoints())) {
+      return false;
+    }
+    for (Kind kind : Kind.values()) {
+      if (kind == Kind.VIRTUAL_SERVICE) {
+        continue;
+      }
+      List<Resource<?>> a = before.config().all(kind);
+      List<Resource<?>> b = after.config().all(kind);
+      if (a.size() != b.size()) {
+        return false;
+      }
+      for (int i = 0; i < a.size(); i++) {
+        if (a.get(i) != b.get(i)) {
+          return false;
+        }
       }
     }
-    return entries.computeIfAbsent(key, k -> translate.get());
+    return true;
   }
 }

@@ -29,14 +29,15 @@ final class ProxyScope {
   private final Sidecar sidecar;
   private final List<Service> services;
   private final List<Resource<DestinationRule>> destinationRules;
+  private final SnapshotIndex index;
 
   ProxyScope(MeshSnapshot snapshot, ProxyNode proxy) {
     this.snapshot = snapshot;
     this.proxy = proxy;
     this.sidecar = proxy.type() == ProxyType.SIDECAR ? findSidecar().orElse(null) : null;
-    this.services = snapshot.services().stream()
-        .filter(s -> sidecar == null || egressAllows(s.namespace(), s.hostname()))
-        .sorted(Comparator.comparing(Service::hostname))
+    this.index = SnapshotIndex.of(snapshot);
+    this.services = sidecar == null ? index.sorted : index.sorted.stream()
+        .filter(s -> egressAllows(s.namespace(), s.hostname()))
         .toList();
     this.destinationRules = snapshot.config().all(Kind.DESTINATION_RULE, DestinationRule.class).stream()
         .filter(r -> exported(r.spec().exportTo(), r.namespace(), proxy.namespace()))
@@ -122,6 +123,11 @@ final class ProxyScope {
       return snapshot;
     }
 
+    /** The same scope without its snapshot: finds what an earlier snapshot translated for proxies that saw it alike. */
+    OutboundKey withoutSnapshot() {
+      return new OutboundKey(null, type, namespace, sidecar, rules, labels);
+    }
+
     @Override
     public boolean equals(Object o) {
       if (!(o instanceof OutboundKey k) || k.hash != hash || k.snapshot != snapshot || k.type != type || k.sidecar != sidecar
@@ -156,6 +162,11 @@ final class ProxyScope {
   }
 
   Optional<Service> service(String hostname) {
+    Service first = index.byHostname(hostname);
+    if (first == null || sidecar == null || egressAllows(first.namespace(), first.hostname())) {
+      return Optional.ofNullable(first);
+    }
+    // The same hostname in another namespace may be the one this Sidecar imports.
     return services.stream().filter(s -> s.hostname().equals(hostname)).findFirst();
   }
 
@@ -230,9 +241,8 @@ final class ProxyScope {
 
   /** Services of this proxy's own workload: same namespace, selector matching its labels. */
   List<Service> workloadServices() {
-    return snapshot.services().stream()
-        .filter(s -> s.namespace().equals(proxy.namespace()) && selects(s.selector(), proxy.labels()))
-        .sorted(Comparator.comparing(Service::hostname))
+    return index.selectingServices(proxy.namespace()).stream()
+        .filter(s -> selects(s.selector(), proxy.labels()))
         .toList();
   }
 

@@ -2,6 +2,7 @@ package dev.weft.controlplane.xds.translate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weft.config.model.ConfigSet;
 import dev.weft.controlplane.xds.ProxyNode;
 import dev.weft.controlplane.xds.ResourceType;
 import java.util.List;
@@ -83,5 +84,69 @@ class SharedOutboundTest {
     MeshSnapshot next = snapshot("");
     assertThat(translator.translate(next, REVIEWS)).isEqualTo(new IstioTranslator().translate(next, REVIEWS));
     assertThat(translator.translate(snapshot, REVIEWS)).isEqualTo(new IstioTranslator().translate(snapshot, REVIEWS));
+  }
+
+  @Test
+  void aVirtualServiceChangeKeepsTheClustersAndEndpointsOfTheSnapshotBefore() {
+    ConfigSet base = Mesh.load(List.of(Translated.BOOKINFO), Map.of());
+    MeshSnapshot first = Mesh.snapshot(base);
+    IstioTranslator translator = new IstioTranslator();
+    ProxyResources before = translator.translate(first, REVIEWS);
+
+    // Only a VirtualService differs (the store keeps every other resource's instance): CDS and EDS are the same maps.
+    MeshSnapshot routed = next(first, 2, with(base, """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: ratings, namespace: default}
+        spec:
+          hosts: [ratings]
+          http:
+          - timeout: 3s
+            route:
+            - destination: {host: ratings}
+        """), first.endpoints());
+    ProxyResources after = translator.translate(routed, REVIEWS);
+    assertThat(after.of(ResourceType.CLUSTER)).isSameAs(before.of(ResourceType.CLUSTER));
+    assertThat(after.of(ResourceType.ENDPOINT)).isSameAs(before.of(ResourceType.ENDPOINT));
+    assertThat(after.of(ResourceType.ROUTE)).isNotEqualTo(before.of(ResourceType.ROUTE));
+    assertThat(after).isEqualTo(new IstioTranslator().translate(routed, REVIEWS));
+    assertThat(translator.translate(routed, RATINGS)).isEqualTo(new IstioTranslator().translate(routed, RATINGS));
+
+    // A DestinationRule changes clusters: translated afresh.
+    MeshSnapshot policed = next(routed, 3, with(routed.config(), """
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: ratings, namespace: default}
+        spec:
+          host: ratings
+          trafficPolicy:
+            loadBalancer: {simple: RANDOM}
+        """), routed.endpoints());
+    ProxyResources policy = translator.translate(policed, REVIEWS);
+    assertThat(policy.of(ResourceType.CLUSTER)).isNotSameAs(after.of(ResourceType.CLUSTER));
+    assertThat(policy).isEqualTo(new IstioTranslator().translate(policed, REVIEWS));
+    assertThat(new Translated(policy).cluster("outbound|9080||ratings.default.svc.cluster.local").getLbPolicy().name())
+        .isEqualTo("RANDOM");
+
+    // Other endpoints, same config: translated afresh.
+    Map<String, List<dev.weft.controlplane.registry.Endpoint>> fewer = new java.util.HashMap<>(policed.endpoints());
+    fewer.put("ratings.default.svc.cluster.local", List.of());
+    MeshSnapshot moved = next(policed, 4, policed.config(), fewer);
+    ProxyResources endpoints = translator.translate(moved, REVIEWS);
+    assertThat(endpoints.of(ResourceType.ENDPOINT)).isNotSameAs(policy.of(ResourceType.ENDPOINT));
+    assertThat(endpoints).isEqualTo(new IstioTranslator().translate(moved, REVIEWS));
+  }
+
+  private static MeshSnapshot next(MeshSnapshot before, long version, ConfigSet config,
+      Map<String, List<dev.weft.controlplane.registry.Endpoint>> endpoints) {
+    return new MeshSnapshot(version, config, before.services(), endpoints, before.mesh());
+  }
+
+  /** {@code config} plus (or with replaced) the resources of {@code yaml}; every other resource is the same instance. */
+  private static ConfigSet with(ConfigSet config, String yaml) {
+    Map<dev.weft.config.model.ResourceKey, dev.weft.config.model.Resource<?>> all = new java.util.LinkedHashMap<>();
+    config.resources().forEach(r -> all.put(r.key(), r));
+    Mesh.load(List.of(), Map.of("change.yaml", yaml)).resources().forEach(r -> all.put(r.key(), r));
+    return ConfigSet.of(all.values());
   }
 }

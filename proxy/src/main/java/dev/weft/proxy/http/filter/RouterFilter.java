@@ -1,6 +1,7 @@
 package dev.weft.proxy.http.filter;
 
 import dev.weft.proxy.http.FilterChain;
+import dev.weft.proxy.http.Grpc;
 import dev.weft.proxy.http.HttpExchange;
 import dev.weft.proxy.http.ResponseFlag;
 import dev.weft.proxy.route.ClusterSpecifier;
@@ -44,7 +45,9 @@ final class RouterFilter implements HttpFilter {
         switch (route.get().action()) {
             case RouteAction.DirectResponse direct -> exchange.localReply(direct.status(), null, direct.body());
             case RouteAction.Redirect redirect -> exchange.respond(RedirectResponse.of(redirect, exchange));
-            case RouteAction.Forward forward -> forward(exchange, forward);
+            // A gRPC request's route timeout may come from its grpc-timeout (max_stream_duration).
+            case RouteAction.Forward forward -> forward(exchange, forward.withTimeout(Grpc.routeTimeout(
+                    exchange.request().headers(), forward.timeout(), forward.grpcTimeoutHeaderMax())));
         }
     }
 

@@ -95,7 +95,7 @@ final class UpstreamAttempts {
                 : remaining == Long.MAX_VALUE ? Duration.ZERO : Duration.ofNanos(remaining);
         exchange.stats().inc(stat + "upstream_rq_total");
         FullHttpRequest request = UpstreamRequests.build(exchange, forward, target, attempts);
-        cluster.send(host.get(), request, timeout, exchange.eventLoop()).whenComplete((response, thrown) -> {
+        cluster.send(host.get(), request, timeout, exchange.eventLoop(), exchange.downstreamHttp2()).whenComplete((response, thrown) -> {
             synchronized (this) {
                 endRetry();
                 if (thrown == null) {

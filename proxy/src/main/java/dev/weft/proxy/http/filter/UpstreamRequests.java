@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -30,6 +31,12 @@ final class UpstreamRequests {
             HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION, HttpHeaderNames.TE,
             HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE,
             HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION);
+
+    /** Headers Netty's HTTP/2 to HTTP/1.1 conversion adds; never forwarded. */
+    private static final List<CharSequence> HTTP2_EXTENSIONS = List.of(
+            HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text(), HttpConversionUtil.ExtensionHeaderNames.SCHEME.text(),
+            HttpConversionUtil.ExtensionHeaderNames.PATH.text(), HttpConversionUtil.ExtensionHeaderNames.STREAM_DEPENDENCY_ID.text(),
+            HttpConversionUtil.ExtensionHeaderNames.STREAM_WEIGHT.text(), HttpConversionUtil.ExtensionHeaderNames.STREAM_PROMISE_ID.text());
 
     static FullHttpRequest build(HttpExchange exchange, RouteAction.Forward forward, UpstreamHost host) {
         return build(exchange, forward, ClusterSpecifier.WeightedCluster.of(forward), 1);
@@ -50,7 +57,20 @@ final class UpstreamRequests {
                 downstream.content().retainedDuplicate());
         HttpHeaders headers = upstream.headers();
         headers.set(downstream.headers());
+        // gRPC needs "te: trailers" end to end (Envoy keeps TE when it is exactly "trailers").
+        boolean teTrailers = "trailers".equalsIgnoreCase(downstream.headers().get(HttpHeaderNames.TE));
         stripHopByHop(headers);
+        HTTP2_EXTENSIONS.forEach(headers::remove);
+        if (teTrailers) {
+            headers.set(HttpHeaderNames.TE, "trailers");
+        }
+        upstream.trailingHeaders().set(downstream.trailingHeaders());
+        // One Host, the one routing used: an HTTP/2 request's :authority wins over a "host" header
+        // it also carried (RFC 9113 8.3.1), never both upstream.
+        String authority = downstream.headers().get(HttpHeaderNames.HOST);
+        if (authority != null) {
+            headers.set(HttpHeaderNames.HOST, authority);
+        }
         if (forward.hostRewrite() != null) {
             headers.set(HttpHeaderNames.HOST, forward.hostRewrite());
         }
@@ -80,6 +100,7 @@ final class UpstreamRequests {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, upstream.status(),
                 upstream.content(), upstream.headers(), upstream.trailingHeaders());
         stripHopByHop(response.headers());
+        HTTP2_EXTENSIONS.forEach(response.headers()::remove);
         // Content-Length stays as the aggregator left it (right for HEAD and 304 responses too).
         response.headers().set("x-envoy-upstream-service-time",
                 Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos)));

@@ -1,0 +1,124 @@
+package dev.weft.proxy.http2;
+
+import dev.weft.proxy.config.HttpConnectionManagerConfig;
+import dev.weft.proxy.stats.ProxyStats;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AsciiString;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Downstream HTTP/2 for one listener. Every HTTP/2 stream becomes a child channel whose pipeline
+ * turns its frames into an HTTP/1.1-style request ({@link Http2StreamFrameToHttpObjectCodec}) and
+ * then runs the very handlers an HTTP/1.1 connection runs ({@code requestHandlers}: aggregation and
+ * the connection manager), so routing, filters and local replies exist once for both protocols.
+ *
+ * <p>Ways in: {@link #cleartext} on an HTTP port serves HTTP/1.1, h2c by prior knowledge (the
+ * client starts with the HTTP/2 preface) and {@code Upgrade: h2c}. For TLS, when ALPN picks
+ * {@code h2}, add {@link #connection()} in place of the HTTP/1.1 codec (Netty's
+ * {@code ApplicationProtocolNegotiationHandler.configurePipeline}: {@code "h2"} -> {@code connection()},
+ * {@code "http/1.1"} -> the HTTP/1.1 codec and the request handlers).
+ */
+public final class DownstreamHttp2 {
+
+    /**
+     * Fired on a connection's pipeline when its listener drains: an HTTP/2 connection sends GOAWAY
+     * (NO_ERROR) at once, lets its open streams finish, then closes (HTTP/1.1 connections are told
+     * with {@code Connection: close} on their next response instead).
+     */
+    public static final Object DRAIN = new Object() {
+        @Override
+        public String toString() {
+            return "DownstreamHttp2.DRAIN";
+        }
+    };
+
+    private final HttpConnectionManagerConfig http;
+    private final ProxyStats stats;
+    private final Consumer<ChannelPipeline> requestHandlers;
+
+    /**
+     * @param requestHandlers adds the handlers that take HTTP/1.1-style request objects (the same for
+     *                        an HTTP/1.1 connection and for each HTTP/2 stream)
+     */
+    public DownstreamHttp2(HttpConnectionManagerConfig http, ProxyStats stats, Consumer<ChannelPipeline> requestHandlers) {
+        this.http = http;
+        this.stats = stats;
+        this.requestHandlers = requestHandlers;
+    }
+
+    /**
+     * For a cleartext HTTP port, in place of {@code http1} in the pipeline: HTTP/1.1 through
+     * {@code http1}, or HTTP/2 by prior knowledge or by upgrade (whose request, up to
+     * {@code maxUpgradeRequestBytes}, becomes stream 1).
+     */
+    public ChannelHandler cleartext(HttpServerCodec http1, int maxUpgradeRequestBytes) {
+        HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(http1,
+                protocol -> AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
+                        ? new Http2ServerUpgradeCodec(frameCodec(), multiplex(), guard())
+                        : null,
+                maxUpgradeRequestBytes) {
+            // Only h2c upgrades are ours: any other (WebSocket) passes on as it came, not aggregated.
+            @Override
+            protected boolean shouldHandleUpgradeRequest(io.netty.handler.codec.http.HttpRequest request) {
+                String upgrade = request.headers().get(io.netty.handler.codec.http.HttpHeaderNames.UPGRADE);
+                return upgrade != null && upgrade.toLowerCase(java.util.Locale.ROOT).contains("h2c");
+            }
+        };
+        return new CleartextHttp2ServerUpgradeHandler(http1, upgrade, connection());
+    }
+
+    /**
+     * The handlers of a connection known to speak HTTP/2 (prior knowledge, or ALPN {@code h2}),
+     * installed where this handler is added (not at the end of the pipeline).
+     */
+    public ChannelHandler connection() {
+        return new ChannelHandlerAdapter() {
+            @Override
+            public void handlerAdded(ChannelHandlerContext ctx) {
+                // In this order: the guard writes through the codec as soon as it is added.
+                ctx.pipeline().addAfter(ctx.name(), "h2-codec", frameCodec())
+                        .addAfter("h2-codec", "h2-multiplex", multiplex())
+                        .addAfter("h2-multiplex", "h2-guard", guard());
+                ctx.pipeline().remove(this);
+            }
+        };
+    }
+
+    private Http2FrameCodec frameCodec() {
+        return Http2Codecs.server(http.http2(), http.maxRequestHeadersKb() * 1024L);
+    }
+
+    private ChannelHandler guard() {
+        return new Http2ConnectionGuard(http.statPrefix(), stats, http.http2().initialConnectionWindowSize());
+    }
+
+    private ChannelHandler multiplex() {
+        return new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel stream) {
+                if (!http.streamIdleTimeout().isZero()) {
+                    stream.pipeline().addLast(new IdleStateHandler(0, 0, http.streamIdleTimeout().toMillis(),
+                            TimeUnit.MILLISECONDS));
+                }
+                stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true))
+                        .addLast(new StreamErrors(http.statPrefix(), stats));
+                requestHandlers.accept(stream.pipeline());
+            }
+        });
+    }
+}
