@@ -75,6 +75,19 @@ class TlsConverterTest {
                 .isEmpty();
     }
 
+    /** The HTTP/2 pool has no TLS yet: a TLS cluster speaking HTTP/2 is refused, never served in plain text. */
+    @Test
+    void aTlsClusterSpeakingHttp2IsRefused() {
+        UpstreamTlsContext ctx = UpstreamTlsContext.newBuilder().setSni("secure.example.com")
+                .setCommonTlsContext(CommonTlsContext.getDefaultInstance()).build();
+        assertThatThrownBy(() -> ClusterConverter.convert(io.envoyproxy.envoy.config.cluster.v3.Cluster.newBuilder()
+                .setName("h2-tls").setType(io.envoyproxy.envoy.config.cluster.v3.Cluster.DiscoveryType.STATIC)
+                .setTransportSocket(socket(ctx))
+                .setHttp2ProtocolOptions(io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions.getDefaultInstance())
+                .build()))
+                .hasMessageContaining("transport_socket: upstream TLS with HTTP/2 to the endpoints");
+    }
+
     @Test
     void refusesWhatCannotBeHonoured() {
         DownstreamTlsContext noCert = DownstreamTlsContext.newBuilder().setCommonTlsContext(CommonTlsContext.getDefaultInstance()).build();
