@@ -14,25 +14,25 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 
-/** Talks to the control plane's admin API for the {@code weft} commands. */
-final class ApiClient {
+/** Talks to the control plane's admin API for the {@code weft} commands (and the local runtime). */
+public final class ApiClient {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final String server;
 
-  ApiClient(String server) {
+  public ApiClient(String server) {
     this.server = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
   }
 
   /** The server could not be reached or did not answer: one line for the user. */
-  static final class Unreachable extends Exception {
+  public static final class Unreachable extends Exception {
     Unreachable(String message) {
       super(message, null, false, false);
     }
   }
 
-  record Response(int status, String body) {
+  public record Response(int status, String body) {
     JsonNode json() throws Unreachable {
       try {
         return JSON.readTree(body);
@@ -42,7 +42,7 @@ final class ApiClient {
     }
 
     /** The server's error message, from its JSON error body. */
-    String error() {
+    public String error() {
       try {
         ApiTypes.Error e = JSON.readValue(body, ApiTypes.Error.class);
         String details = e.details() == null || e.details().isEmpty() ? "" : ": " + String.join("; ", e.details());
@@ -53,14 +53,27 @@ final class ApiClient {
     }
   }
 
-  Response get(String pathAndQuery) throws Unreachable {
+  public Response get(String pathAndQuery) throws Unreachable {
     return send(HttpRequest.newBuilder(uri(pathAndQuery)).GET());
   }
 
-  Response postJson(String pathAndQuery, Object body) throws Unreachable {
+  public Response postJson(String pathAndQuery, Object body) throws Unreachable {
     try {
       return send(HttpRequest.newBuilder(uri(pathAndQuery)).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public Response delete(String pathAndQuery) throws Unreachable {
+    return send(HttpRequest.newBuilder(uri(pathAndQuery)).DELETE());
+  }
+
+  public Response putJson(String pathAndQuery, Object body) throws Unreachable {
+    try {
+      return send(HttpRequest.newBuilder(uri(pathAndQuery)).header("Content-Type", "application/json")
+          .PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Weft service mesh: Istio-compatible config, control plane and proxy.",
     subcommands = {ValidateCommand.class, AnalyzeCommand.class, ApplyCommand.class, DeleteCommand.class, GetCommand.class,
         ControlPlaneCommand.class, ProxyCommand.class, ProxyStatusCommand.class, ProxyConfigCommand.class,
+        UpCommand.class, DownCommand.class, StatusCommand.class, RunCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -98,6 +98,7 @@ public final class ProxyMain {
         HostPort adminHostPort = HostPort.parse(admin, base.adminHost(), base.adminPort(), "--admin");
         return new Bootstrap(nodeId != null ? nodeId : base.nodeId(), base.cluster(), base.proxyType(),
                 base.namespace(), base.serviceAccount(), base.labels(), xdsAddress.host(), xdsAddress.port(),
-                adminHostPort.host(), adminHostPort.port(), base.reconnectInitial(), base.reconnectMax());
+                adminHostPort.host(), adminHostPort.port(), base.reconnectInitial(), base.reconnectMax())
+                .withMetadata(base.metadata());
     }
 }

@@ -26,6 +26,8 @@ import java.util.TreeMap;
  * @param adminPort      admin port (15000); 0 picks a free one
  * @param reconnectInitial first reconnect delay after the control plane goes away
  * @param reconnectMax   the delay doubles up to this
+ * @param metadata       any other string node metadata, sent as is (Istio's INTERCEPTION_MODE,
+ *                       HTTP_PROXY_PORT, INSTANCE_IPS; Weft's WEFT_APP_PORTS, WEFT_BIND_ADDRESS)
  */
 public record Bootstrap(
         String nodeId,
@@ -39,7 +41,8 @@ public record Bootstrap(
         String adminHost,
         int adminPort,
         Duration reconnectInitial,
-        Duration reconnectMax) {
+        Duration reconnectMax,
+        Map<String, String> metadata) {
 
     public static final int DEFAULT_XDS_PORT = 15010;
     public static final int DEFAULT_ADMIN_PORT = 15000;
@@ -51,6 +54,7 @@ public record Bootstrap(
         namespace = Objects.requireNonNullElse(namespace, "");
         serviceAccount = Objects.requireNonNullElse(serviceAccount, "");
         labels = Map.copyOf(labels);
+        metadata = Map.copyOf(Objects.requireNonNullElse(metadata, Map.of()));
         Objects.requireNonNull(xdsHost, "xdsHost");
         adminHost = Objects.requireNonNullElse(adminHost, "127.0.0.1");
         reconnectInitial = Objects.requireNonNullElse(reconnectInitial, Duration.ofMillis(500));
@@ -63,6 +67,19 @@ public record Bootstrap(
         }
     }
 
+    public Bootstrap(String nodeId, String cluster, ProxyType proxyType, String namespace, String serviceAccount,
+            Map<String, String> labels, String xdsHost, int xdsPort, String adminHost, int adminPort,
+            Duration reconnectInitial, Duration reconnectMax) {
+        this(nodeId, cluster, proxyType, namespace, serviceAccount, labels, xdsHost, xdsPort, adminHost, adminPort,
+                reconnectInitial, reconnectMax, Map.of());
+    }
+
+    /** The same bootstrap with other node metadata. */
+    public Bootstrap withMetadata(Map<String, String> other) {
+        return new Bootstrap(nodeId, cluster, proxyType, namespace, serviceAccount, labels, xdsHost, xdsPort,
+                adminHost, adminPort, reconnectInitial, reconnectMax, other);
+    }
+
     /** A bootstrap with defaults for everything but the identity and the control plane. */
     public static Bootstrap of(String nodeId, String xdsHost, int xdsPort) {
         return new Bootstrap(nodeId, "", ProxyType.SIDECAR, "", "", Map.of(), xdsHost, xdsPort,
@@ -71,17 +88,18 @@ public record Bootstrap(
 
     public Bootstrap withAdminPort(int port) {
         return new Bootstrap(nodeId, cluster, proxyType, namespace, serviceAccount, labels, xdsHost, xdsPort,
-                adminHost, port, reconnectInitial, reconnectMax);
+                adminHost, port, reconnectInitial, reconnectMax, metadata);
     }
 
     public Bootstrap withReconnect(Duration initial, Duration max) {
         return new Bootstrap(nodeId, cluster, proxyType, namespace, serviceAccount, labels, xdsHost, xdsPort,
-                adminHost, adminPort, initial, max);
+                adminHost, adminPort, initial, max, metadata);
     }
 
     /** The Node sent in the first xDS request, with Istio's metadata keys. */
     public Node node() {
         Struct.Builder metadata = Struct.newBuilder();
+        new TreeMap<>(this.metadata).forEach((key, value) -> metadata.putFields(key, string(value)));
         if (!namespace.isEmpty()) {
             metadata.putFields("NAMESPACE", string(namespace));
         }

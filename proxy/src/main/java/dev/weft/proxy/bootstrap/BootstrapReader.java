@@ -29,6 +29,7 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *     NAMESPACE: default
  *     SERVICE_ACCOUNT: bookinfo-reviews
  *     LABELS: {app: reviews, version: v1}
+ *     INTERCEPTION_MODE: NONE  # any other string key is sent to the control plane as is
  * xds:
  *   address: 127.0.0.1:15010
  *   reconnect: {initial: 500ms, max: 30s}
@@ -95,7 +96,8 @@ public final class BootstrapReader {
         return new Bootstrap(id, node.string("cluster"), type, metadata.string("NAMESPACE"),
                 metadata.string("SERVICE_ACCOUNT"), metadata.stringMap("LABELS"), xdsAddress.host(),
                 xdsAddress.port(), adminAddress.host(), adminAddress.port(),
-                reconnect.duration("initial"), reconnect.duration("max"));
+                reconnect.duration("initial"), reconnect.duration("max"), metadata.otherStrings(
+                        Set.of("NAMESPACE", "SERVICE_ACCOUNT", "LABELS", "PROXY_TYPE")));
     }
 
     /** The fields of one mapping, checked against the allowed names. */
@@ -136,6 +138,22 @@ public final class BootstrapReader {
                 throw new BootstrapException(origin + ": " + path + name + ": expected a string");
             }
             return child.asText();
+        }
+
+        /** Every scalar field but {@code except}, as strings (nested values are errors). */
+        Map<String, String> otherStrings(Set<String> except) throws BootstrapException {
+            Map<String, String> result = new LinkedHashMap<>();
+            for (var entries = node.fields(); entries.hasNext(); ) {
+                var entry = entries.next();
+                if (except.contains(entry.getKey())) {
+                    continue;
+                }
+                if (!entry.getValue().isValueNode()) {
+                    throw new BootstrapException(origin + ": " + path + entry.getKey() + ": expected a string");
+                }
+                result.put(entry.getKey(), entry.getValue().asText());
+            }
+            return result;
         }
 
         Map<String, String> stringMap(String name) throws BootstrapException {

@@ -16,6 +16,9 @@ import java.util.List;
  * @param streamIdleTimeout   {@code stream_idle_timeout} (Envoy's default 5 min); zero = none
  * @param upgradeTypes        {@code upgrade_configs} that are enabled, lower case ("websocket")
  * @param http2               {@code http2_protocol_options}: settings and flood limits of HTTP/2 connections
+ * @param allowAbsoluteUrl    {@code http_protocol_options.allow_absolute_url}: absolute-form request
+ *                            targets ({@code GET http://reviews:9080/r}) are taken as a forward proxy
+ *                            takes them (Istio's HTTP_PROXY listener); see {@code http.AbsoluteUrlHandler}
  */
 public record HttpConnectionManagerConfig(
         String statPrefix,
@@ -26,7 +29,8 @@ public record HttpConnectionManagerConfig(
         Duration requestTimeout,
         Duration streamIdleTimeout,
         java.util.Set<String> upgradeTypes,
-        Http2Options http2) implements NetworkFilterConfig {
+        Http2Options http2,
+        boolean allowAbsoluteUrl) implements NetworkFilterConfig {
 
     public HttpConnectionManagerConfig {
         httpFilters = List.copyOf(httpFilters);
@@ -40,12 +44,12 @@ public record HttpConnectionManagerConfig(
                 java.util.Set.of());
     }
 
-    /** With Envoy's (downstream) HTTP/2 defaults. */
+    /** With Envoy's (downstream) HTTP/2 defaults, without absolute URLs. */
     public HttpConnectionManagerConfig(String statPrefix, RouteSource routes, List<HttpFilterConfig> httpFilters,
             boolean stripAnyHostPort, int maxRequestHeadersKb, Duration requestTimeout, Duration streamIdleTimeout,
             java.util.Set<String> upgradeTypes) {
         this(statPrefix, routes, httpFilters, stripAnyHostPort, maxRequestHeadersKb, requestTimeout, streamIdleTimeout,
-                upgradeTypes, Http2Options.DOWNSTREAM);
+                upgradeTypes, Http2Options.DOWNSTREAM, false);
     }
 
     /** Whether {@code upgrade_configs} allows WebSocket. */

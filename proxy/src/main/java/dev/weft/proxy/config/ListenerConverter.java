@@ -182,6 +182,7 @@ public final class ListenerConverter {
                 ? Http2Options.of(hcm.getHttp2ProtocolOptions(), Http2Options.DOWNSTREAM, field + ".http2_protocol_options")
                 : Http2Options.DOWNSTREAM;
         return new HttpConnectionManagerConfig(hcm.getStatPrefix(), routes, filters, hcm.getStripAnyHostPort(),
-                headersKb, requestTimeout, idleTimeout, upgrades, http2);
+                headersKb, requestTimeout, idleTimeout, upgrades, http2,
+                hcm.hasHttpProtocolOptions() && hcm.getHttpProtocolOptions().getAllowAbsoluteUrl().getValue());
     }
 }

@@ -3,6 +3,7 @@ package dev.weft.proxy.network;
 import dev.weft.proxy.config.HttpConnectionManagerConfig;
 import dev.weft.proxy.config.ListenerConfig.FilterChainConfig;
 import dev.weft.proxy.config.TcpProxyConfig;
+import dev.weft.proxy.http.AbsoluteUrlHandler;
 import dev.weft.proxy.http.HttpConnectionManagerHandler;
 import dev.weft.proxy.http.ServedListener;
 import dev.weft.proxy.http.WebSocketUpgradeHandler;
@@ -62,9 +63,13 @@ public final class NetworkFilters {
         }
         HttpServerCodec http1 = new HttpServerCodec(MAX_INITIAL_LINE_BYTES, maxHeaderBytes, 8192);
         // One set of request handlers, for an HTTP/1.1 connection and for each HTTP/2 stream.
-        Consumer<ChannelPipeline> requestHandlers = pipeline -> pipeline
-                .addLast(new HttpObjectAggregator(MAX_REQUEST_BODY_BYTES))
-                .addLast(new HttpConnectionManagerHandler(served, context.clusters(), context.stats(), draining));
+        Consumer<ChannelPipeline> requestHandlers = pipeline -> {
+            pipeline.addLast(new HttpObjectAggregator(MAX_REQUEST_BODY_BYTES));
+            if (http.allowAbsoluteUrl()) {
+                pipeline.addLast(new AbsoluteUrlHandler()); // HTTP_PROXY mode: absolute-form targets
+            }
+            pipeline.addLast(new HttpConnectionManagerHandler(served, context.clusters(), context.stats(), draining));
+        };
         DownstreamHttp2 http2 = new DownstreamHttp2(http, context.stats(), requestHandlers);
         Consumer<ChannelPipeline> http1Handlers = pipeline -> {
             if (http.websocket()) {

@@ -38,6 +38,23 @@ class BootstrapReaderTest {
     }
 
     @Test
+    void otherMetadataIsSentAsIs() throws BootstrapException {
+        Bootstrap bootstrap = BootstrapReader.parse("b.yaml", """
+                node:
+                  id: sidecar~127.0.10.2~productpage-v1.default~default.svc.cluster.local
+                  metadata: {NAMESPACE: default, INTERCEPTION_MODE: NONE, HTTP_PROXY_PORT: 15080}
+                """);
+        assertThat(bootstrap.metadata()).containsOnly(
+                java.util.Map.entry("INTERCEPTION_MODE", "NONE"), java.util.Map.entry("HTTP_PROXY_PORT", "15080"));
+        var fields = bootstrap.node().getMetadata().getFieldsMap();
+        assertThat(fields.get("INTERCEPTION_MODE").getStringValue()).isEqualTo("NONE");
+        assertThat(fields.get("HTTP_PROXY_PORT").getStringValue()).isEqualTo("15080");
+        assertThat(fields.get("NAMESPACE").getStringValue()).isEqualTo("default");
+        assertThatThrownBy(() -> BootstrapReader.parse("b.yaml", "node: {id: x, metadata: {X: {a: b}}}"))
+                .hasMessage("b.yaml: node.metadata.X: expected a string");
+    }
+
+    @Test
     void defaultsAndJson() throws BootstrapException {
         Bootstrap bootstrap = BootstrapReader.parse("b.json", "{\"node\": {\"id\": \"p1\"}}");
         assertThat(bootstrap.proxyType()).isEqualTo(ProxyType.SIDECAR);

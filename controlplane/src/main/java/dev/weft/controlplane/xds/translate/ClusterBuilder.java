@@ -157,6 +157,7 @@ final class ClusterBuilder {
   private static List<Built> inbound(ProxyScope scope) {
     List<Built> out = new ArrayList<>();
     TreeSet<Integer> seen = new TreeSet<>();
+    Interception interception = Interception.of(scope.proxy());
     for (Service s : scope.workloadServices()) {
       for (ServicePort port : s.ports()) {
         int target = scope.targetPort(s, port);
@@ -173,7 +174,7 @@ final class ClusterBuilder {
                 .addEndpoints(io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints.newBuilder()
                     .addLbEndpoints(io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint.newBuilder()
                         .setEndpoint(io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder()
-                            .setAddress(Protos.socket("127.0.0.1", target))))));
+                            .setAddress(Protos.socket(interception.appHost(target), interception.appPort(target)))))));
         Protocol protocol = port.protocol();
         boolean h2 = protocol == Protocol.HTTP2 || protocol == Protocol.GRPC || protocol == Protocol.GRPC_WEB;
         HttpProtocolOptions http = ClusterPolicies.httpOptions(null, h2, protocol.isHttp(), false);

@@ -41,6 +41,17 @@ final class Filters {
     return hcmFilter(base(statPrefix, side).setRouteConfig(routes));
   }
 
+  /**
+   * Istio's HTTP_PROXY listener's connection manager: routes {@code routeConfigName} from RDS, and
+   * absolute-form request targets ({@code GET http://reviews:9080/...}) accepted, as a forward proxy.
+   */
+  static Filter httpProxyHcm(String statPrefix, String routeConfigName) {
+    return hcmFilter(base(statPrefix, Side.SIDECAR_OUTBOUND)
+        .setRds(Rds.newBuilder().setConfigSource(Protos.ADS).setRouteConfigName(routeConfigName))
+        .setHttpProtocolOptions(io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions.newBuilder()
+            .setAllowAbsoluteUrl(BoolValue.of(true))));
+  }
+
   private static HttpConnectionManager.Builder base(String statPrefix, Side side) {
     return HttpConnectionManager.newBuilder()
         .setStatPrefix(statPrefix)

@@ -29,9 +29,10 @@ final class GatewayListeners {
 
   static Map<String, Listener> build(ProxyScope scope) {
     Map<String, Listener> out = new TreeMap<>();
+    String bind = Interception.of(scope.proxy()).bindAddress().isEmpty() ? "0.0.0.0" : Interception.of(scope.proxy()).bindAddress();
     GatewayServers.byPort(scope).forEach((port, servers) -> {
       String name = Names.listener("0.0.0.0", port);
-      Listener.Builder l = Listener.newBuilder().setName(name).setAddress(Protos.socket("0.0.0.0", port))
+      Listener.Builder l = Listener.newBuilder().setName(name).setAddress(Protos.socket(bind, port))
           .setTrafficDirection(TrafficDirection.OUTBOUND);
       Set<FilterChainMatch> used = new HashSet<>();
       boolean tls = false;

@@ -42,12 +42,29 @@ public final class IstioTranslator implements MeshTranslator {
     switch (proxy.type()) {
       case SIDECAR -> {
         listeners = null;
-        Map<String, Any> inbound = Map.of(Names.VIRTUAL_INBOUND, Any.pack(SidecarListeners.virtualInbound(scope)));
-        packedListeners = shared.perProxy().get("listeners", inbound, part -> {
-          Map<String, Any> all = new TreeMap<>(shared.sidecarListeners());
+        Interception interception = Interception.of(proxy);
+        Map<String, Any> own = new TreeMap<>();
+        if (interception.none()) {
+          own.putAll(pack(NoneModeListeners.inbound(scope, interception)));
+        } else {
+          own.put(Names.VIRTUAL_INBOUND, Any.pack(SidecarListeners.virtualInbound(scope)));
+        }
+        own.putAll(pack(NoneModeListeners.httpProxy(scope, interception)));
+        packedListeners = shared.perProxy().get(interception.none() ? "listeners-none" : "listeners", own, part -> {
+          // Without capture, the outbound listeners (reached only through virtualOutbound) have no use.
+          Map<String, Any> all = interception.none() ? new TreeMap<>() : new TreeMap<>(shared.sidecarListeners());
           all.putAll(part);
           return all;
         });
+        if (interception.httpProxyPort() > 0) {
+          Map<String, Any> base = rds;
+          rds = shared.perProxy().get("routes-http-proxy",
+              Map.of(NoneModeListeners.HTTP_PROXY_ROUTE, Any.pack(NoneModeListeners.httpProxyRoutes(scope))), part -> {
+                Map<String, Any> all = new TreeMap<>(base);
+                all.putAll(part);
+                return all;
+              });
+        }
       }
       case ROUTER -> {
         rds = shared.perProxy().get("routes", pack(RouteBuilder.gateway(scope)), part -> part);

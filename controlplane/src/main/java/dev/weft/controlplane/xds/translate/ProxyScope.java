@@ -239,11 +239,28 @@ final class ProxyScope {
         .min(byNamespace.thenComparing(byHost).thenComparing(Resource::key));
   }
 
-  /** Services of this proxy's own workload: same namespace, selector matching its labels. */
+  /**
+   * Services of this proxy's own workload: same namespace, and a selector matching its labels or,
+   * for services without a selector (self-registered workloads, WorkloadEntries), an endpoint at the
+   * proxy's address with labels it has (Istio's service targets by instance IP).
+   */
   List<Service> workloadServices() {
-    return index.selectingServices(proxy.namespace()).stream()
+    List<Service> selecting = index.selectingServices(proxy.namespace()).stream()
         .filter(s -> selects(s.selector(), proxy.labels()))
         .toList();
+    if (proxy.ipAddresses().isEmpty()) {
+      return selecting;
+    }
+    java.util.TreeMap<String, Service> all = new java.util.TreeMap<>();
+    selecting.forEach(s -> all.put(s.hostname(), s));
+    for (String ip : proxy.ipAddresses()) {
+      for (Service s : index.selectorlessServicesAt(ip)) {
+        if (s.namespace().equals(proxy.namespace()) && hasOwnEndpoint(s)) {
+          all.putIfAbsent(s.hostname(), s);
+        }
+      }
+    }
+    return all.size() == selecting.size() ? selecting : List.copyOf(all.values());
   }
 
   /**
@@ -265,6 +282,11 @@ final class ProxyScope {
     }
     Integer p = mine == null ? null : mine.ports().get(port.name());
     return p != null ? p : port.number();
+  }
+
+  private boolean hasOwnEndpoint(Service s) {
+    return !proxy.ipAddresses().isEmpty() && endpoints(s.hostname()).stream()
+        .anyMatch(e -> proxy.ipAddresses().contains(e.address()) && proxy.labels().entrySet().containsAll(e.labels().entrySet()));
   }
 
   static boolean selects(Map<String, String> selector, Map<String, String> labels) {

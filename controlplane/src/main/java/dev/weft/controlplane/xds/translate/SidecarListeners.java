@@ -194,28 +194,35 @@ final class SidecarListeners {
         if (target == inboundPort || !seen.add(target)) {
           continue;
         }
-        String cluster = Names.inbound(target);
-        String chainName = Names.listener("0.0.0.0", target);
-        FilterChain.Builder chain = FilterChain.newBuilder().setName(chainName)
-            .setFilterChainMatch(FilterChainMatch.newBuilder().setDestinationPort(com.google.protobuf.UInt32Value.of(target)));
-        if (p.protocol().isHttp()) {
-          RouteAction.Builder action = RouteAction.newBuilder().setCluster(cluster).setTimeout(Protos.ZERO)
-              .setMaxStreamDuration(RouteAction.MaxStreamDuration.newBuilder()
-                  .setMaxStreamDuration(Protos.ZERO).setGrpcTimeoutHeaderMax(Protos.ZERO));
-          VirtualHost vh = VirtualHost.newBuilder().setName("inbound|http|" + p.number()).addDomains("*")
-              .addRoutes(Route.newBuilder().setName("default").setMatch(RouteMatches.catchAll()).setRoute(action)
-                  .setDecorator(Decorator.newBuilder().setOperation(Names.hostPort(s.hostname(), p.number()) + "/*")))
-              .build();
-          chain.addFilters(Filters.hcm("inbound_" + chainName, RouteBuilder.config(cluster, List.of(vh)),
-              Filters.Side.SIDECAR_INBOUND));
-        } else {
-          chain.addFilters(Filters.tcpProxy(cluster, cluster));
-        }
-        l.addFilterChains(chain);
+        l.addFilterChains(inboundChain(s, p, target, Names.listener("0.0.0.0", target))
+            .setFilterChainMatch(FilterChainMatch.newBuilder().setDestinationPort(com.google.protobuf.UInt32Value.of(target))));
       }
     }
     l.setDefaultFilterChain(FilterChain.newBuilder().setName(Names.INBOUND_PASSTHROUGH)
         .addFilters(Filters.tcpProxy(Names.INBOUND_PASSTHROUGH, Names.INBOUND_PASSTHROUGH)));
     return l.build();
+  }
+
+  /**
+   * The chain of one inbound port: HTTP through an HTTP connection manager whose only route is the
+   * local application ({@code inbound|<target>||}), anything else tcp_proxy'd to it.
+   */
+  static FilterChain.Builder inboundChain(Service s, ServicePort p, int target, String chainName) {
+    String cluster = Names.inbound(target);
+    FilterChain.Builder chain = FilterChain.newBuilder().setName(chainName);
+    if (p.protocol().isHttp()) {
+      RouteAction.Builder action = RouteAction.newBuilder().setCluster(cluster).setTimeout(Protos.ZERO)
+          .setMaxStreamDuration(RouteAction.MaxStreamDuration.newBuilder()
+              .setMaxStreamDuration(Protos.ZERO).setGrpcTimeoutHeaderMax(Protos.ZERO));
+      VirtualHost vh = VirtualHost.newBuilder().setName("inbound|http|" + p.number()).addDomains("*")
+          .addRoutes(Route.newBuilder().setName("default").setMatch(RouteMatches.catchAll()).setRoute(action)
+              .setDecorator(Decorator.newBuilder().setOperation(Names.hostPort(s.hostname(), p.number()) + "/*")))
+          .build();
+      chain.addFilters(Filters.hcm("inbound_" + chainName, RouteBuilder.config(cluster, List.of(vh)),
+          Filters.Side.SIDECAR_INBOUND));
+    } else {
+      chain.addFilters(Filters.tcpProxy(cluster, cluster));
+    }
+    return chain;
   }
 }

@@ -25,18 +25,34 @@ final class SnapshotIndex {
   private final Map<String, Service> byHostname;
   /** Per namespace, the services (sorted by hostname) that select workloads by labels. */
   private final Map<String, List<Service>> selecting;
+  /**
+   * Per endpoint address, the services without a selector (self-registered workloads,
+   * WorkloadEntries) that have an endpoint there, sorted by hostname: a proxy at that address
+   * belongs to them (Istio's service targets by instance IP).
+   */
+  private final Map<String, List<Service>> selectorlessByAddress;
 
   private SnapshotIndex(MeshSnapshot snapshot) {
     this.snapshot = snapshot;
     this.sorted = snapshot.services().stream().sorted(Comparator.comparing(Service::hostname)).toList();
     Map<String, Service> hosts = new HashMap<>();
     Map<String, List<Service>> bySelector = new HashMap<>();
+    Map<String, List<Service>> byAddress = new HashMap<>();
     for (Service s : sorted) {
       hosts.putIfAbsent(s.hostname(), s);
       if (!s.selector().isEmpty()) {
         bySelector.computeIfAbsent(s.namespace(), ns -> new ArrayList<>()).add(s);
+      } else {
+        for (dev.weft.controlplane.registry.Endpoint e : snapshot.endpointsOf(s.hostname())) {
+          List<Service> at = byAddress.computeIfAbsent(e.address(), a -> new ArrayList<>());
+          if (at.isEmpty() || at.getLast() != s) {
+            at.add(s);
+          }
+        }
       }
     }
+    byAddress.replaceAll((a, list) -> List.copyOf(list));
+    this.selectorlessByAddress = byAddress;
     this.byHostname = hosts;
     bySelector.replaceAll((ns, list) -> List.copyOf(list));
     this.selecting = bySelector;
@@ -60,5 +76,9 @@ final class SnapshotIndex {
 
   List<Service> selectingServices(String namespace) {
     return selecting.getOrDefault(namespace, List.of());
+  }
+
+  List<Service> selectorlessServicesAt(String address) {
+    return selectorlessByAddress.getOrDefault(address, List.of());
   }
 }

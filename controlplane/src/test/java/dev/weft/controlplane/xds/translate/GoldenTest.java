@@ -58,10 +58,20 @@ class GoldenTest {
     IstioTranslator translator = new IstioTranslator();
     check(sample, "sidecar", Mesh.json(translator.translate(snapshot, PRODUCTPAGE)));
     check(sample, "gateway", Mesh.json(translator.translate(snapshot, INGRESS)));
+    if (NONE_MODE_SAMPLES.contains(sample)) {
+      check(sample, "sidecar-none", Mesh.json(translator.translate(snapshot, PRODUCTPAGE_NONE)));
+    }
     if (PROXYLESS_SAMPLES.contains(sample)) {
       check(sample, "proxyless", Mesh.json(translator.translate(snapshot, GRPC)));
     }
   }
+
+  /** The productpage sidecar of {@code weft up}: no capture, its own loopback address, HTTP_PROXY port. */
+  static final ProxyNode PRODUCTPAGE_NONE = Mesh.sidecar("productpage-v1-1", "default",
+      Map.of("app", "productpage", "version", "v1"), "127.0.10.2",
+      Map.of("INTERCEPTION_MODE", "NONE", "HTTP_PROXY_PORT", "15080", "WEFT_APP_PORTS", "10002=127.0.0.1:31000"));
+
+  static final List<String> NONE_MODE_SAMPLES = List.of("none", "virtual-service-reviews-test-v2");
 
   static final List<String> PROXYLESS_SAMPLES = List.of("virtual-service-ratings-test-delay", "fault-injection-details-v1",
       "virtual-service-reviews-80-20", "destination-rule-reviews");

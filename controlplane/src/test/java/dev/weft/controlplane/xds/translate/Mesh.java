@@ -114,6 +114,16 @@ final class Mesh {
         .build());
   }
 
+  /** A sidecar at its own address with extra (string) node metadata, e.g. Istio's INTERCEPTION_MODE. */
+  static ProxyNode sidecar(String pod, String namespace, Map<String, String> labels, String ip, Map<String, String> extra) {
+    Struct.Builder m = metadata(namespace, labels, null).toBuilder();
+    new TreeMap<>(extra).forEach((k, v) -> m.putFields(k, Value.newBuilder().setStringValue(v).build()));
+    return ProxyNode.of(Node.newBuilder()
+        .setId("sidecar~" + ip + "~" + pod + "." + namespace + "~" + namespace + ".svc.cluster.local")
+        .setMetadata(m)
+        .build());
+  }
+
   static ProxyNode router(String pod, String namespace, Map<String, String> labels) {
     return ProxyNode.of(Node.newBuilder()
         .setId("router~127.0.0.1~" + pod + "." + namespace + "~" + namespace + ".svc.cluster.local")

@@ -1,0 +1,290 @@
+package dev.weft.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 5's "Done means", first bullet: {@code weft up} run as a new user runs it (a subprocess
+ * from the built artifact), on its own random loopback range, then Istio's Bookinfo tasks with
+ * Istio's own YAML through the ingress gateway: request routing (all v1; jason to v2), traffic
+ * shifting (50% v3), fault injection (the 7 s ratings delay for jason ends in productpage's own
+ * timeout; the abort shows the ratings error), and {@code weft down} leaves no process behind.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class WeftUpBookinfoTest {
+
+  static final Duration START = Duration.ofSeconds(240);
+  static final Duration CONFIG = Duration.ofSeconds(60);
+  static final Path NETWORKING = Weft.ROOT.resolve("samples/bookinfo/networking");
+
+  /** Under target/, kept after the run: the processes' logs are what explains a failure. */
+  private Path tmp;
+  private Path runDir;
+  private Process up;
+  private Process weftRun;
+  private Path upLog;
+  private String gateway;
+  private String server;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** What the reviews part of a product page shows. */
+  enum Reviews { NO_STARS, BLACK, RED, UNAVAILABLE, RATINGS_UNAVAILABLE, OTHER }
+
+  @BeforeAll
+  void up() throws Exception {
+    tmp = Files.createDirectories(Path.of("target").toAbsolutePath().resolve("weft-up-" + System.currentTimeMillis()));
+    runDir = tmp.resolve("run");
+    upLog = tmp.resolve("up.log");
+    // A range of our own: neither another test run nor a user's mesh uses it.
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    String prefix = "127." + r.nextInt(100, 250) + "." + r.nextInt(1, 255) + ".";
+    String mesh = prefix + "1";
+    gateway = "http://" + mesh + ":8080";
+    server = "http://" + mesh + ":15014";
+    up = Weft.start(upLog, "up", "--run-dir", runDir.toString(), "--ip-range", prefix + "0/24",
+        "--controlplane-address", mesh, "--gateway-address", mesh, "--start-timeout", "200");
+    long deadline = System.nanoTime() + START.toNanos();
+    while (!log().contains("Product page:")) {
+      assertThat(up.isAlive()).as("weft up exited early:\n%s", log()).isTrue();
+      assertThat(System.nanoTime() < deadline).as("weft up not ready in %s:\n%s", START, log()).isTrue();
+      Thread.sleep(250);
+    }
+  }
+
+  private String log() throws IOException {
+    return Files.readString(upLog);
+  }
+
+  @AfterAll
+  void down() throws Exception {
+    if (weftRun != null && weftRun.isAlive()) {
+      weftRun.toHandle().descendants().forEach(ProcessHandle::destroy);
+      weftRun.destroy();
+    }
+    if (up != null && up.isAlive()) {
+      Weft.run(Duration.ofSeconds(90), "down", "--run-dir", runDir.toString());
+      if (up.isAlive()) {
+        up.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        up.destroyForcibly();
+      }
+    }
+  }
+
+  private HttpResponse<String> productPage(String user) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway + "/productpage")).timeout(Duration.ofSeconds(30));
+    if (user != null) {
+      b.header("Cookie", "user=" + user);
+    }
+    return http.send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static Reviews reviews(String page) {
+    if (page.contains("Sorry, product reviews are currently unavailable")) {
+      return Reviews.UNAVAILABLE;
+    }
+    if (page.contains("Ratings service is currently unavailable")) {
+      return Reviews.RATINGS_UNAVAILABLE;
+    }
+    boolean black = page.contains("<font color=\"black\">");
+    boolean red = page.contains("<font color=\"red\">");
+    if (black == red) {
+      return black ? Reviews.OTHER : page.contains("Reviewer1") ? Reviews.NO_STARS : Reviews.OTHER;
+    }
+    return black ? Reviews.BLACK : Reviews.RED;
+  }
+
+  private Reviews reviewsFor(String user) throws IOException, InterruptedException {
+    HttpResponse<String> r = productPage(user);
+    assertThat(r.statusCode()).as("product page for %s", user).isEqualTo(200);
+    return reviews(r.body());
+  }
+
+  private void apply(String... files) throws Exception {
+    List<String> args = new ArrayList<>(List.of("apply", "--server", server));
+    for (String f : files) {
+      args.add("-f");
+      args.add(NETWORKING.resolve(f).toString());
+    }
+    Weft.Result r = Weft.run(Duration.ofSeconds(60), args.toArray(String[]::new));
+    assertThat(r.exit()).as("weft apply: %s", r.output()).isZero();
+  }
+
+  /** Waits (bounded) until {@code times} pages in a row for {@code user} satisfy {@code expected}. */
+  private void eventually(String user, int times, Predicate<Reviews> expected, String what) throws Exception {
+    long deadline = System.nanoTime() + CONFIG.toNanos();
+    int inRow = 0;
+    Reviews last = null;
+    while (inRow < times) {
+      assertThat(System.nanoTime() < deadline).as("%s: last page showed %s", what, last).isTrue();
+      last = reviewsFor(user);
+      inRow = expected.test(last) ? inRow + 1 : 0;
+    }
+  }
+
+  @Test
+  @Order(1)
+  void productPageThroughTheGatewayFromEveryReviewsVersion() throws Exception {
+    HttpResponse<String> r = productPage(null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("The Comedy of Errors", "Book Details");
+    // No VirtualService yet: reviews round-robins over v1, v2 and v3.
+    EnumMap<Reviews, Integer> seen = new EnumMap<>(Reviews.class);
+    for (int i = 0; i < 30 && seen.size() < 3; i++) {
+      seen.merge(reviewsFor(null), 1, Integer::sum);
+    }
+    assertThat(seen).containsOnlyKeys(Reviews.NO_STARS, Reviews.BLACK, Reviews.RED);
+  }
+
+  @Test
+  @Order(2)
+  void allV1() throws Exception {
+    apply("destination-rule-all.yaml", "virtual-service-all-v1.yaml");
+    eventually(null, 10, r -> r == Reviews.NO_STARS, "virtual-service-all-v1: no stars");
+  }
+
+  @Test
+  @Order(3)
+  void jasonToV2() throws Exception {
+    apply("virtual-service-reviews-test-v2.yaml");
+    eventually("jason", 5, r -> r == Reviews.BLACK, "reviews-test-v2: jason sees black stars");
+    for (int i = 0; i < 5; i++) {
+      assertThat(reviewsFor(null)).isEqualTo(Reviews.NO_STARS);
+      assertThat(reviewsFor("someone")).isEqualTo(Reviews.NO_STARS);
+    }
+  }
+
+  @Test
+  @Order(4)
+  void fiftyPercentV3() throws Exception {
+    apply("virtual-service-reviews-50-v3.yaml");
+    eventually(null, 1, r -> r == Reviews.RED, "reviews-50-v3: some red stars");
+    Map<Reviews, Integer> counts = new EnumMap<>(Reviews.class);
+    for (int i = 0; i < 400; i++) {
+      counts.merge(reviewsFor(null), 1, Integer::sum);
+    }
+    assertThat(counts).containsOnlyKeys(Reviews.NO_STARS, Reviews.RED);
+    // Binomial(400, 0.5): sd 10; 120..280 is 8 sd either side, never a flake, yet far from all-or-nothing.
+    assertThat(counts.get(Reviews.RED)).isBetween(120, 280);
+  }
+
+  @Test
+  @Order(5)
+  void delayForJasonEndsInProductpagesOwnTimeout() throws Exception {
+    // Istio's fault-injection task: all v1, jason to v2, then a 7 s ratings delay for jason. reviews
+    // v2 waits 10 s for ratings, but productpage gives up on reviews after 3 s + one retry: jason
+    // sees "Sorry, product reviews are currently unavailable for this book."
+    apply("virtual-service-all-v1.yaml", "virtual-service-reviews-test-v2.yaml", "virtual-service-ratings-test-delay.yaml");
+    eventually("jason", 1, r -> r == Reviews.UNAVAILABLE, "ratings-test-delay: jason's reviews time out");
+    long t0 = System.nanoTime();
+    assertThat(reviewsFor("jason")).isEqualTo(Reviews.UNAVAILABLE);
+    // About 6 s (two 3 s attempts); bounded loosely below only: the machine may be slow, never fast.
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(5_500));
+    assertThat(reviewsFor(null)).isEqualTo(Reviews.NO_STARS);
+  }
+
+  @Test
+  @Order(6)
+  void abortForJasonShowsTheRatingsError() throws Exception {
+    apply("virtual-service-ratings-test-abort.yaml");
+    eventually("jason", 3, r -> r == Reviews.RATINGS_UNAVAILABLE, "ratings-test-abort: jason sees the ratings error");
+    assertThat(reviewsFor(null)).isEqualTo(Reviews.NO_STARS);
+  }
+
+  @Test
+  @Order(7)
+  void runPutsAnyProgramIntoTheMesh() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")),
+        "needs /usr/bin/python3 (any HTTP server program would do)");
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Files.writeString(tmp.resolve("hello.txt"), "hello from weft run\n");
+    weftRun = Weft.start(tmp.resolve("run.log"), "run", "--run-dir", runDir.toString(), "--name", "hello", "--port",
+        Integer.toString(port), "--labels", "app=hello,version=v1", "--", "/usr/bin/python3", "-m", "http.server",
+        Integer.toString(port), "--bind", "127.0.0.1", "--directory", tmp.toString());
+    long deadline = System.nanoTime() + START.toNanos();
+    while (!Files.readString(tmp.resolve("run.log")).contains("is in the mesh")) {
+      assertThat(weftRun.isAlive()).as("weft run exited:\n%s", Files.readString(tmp.resolve("run.log"))).isTrue();
+      assertThat(System.nanoTime() < deadline).as("weft run not ready:\n%s", Files.readString(tmp.resolve("run.log"))).isTrue();
+      Thread.sleep(250);
+    }
+    // From productpage's sidecar, as productpage's own calls go: HTTP_PROXY and the service's name.
+    String productpage = new ObjectMapper().readTree(runDir.resolve("state/mesh.json").toFile()).get("processes").valueStream()
+        .filter(p -> p.get("name").asText().equals("productpage-v1-sidecar")).findFirst().orElseThrow().get("address").asText();
+    HttpClient viaSidecar = HttpClient.newBuilder().proxy(java.net.ProxySelector.of(
+        new java.net.InetSocketAddress(productpage, 15080))).connectTimeout(Duration.ofSeconds(5)).build();
+    long until = System.nanoTime() + CONFIG.toNanos();
+    HttpResponse<String> r;
+    do {
+      r = viaSidecar.send(HttpRequest.newBuilder(URI.create("http://hello:" + port + "/hello.txt")).timeout(Duration.ofSeconds(10))
+          .GET().build(), HttpResponse.BodyHandlers.ofString());
+    } while (r.statusCode() != 200 && System.nanoTime() < until && sleep());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("hello from weft run\n");
+  }
+
+  private static boolean sleep() throws InterruptedException {
+    Thread.sleep(250);
+    return true;
+  }
+
+  @Test
+  @Order(8)
+  void statusThenDownLeavesNoProcess() throws Exception {
+    Weft.Result status = Weft.run(Duration.ofSeconds(60), "status", "--run-dir", runDir.toString());
+    assertThat(status.exit()).as(status.output()).isZero();
+    assertThat(status.output()).contains("productpage-v1-sidecar", "istio-ingressgateway", "controlplane");
+
+    JsonNode state = new ObjectMapper().readTree(runDir.resolve("state/mesh.json").toFile());
+    List<Long> pids = new ArrayList<>();
+    state.get("processes").forEach(p -> pids.add(p.get("pid").asLong()));
+    pids.add(state.get("supervisorPid").asLong());
+    assertThat(pids).hasSize(15); // control plane, gateway, 6 applications, 6 sidecars, weft up itself
+    Path hello = runDir.resolve("state/hello.json");
+    if (Files.exists(hello)) { // weft run: its program, its sidecar, itself
+      JsonNode run = new ObjectMapper().readTree(hello.toFile());
+      run.get("processes").forEach(p -> pids.add(p.get("pid").asLong()));
+      pids.add(run.get("supervisorPid").asLong());
+      assertThat(status.output()).contains("hello-sidecar");
+    }
+
+    Weft.Result down = Weft.run(Duration.ofSeconds(90), "down", "--run-dir", runDir.toString());
+    assertThat(down.exit()).as(down.output()).isZero();
+    assertThat(up.waitFor(30, TimeUnit.SECONDS)).as("weft up exits after weft down").isTrue();
+    if (weftRun != null) {
+      assertThat(weftRun.waitFor(30, TimeUnit.SECONDS)).as("weft run exits after weft down").isTrue();
+    }
+    for (long pid : pids) {
+      assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("pid %d after weft down", pid).isEmpty();
+    }
+    assertThat(runDir.resolve("state/mesh.json")).doesNotExist();
+  }
+}
