@@ -6,6 +6,8 @@ import dev.weft.proxy.bootstrap.Bootstrap;
 import dev.weft.proxy.config.ConfigSnapshot;
 import dev.weft.proxy.config.ProxyLimits;
 import dev.weft.proxy.listener.ListenerManager;
+import dev.weft.proxy.network.NetworkContext;
+import dev.weft.proxy.tls.TlsTransportSockets;
 import dev.weft.proxy.net.Transport;
 import dev.weft.proxy.stats.ProxyStats;
 import dev.weft.proxy.upstream.ClusterManager;
@@ -41,7 +43,8 @@ public final class Proxy implements AutoCloseable {
         this.transport = Transport.create(workerThreads);
         this.clusters = new ClusterManager(transport, stats);
         this.accessLogs = new AccessLogs(stats, limits.accessLogQueue());
-        this.listeners = new ListenerManager(transport, clusters, stats, limits, accessLogs);
+        this.listeners = new ListenerManager(
+                new NetworkContext(clusters, stats, transport, new TlsTransportSockets(), accessLogs), limits);
         this.xds = new AdsClient(bootstrap, this::apply);
         try {
             this.admin = new AdminServer(bootstrap.adminHost(), bootstrap.adminPort(), () -> ready, xds, clusters,

@@ -59,6 +59,11 @@ public record ListenerConfig(String name, String host, int port, boolean bindToP
             this(name, FilterChainMatchConfig.ANY, filter, Optional.empty());
         }
 
+        /** This chain with another transport socket (its TLS context built). */
+        public FilterChainConfig withTransportSocket(Optional<TransportSocketConfig> socket) {
+            return new FilterChainConfig(name, match, filter, socket);
+        }
+
         /** Its HTTP connection manager, if that is its terminal filter. */
         public Optional<HttpConnectionManagerConfig> http() {
             return filter instanceof HttpConnectionManagerConfig hcm ? Optional.of(hcm) : Optional.empty();
@@ -92,6 +97,23 @@ public record ListenerConfig(String name, String host, int port, boolean bindToP
         allChains().forEach(chain -> {
             if (chain.filter() instanceof TcpProxyConfig tcp) {
                 tcp.clusters().forEach(cluster -> names.add(cluster.name()));
+            }
+        });
+        return names;
+    }
+
+    /** This listener with each chain (the default one too) replaced by {@code resolve} of it. */
+    public ListenerConfig withChains(java.util.function.UnaryOperator<FilterChainConfig> resolve) {
+        return new ListenerConfig(name, host, port, bindToPort, useOriginalDst, listenerFilters,
+                filterChains.stream().map(resolve).toList(), defaultChain.map(resolve));
+    }
+
+    /** The SDS secrets its chains' TLS contexts name. */
+    public Set<String> sdsNames() {
+        Set<String> names = new TreeSet<>();
+        allChains().forEach(chain -> {
+            if (chain.transportSocket().orElse(null) instanceof DownstreamTlsSocket tls) {
+                names.addAll(tls.tls().sdsNames());
             }
         });
         return names;

@@ -96,7 +96,7 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
                     served.active().http().accessLog().ifPresent(log -> accessLog(log.path(), request, response,
                             started[0]));
                     finish(request, response, keepAlive, version, prefix);
-                }), ctx.channel().remoteAddress());
+                }), ctx.channel().remoteAddress(), overTls(ctx));
         started[0] = exchange;
         if (request.decoderResult().isFailure()) {
             refuse(exchange, request.decoderResult().cause(), prefix);
@@ -258,5 +258,11 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
         // Connection reset by the client and the like: nothing to answer.
         context.close();
+    }
+
+    /** Whether the request came over TLS: the connection's pipeline (the parent's, for an HTTP/2 stream) has an SslHandler. */
+    private static boolean overTls(ChannelHandlerContext ctx) {
+        io.netty.channel.Channel connection = ctx.channel().parent() != null ? ctx.channel().parent() : ctx.channel();
+        return connection.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
     }
 }

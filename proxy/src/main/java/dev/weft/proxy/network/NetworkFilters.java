@@ -14,6 +14,10 @@ import dev.weft.proxy.http.WebSocketUpgradeHandler;
 import dev.weft.proxy.network.tcp.TcpProxyHandler;
 import dev.weft.proxy.http2.DownstreamHttp2;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -78,18 +82,41 @@ public final class NetworkFilters {
             pipeline.addLast(new HttpConnectionManagerHandler(served, context.clusters(), context.stats(), draining,
                     context.accessLogs()));
         };
-        // The scanner checks HTTP/1.1 bytes before any codec sees them; it steps aside for the HTTP/2
-        // preface (prior knowledge) and is removed on an h2c or WebSocket upgrade. Then HTTP/1.1, or h2c
-        // by prior knowledge or Upgrade. With TLS, ALPN "h2" takes DownstreamHttp2.connection() instead
-        // of the HTTP/1.1 codec and its handlers.
-        channel.pipeline().addLast(Http1RequestScanner.NAME, new Http1RequestScanner(limits));
-        channel.pipeline().addLast(new DownstreamHttp2(http, context.stats(), requestHandlers)
-                .cleartext(http1, limits.maxRequestBodyBytes()));
-        if (http.websocket()) {
-            channel.pipeline().addLast(new WebSocketUpgradeHandler(served, context.clusters(), context.stats(),
-                    context.transport()));
+        DownstreamHttp2 http2 = new DownstreamHttp2(http, context.stats(), requestHandlers);
+        // HTTP/1.1 bytes are checked by the scanner before any codec sees them; it steps aside for the
+        // HTTP/2 preface (prior knowledge) and is removed on an h2c or WebSocket upgrade.
+        Consumer<ChannelPipeline> http1Handlers = pipeline -> {
+            if (http.websocket()) {
+                pipeline.addLast(new WebSocketUpgradeHandler(served, context.clusters(), context.stats(),
+                        context.transport()));
+            }
+            requestHandlers.accept(pipeline);
+        };
+        if (channel.pipeline().get(SslHandler.class) != null) {
+            // TLS: ALPN "h2" takes DownstreamHttp2.connection(); "http/1.1" (or no ALPN) the HTTP/1.1 codec.
+            channel.pipeline().addLast(new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+                @Override
+                protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+                    if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                        ctx.pipeline().addLast(http2.connection());
+                    } else {
+                        ctx.pipeline().addLast(Http1RequestScanner.NAME, new Http1RequestScanner(limits))
+                                .addLast(http1);
+                        http1Handlers.accept(ctx.pipeline());
+                    }
+                }
+
+                @Override
+                protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+                    ctx.close(); // a failed or timed-out handshake: nothing to answer in HTTP
+                }
+            });
+            return;
         }
-        requestHandlers.accept(channel.pipeline());
+        // HTTP/1.1, or h2c by prior knowledge or Upgrade.
+        channel.pipeline().addLast(Http1RequestScanner.NAME, new Http1RequestScanner(limits));
+        channel.pipeline().addLast(http2.cleartext(http1, limits.maxRequestBodyBytes()));
+        http1Handlers.accept(channel.pipeline());
     }
 
     /**

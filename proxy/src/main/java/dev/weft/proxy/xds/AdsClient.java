@@ -169,6 +169,7 @@ public final class AdsClient implements AutoCloseable {
         }
         updateSubscription(state.routes, state.wantedRoutes());
         updateSubscription(state.endpoints, state.wantedEndpoints());
+        updateSubscription(state.secrets, state.wantedSecrets());
         publish();
     }
 
