@@ -1,5 +1,6 @@
 package dev.weft.cli;
 
+import dev.weft.envoy.tls.Pem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,5 +1,6 @@
 package dev.weft.controlplane.credentials;
 
+import dev.weft.envoy.tls.Pem;
 import dev.weft.config.kube.Secret;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;

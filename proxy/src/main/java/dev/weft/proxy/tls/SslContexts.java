@@ -1,5 +1,6 @@
 package dev.weft.proxy.tls;
 
+import dev.weft.envoy.tls.Pem;
 import dev.weft.proxy.tls.TlsContextConfig.CertificateSource;
 import dev.weft.proxy.tls.TlsContextConfig.ValidationConfig;
 import io.netty.handler.ssl.ApplicationProtocolConfig;

@@ -1,4 +1,4 @@
-package dev.weft.proxy.tls;
+package dev.weft.envoy.tls;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,19 +22,19 @@ import java.util.regex.Pattern;
  * PEM certificates and private keys, read with the JDK only: X.509 certificates, PKCS#8 keys
  * ({@code BEGIN PRIVATE KEY}, what OpenSSL 3 writes) and PKCS#1 RSA keys ({@code BEGIN RSA PRIVATE
  * KEY}, what older OpenSSL writes), wrapped into PKCS#8 here. Encrypted keys and SEC1 EC keys are
- * refused with a message saying how to convert them. (The control plane checks Secrets with a copy
- * of this class: the proxy shares no code with it.)
+ * refused with a message saying how to convert them. Shared by the control plane (checking Secrets
+ * at apply) and the proxy (building TLS contexts from SDS secrets).
  */
-final class Pem {
+public final class Pem {
   private Pem() {}
 
   private static final Pattern BLOCK = Pattern.compile(
       "-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
 
   /** One PEM block: its label ("CERTIFICATE", "PRIVATE KEY", ...) and DER bytes. */
-  record Block(String label, byte[] der) {}
+  public record Block(String label, byte[] der) {}
 
-  static List<Block> blocks(String pem) {
+  public static List<Block> blocks(String pem) {
     List<Block> out = new ArrayList<>();
     Matcher m = BLOCK.matcher(pem);
     while (m.find()) {
@@ -50,7 +50,7 @@ final class Pem {
   }
 
   /** The certificates of a PEM chain, leaf first; refuses text holding none. */
-  static List<X509Certificate> certificates(String pem) {
+  public static List<X509Certificate> certificates(String pem) {
     List<X509Certificate> out = new ArrayList<>();
     try {
       CertificateFactory factory = CertificateFactory.getInstance("X.509");
@@ -69,7 +69,7 @@ final class Pem {
   }
 
   /** The first private key of a PEM text. */
-  static PrivateKey privateKey(String pem) {
+  public static PrivateKey privateKey(String pem) {
     for (Block b : blocks(pem)) {
       switch (b.label()) {
         case "PRIVATE KEY" -> {
@@ -131,7 +131,7 @@ final class Pem {
   }
 
   /** Whether {@code key} is the private half of {@code cert}'s public key (sign and verify a probe). */
-  static boolean matches(PrivateKey key, X509Certificate cert) {
+  public static boolean matches(PrivateKey key, X509Certificate cert) {
     PublicKey pub = cert.getPublicKey();
     if (key instanceof RSAPrivateCrtKey rsa && pub instanceof RSAPublicKey rsaPub) {
       return rsa.getModulus().equals(rsaPub.getModulus()) && rsa.getPublicExponent().equals(rsaPub.getPublicExponent());
