@@ -2,6 +2,7 @@ package dev.weft.cli;
 
 import dev.weft.controlplane.ControlPlane;
 import dev.weft.controlplane.api.AdminServer;
+import dev.weft.controlplane.xds.translate.MeshSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -47,6 +48,11 @@ final class ControlPlaneCommand implements Callable<Integer> {
       description = "longest a registered workload lives without a heartbeat (default: ${DEFAULT-VALUE})")
   int workloadTtlSeconds;
 
+  @Option(names = "--access-log-file", defaultValue = "", paramLabel = "PATH",
+      description = "Istio's meshConfig.accessLogFile: every proxy writes an access log (Envoy's default format) to PATH, "
+          + "e.g. /dev/stdout (default: none)")
+  String accessLogFile;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -58,7 +64,7 @@ final class ControlPlaneCommand implements Callable<Integer> {
       return 2;
     }
     ControlPlane.Options o = new ControlPlane.Options(dataDir, configDir, bind, port, namespace, Duration.ofSeconds(workloadTtlSeconds),
-        Duration.ofSeconds(5), xdsBind, xdsPort, null);
+        Duration.ofSeconds(5), xdsBind, xdsPort, null).withMesh(MeshSettings.DEFAULT.withAccessLogFile(accessLogFile));
     ControlPlane cp;
     try {
       cp = ControlPlane.start(o);

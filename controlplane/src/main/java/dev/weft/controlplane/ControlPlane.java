@@ -39,10 +39,24 @@ public final class ControlPlane implements AutoCloseable {
    * @param xdsAddress where the xDS server listens (plaintext: loopback unless the operator says otherwise)
    * @param xdsPort the xDS port (Istio's plaintext 15010 by default), 0 for any free one
    * @param translator null for {@link Translation#meshTranslator()}; tests pass their own
+   * @param mesh mesh-wide settings (Istio's MeshConfig parts: access log file, ...)
    */
   public record Options(Path dataDir, Path configDir, String bindAddress, int port, String defaultNamespace, Duration workloadTtl,
-      Duration configPollInterval, String xdsAddress, int xdsPort, MeshTranslator translator) {
+      Duration configPollInterval, String xdsAddress, int xdsPort, MeshTranslator translator, MeshSettings mesh) {
     public static final int DEFAULT_XDS_PORT = 15010;
+
+    /** With the default mesh settings. */
+    public Options(Path dataDir, Path configDir, String bindAddress, int port, String defaultNamespace, Duration workloadTtl,
+        Duration configPollInterval, String xdsAddress, int xdsPort, MeshTranslator translator) {
+      this(dataDir, configDir, bindAddress, port, defaultNamespace, workloadTtl, configPollInterval, xdsAddress, xdsPort, translator,
+          MeshSettings.DEFAULT);
+    }
+
+    /** Mesh-wide settings, as Istio's MeshConfig (weftd --access-log-file). */
+    public Options withMesh(MeshSettings settings) {
+      return new Options(dataDir, configDir, bindAddress, port, defaultNamespace, workloadTtl, configPollInterval, xdsAddress, xdsPort,
+          translator, settings);
+    }
 
     public static Options defaults(Path dataDir) {
       return new Options(dataDir, null, "127.0.0.1", AdminServer.DEFAULT_PORT, "default", Duration.ofSeconds(30), Duration.ofSeconds(5),
@@ -50,17 +64,17 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public Options withConfigDir(Path dir) {
-      return new Options(dataDir, dir, bindAddress, port, defaultNamespace, workloadTtl, configPollInterval, xdsAddress, xdsPort, translator);
+      return new Options(dataDir, dir, bindAddress, port, defaultNamespace, workloadTtl, configPollInterval, xdsAddress, xdsPort, translator, mesh);
     }
 
     /** The admin API's address. */
     public Options withListen(String address, int p) {
-      return new Options(dataDir, configDir, address, p, defaultNamespace, workloadTtl, configPollInterval, xdsAddress, xdsPort, translator);
+      return new Options(dataDir, configDir, address, p, defaultNamespace, workloadTtl, configPollInterval, xdsAddress, xdsPort, translator, mesh);
     }
 
     /** The xDS server's address. */
     public Options withXds(String address, int p) {
-      return new Options(dataDir, configDir, bindAddress, port, defaultNamespace, workloadTtl, configPollInterval, address, p, translator);
+      return new Options(dataDir, configDir, bindAddress, port, defaultNamespace, workloadTtl, configPollInterval, address, p, translator, mesh);
     }
 
     /** Both servers on loopback, on free ports: what tests use. */
@@ -69,11 +83,11 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public Options withWorkloadTtl(Duration ttl) {
-      return new Options(dataDir, configDir, bindAddress, port, defaultNamespace, ttl, configPollInterval, xdsAddress, xdsPort, translator);
+      return new Options(dataDir, configDir, bindAddress, port, defaultNamespace, ttl, configPollInterval, xdsAddress, xdsPort, translator, mesh);
     }
 
     public Options withTranslator(MeshTranslator t) {
-      return new Options(dataDir, configDir, bindAddress, port, defaultNamespace, workloadTtl, configPollInterval, xdsAddress, xdsPort, t);
+      return new Options(dataDir, configDir, bindAddress, port, defaultNamespace, workloadTtl, configPollInterval, xdsAddress, xdsPort, t, mesh);
     }
   }
 
@@ -124,7 +138,7 @@ public final class ControlPlane implements AutoCloseable {
         directory.start();
       }
       // xDS: snapshots of store + registry, translated per proxy, served over ADS; changes scoped to proxies.
-      MeshState mesh = MeshState.open(store, registry, MeshSettings.DEFAULT);
+      MeshState mesh = MeshState.open(store, registry, o.mesh());
       opened.add(mesh);
       MeshTranslator translator = o.translator() != null ? o.translator() : Translation.meshTranslator();
       SnapshotConfigSource source = new SnapshotConfigSource(mesh::snapshot, translator, MAX_CACHED_PROXIES);

@@ -1,9 +1,13 @@
 package dev.weft.proxy;
 
+import dev.weft.proxy.accesslog.AccessLogs;
 import dev.weft.proxy.admin.AdminServer;
 import dev.weft.proxy.bootstrap.Bootstrap;
 import dev.weft.proxy.config.ConfigSnapshot;
+import dev.weft.proxy.config.ProxyLimits;
 import dev.weft.proxy.listener.ListenerManager;
+import dev.weft.proxy.network.NetworkContext;
+import dev.weft.proxy.tls.TlsTransportSockets;
 import dev.weft.proxy.net.Transport;
 import dev.weft.proxy.stats.ProxyStats;
 import dev.weft.proxy.upstream.ClusterManager;
@@ -12,6 +16,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A running proxy: the xDS client feeds configuration snapshots to the cluster manager (first) and
@@ -29,14 +34,17 @@ public final class Proxy implements AutoCloseable {
     private final ProxyStats stats = new ProxyStats();
     private final ClusterManager clusters;
     private final ListenerManager listeners;
+    private final AccessLogs accessLogs;
     private final AdsClient xds;
     private final AdminServer admin;
     private volatile boolean ready;
 
-    private Proxy(Bootstrap bootstrap, int workerThreads, Duration drainTime) throws IOException {
+    private Proxy(Bootstrap bootstrap, int workerThreads, ProxyLimits limits) throws IOException {
         this.transport = Transport.create(workerThreads);
         this.clusters = new ClusterManager(transport, stats);
-        this.listeners = new ListenerManager(transport, clusters, stats, drainTime);
+        this.accessLogs = new AccessLogs(stats, limits.accessLogQueue());
+        this.listeners = new ListenerManager(
+                new NetworkContext(clusters, stats, transport, new TlsTransportSockets(), accessLogs), limits);
         this.xds = new AdsClient(bootstrap, this::apply);
         try {
             this.admin = new AdminServer(bootstrap.adminHost(), bootstrap.adminPort(), () -> ready, xds, clusters,
@@ -56,7 +64,12 @@ public final class Proxy implements AutoCloseable {
     }
 
     public static Proxy start(Bootstrap bootstrap, int workerThreads, Duration drainTime) throws IOException {
-        return new Proxy(bootstrap, workerThreads, drainTime);
+        return start(bootstrap, workerThreads, ProxyLimits.DEFAULTS.withDrainTime(drainTime));
+    }
+
+    /** Starts with the given limits (connection counts, drain time, ...; see {@link ProxyLimits}). */
+    public static Proxy start(Bootstrap bootstrap, int workerThreads, ProxyLimits limits) throws IOException {
+        return new Proxy(bootstrap, workerThreads, limits);
     }
 
     // On the xDS client's thread, one snapshot at a time.
@@ -84,6 +97,20 @@ public final class Proxy implements AutoCloseable {
         return Optional.ofNullable(listeners.bound().get(name)).map(ListenerManager.BoundListener::address);
     }
 
+    /**
+     * Envoy's /drain_listeners: stops accepting (after the drain time when {@code graceful}), closes
+     * idle connections, answers in-flight requests with Connection: close. Completes when the drained
+     * listeners have no connection left (at the latest after the drain time).
+     */
+    public CompletableFuture<Void> drainListeners(boolean graceful, boolean inboundOnly) {
+        return listeners.drainListeners(graceful, inboundOnly);
+    }
+
+    /** Downstream connections open now, over all listeners. */
+    public int downstreamConnections() {
+        return listeners.activeConnections();
+    }
+
     public ProxyStats stats() {
         return stats;
     }
@@ -98,5 +125,6 @@ public final class Proxy implements AutoCloseable {
         xds.close();
         listeners.close();
         transport.close();
+        accessLogs.close();
     }
 }

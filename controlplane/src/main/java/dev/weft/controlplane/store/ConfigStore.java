@@ -1,6 +1,7 @@
 package dev.weft.controlplane.store;
 
 import dev.weft.config.diag.Diagnostic;
+import dev.weft.controlplane.credentials.SecretChecks;
 import dev.weft.config.load.ConfigLoader;
 import dev.weft.config.model.ConfigSet;
 import dev.weft.config.model.Kind;
@@ -138,8 +139,11 @@ public final class ConfigStore implements AutoCloseable {
     for (ConfigInput in : inputs) {
       loader.addText(in.name(), in.text());
     }
-    List<Diagnostic> diagnostics = loader.diagnostics().list();
-    if (loader.diagnostics().hasErrors()) {
+    List<Diagnostic> diagnostics = new ArrayList<>(loader.diagnostics().list());
+    // Secrets holding TLS credentials must be usable: checked here, not by validation (see SecretChecks).
+    List<Diagnostic> credentialErrors = loader.diagnostics().hasErrors() ? List.of() : SecretChecks.check(loader.resources());
+    diagnostics.addAll(credentialErrors);
+    if (loader.diagnostics().hasErrors() || !credentialErrors.isEmpty()) {
       return WriteResult.refused(revision(), diagnostics);
     }
     return commit(loader.resources(), List.of(), prune, diagnostics, loader.ignored());

@@ -16,7 +16,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The proxy's admin server (Envoy's, on loopback:15000 by default): /ready, /config_dump,
- * /clusters, /listeners, /stats. Read-only: GET only.
+ * /clusters, /listeners, /stats, /stats/prometheus (GET), and POST /drain_listeners.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -43,14 +43,36 @@ public final class AdminServer implements AutoCloseable {
                     .append(bound.address().getPort()).append('\n'));
             reply(exchange, 200, "text/plain", out.toString());
         });
+        server.createContext("/stats/prometheus", exchange -> {
+            var gauges = new java.util.TreeMap<>(stats.gaugeSnapshot());
+            gauges.put("control_plane.connected_state", xds.connected() ? 1L : 0L);
+            reply(exchange, 200, "text/plain; version=0.0.4", PrometheusText.print(stats.snapshot(), gauges));
+        });
+        // Envoy's POST /drain_listeners[?graceful][&inboundonly]: answers at once, the drain goes on.
+        server.createContext("/drain_listeners", exchange -> {
+            try (exchange) {
+                if (!exchange.getRequestMethod().equals("POST")) {
+                    send(exchange, 405, "text/plain", "use POST\n");
+                    return;
+                }
+                String query = exchange.getRequestURI().getRawQuery();
+                java.util.Set<String> params = query == null ? java.util.Set.of()
+                        : java.util.Arrays.stream(query.split("&")).map(p -> p.split("=", 2)[0])
+                                .collect(java.util.stream.Collectors.toSet());
+                listeners.drainListeners(params.contains("graceful"), params.contains("inboundonly"));
+                send(exchange, 200, "text/plain", "OK\n");
+            }
+        });
         server.createContext("/stats", exchange -> {
             StringBuilder out = new StringBuilder();
             stats.snapshot().forEach((name, value) -> out.append(name).append(": ").append(value).append('\n'));
+            stats.gaugeSnapshot().forEach((name, value) -> out.append(name).append(": ").append(value).append('\n'));
             out.append("control_plane.connected_state: ").append(xds.connected() ? 1 : 0).append('\n');
             reply(exchange, 200, "text/plain", out.toString());
         });
         server.createContext("/", exchange -> reply(exchange, 404, "text/plain",
-                "admin endpoints: /ready /config_dump /clusters /listeners /stats\n"));
+                "admin endpoints: /ready /config_dump /clusters /listeners /stats /stats/prometheus"
+                + " POST /drain_listeners[?graceful][&inboundonly]\n"));
     }
 
     public AdminServer start() {
@@ -69,6 +91,12 @@ public final class AdminServer implements AutoCloseable {
                 status = 405;
                 body = "method not allowed\n";
             }
+            send(exchange, status, contentType, body);
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", contentType + "; charset=utf-8");
             exchange.sendResponseHeaders(status, bytes.length);

@@ -1,5 +1,6 @@
 package dev.weft.proxy.config;
 
+import dev.weft.proxy.tls.TlsContextConfig;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -18,6 +19,7 @@ import java.util.Optional;
  * @param outlierDetection {@code outlier_detection} (empty: hosts are never ejected)
  * @param protocol       HTTP/1.1 or HTTP/2 to the endpoints ({@code HttpProtocolOptions})
  * @param http2          settings and limits of HTTP/2 connections to the endpoints
+ * @param tls            the {@code transport_socket}'s UpstreamTlsContext; empty: plaintext
  */
 public record ClusterConfig(
         String name,
@@ -31,7 +33,8 @@ public record ClusterConfig(
         LbOptions lbOptions,
         Optional<OutlierDetectionConfig> outlierDetection,
         UpstreamProtocol protocol,
-        Http2Options http2) {
+        Http2Options http2,
+        Optional<TlsContextConfig> tls) {
 
     /** An HTTP/1.1 cluster with the default balancer options, no outlier detection. */
     public ClusterConfig(String name, Discovery discovery, String edsName, LbPolicy lbPolicy, Duration connectTimeout,
@@ -40,12 +43,12 @@ public record ClusterConfig(
                 LbOptions.DEFAULTS, Optional.empty());
     }
 
-    /** An HTTP/1.1 cluster (Envoy's HTTP/2 defaults unused). */
+    /** A plaintext HTTP/1.1 cluster (Envoy's HTTP/2 defaults unused). */
     public ClusterConfig(String name, Discovery discovery, String edsName, LbPolicy lbPolicy, Duration connectTimeout,
             Limits limits, int maxRequestsPerConnection, Optional<EndpointsConfig> staticEndpoints,
             LbOptions lbOptions, Optional<OutlierDetectionConfig> outlierDetection) {
         this(name, discovery, edsName, lbPolicy, connectTimeout, limits, maxRequestsPerConnection, staticEndpoints,
-                lbOptions, outlierDetection, UpstreamProtocol.HTTP1, Http2Options.UPSTREAM);
+                lbOptions, outlierDetection, UpstreamProtocol.HTTP1, Http2Options.UPSTREAM, Optional.empty());
     }
 
     /**

@@ -50,7 +50,8 @@ public final class ClusterConverter {
         ClusterConfig.LbOptions lbOptions = lbOptions(cluster);
         Optional<OutlierDetectionConfig> outlier = cluster.hasOutlierDetection()
                 ? Optional.of(outlierDetection(cluster.getOutlierDetection())) : Optional.empty();
-        Protos.unsupported(cluster.hasTransportSocket(), "transport_socket (upstream TLS)");
+        Optional<dev.weft.proxy.tls.TlsContextConfig> tls = cluster.hasTransportSocket()
+                ? TlsConverter.upstream(cluster.getTransportSocket(), "transport_socket") : Optional.empty();
         Protos.unsupported(cluster.getTransportSocketMatchesCount() > 0, "transport_socket_matches (upstream TLS)");
         ClusterConfig.UpstreamProtocol protocol = ClusterConfig.UpstreamProtocol.HTTP1;
         Http2Options http2 = Http2Options.UPSTREAM;
@@ -94,6 +95,11 @@ public final class ClusterConverter {
                 maxRequestsPerConnection = uint32(options.getCommonHttpProtocolOptions().getMaxRequestsPerConnection().getValue());
             }
         }
+        if (tls.isPresent() && protocol != ClusterConfig.UpstreamProtocol.HTTP1) {
+            // The HTTP/2 pool has no TLS yet: refuse rather than send a TLS cluster's requests in plain text.
+            throw new ConversionException("transport_socket: upstream TLS with HTTP/2 to the endpoints "
+                    + "(http2_protocol_options or use_downstream_protocol_config) is not supported by weft-proxy yet");
+        }
         Duration connectTimeout = cluster.hasConnectTimeout() ? Protos.duration(cluster.getConnectTimeout())
                 : Duration.ofSeconds(5);
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
@@ -109,7 +115,7 @@ public final class ClusterConverter {
         }
         return new ClusterConfig(cluster.getName(), discovery, edsName, lbPolicy, connectTimeout,
                 limits(cluster.getCircuitBreakers()), maxRequestsPerConnection, staticEndpoints, lbOptions, outlier,
-                protocol, http2);
+                protocol, http2, tls);
     }
 
     private static ClusterConfig.LbOptions lbOptions(Cluster cluster) throws ConversionException {

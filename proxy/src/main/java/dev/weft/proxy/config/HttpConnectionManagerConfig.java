@@ -3,6 +3,7 @@ package dev.weft.proxy.config;
 import dev.weft.proxy.http.filter.HttpFilterConfig;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Envoy's {@code HttpConnectionManager} as this proxy uses it.
@@ -11,9 +12,10 @@ import java.util.List;
  * @param routes              RDS name or inline route table
  * @param httpFilters         the HTTP filters in order; the router is last
  * @param stripAnyHostPort    {@code strip_any_host_port}: match virtual hosts on the Host without port
- * @param maxRequestHeadersKb {@code max_request_headers_kb} (Envoy's default 60)
- * @param requestTimeout      {@code request_timeout}; zero = none
- * @param streamIdleTimeout   {@code stream_idle_timeout} (Envoy's default 5 min); zero = none
+ * @param limits              header size/count, body size and timeouts ({@code max_request_headers_kb},
+ *                            {@code request_timeout}, {@code request_headers_timeout}, {@code stream_idle_timeout},
+ *                            {@code common_http_protocol_options}), defaults where unset
+ * @param accessLog           the file access log, if the HCM has one
  * @param upgradeTypes        {@code upgrade_configs} that are enabled, lower case ("websocket")
  * @param http2               {@code http2_protocol_options}: settings and flood limits of HTTP/2 connections
  * @param allowAbsoluteUrl    {@code http_protocol_options.allow_absolute_url}: absolute-form request
@@ -25,9 +27,8 @@ public record HttpConnectionManagerConfig(
         RouteSource routes,
         List<HttpFilterConfig> httpFilters,
         boolean stripAnyHostPort,
-        int maxRequestHeadersKb,
-        Duration requestTimeout,
-        Duration streamIdleTimeout,
+        ProxyLimits.Http limits,
+        Optional<AccessLogConfig> accessLog,
         java.util.Set<String> upgradeTypes,
         Http2Options http2,
         boolean allowAbsoluteUrl) implements NetworkFilterConfig {
@@ -37,23 +38,25 @@ public record HttpConnectionManagerConfig(
         upgradeTypes = java.util.Set.copyOf(upgradeTypes);
     }
 
-    /** Without upgrades, with Envoy's (downstream) HTTP/2 defaults. */
+    /** No access log, Envoy's (downstream) HTTP/2 defaults, no absolute URLs. */
     public HttpConnectionManagerConfig(String statPrefix, RouteSource routes, List<HttpFilterConfig> httpFilters,
-            boolean stripAnyHostPort, int maxRequestHeadersKb, Duration requestTimeout, Duration streamIdleTimeout) {
-        this(statPrefix, routes, httpFilters, stripAnyHostPort, maxRequestHeadersKb, requestTimeout, streamIdleTimeout,
-                java.util.Set.of());
-    }
-
-    /** With Envoy's (downstream) HTTP/2 defaults, without absolute URLs. */
-    public HttpConnectionManagerConfig(String statPrefix, RouteSource routes, List<HttpFilterConfig> httpFilters,
-            boolean stripAnyHostPort, int maxRequestHeadersKb, Duration requestTimeout, Duration streamIdleTimeout,
-            java.util.Set<String> upgradeTypes) {
-        this(statPrefix, routes, httpFilters, stripAnyHostPort, maxRequestHeadersKb, requestTimeout, streamIdleTimeout,
-                upgradeTypes, Http2Options.DOWNSTREAM, false);
+            boolean stripAnyHostPort, ProxyLimits.Http limits, java.util.Set<String> upgradeTypes) {
+        this(statPrefix, routes, httpFilters, stripAnyHostPort, limits, Optional.empty(), upgradeTypes,
+                Http2Options.DOWNSTREAM, false);
     }
 
     /** Whether {@code upgrade_configs} allows WebSocket. */
     public boolean websocket() {
         return upgradeTypes.contains("websocket");
+    }
+
+    /** Default limits except the three named; no access log, no upgrades. */
+    public HttpConnectionManagerConfig(String statPrefix, RouteSource routes, List<HttpFilterConfig> httpFilters,
+            boolean stripAnyHostPort, int maxRequestHeadersKb, Duration requestTimeout, Duration streamIdleTimeout) {
+        this(statPrefix, routes, httpFilters, stripAnyHostPort, new ProxyLimits.Http(
+                ProxyLimits.Http.DEFAULTS.maxRequestLineBytes(), maxRequestHeadersKb,
+                ProxyLimits.Http.DEFAULTS.maxHeadersCount(), ProxyLimits.Http.DEFAULTS.maxRequestBodyBytes(),
+                ProxyLimits.Http.DEFAULTS.requestHeadersTimeout(), requestTimeout, ProxyLimits.Http.DEFAULTS.idleTimeout(),
+                streamIdleTimeout), java.util.Set.of());
     }
 }

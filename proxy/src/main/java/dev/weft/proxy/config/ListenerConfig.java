@@ -21,13 +21,22 @@ import java.util.stream.Stream;
  * @param listenerFilters the listener filters (original_dst, tls_inspector, http_inspector)
  * @param filterChains    {@code filter_chains} in order
  * @param defaultChain    {@code default_filter_chain}
+ * @param inbound         {@code traffic_direction: INBOUND} (Istio's inbound listeners): what
+ *                        {@code /drain_listeners?inboundonly} drains
  */
 public record ListenerConfig(String name, String host, int port, boolean bindToPort, boolean useOriginalDst,
         ListenerFiltersConfig listenerFilters, List<FilterChainConfig> filterChains,
-        Optional<FilterChainConfig> defaultChain) {
+        Optional<FilterChainConfig> defaultChain, boolean inbound) {
 
     public ListenerConfig {
         filterChains = List.copyOf(filterChains);
+    }
+
+    /** Without a traffic direction. */
+    public ListenerConfig(String name, String host, int port, boolean bindToPort, boolean useOriginalDst,
+            ListenerFiltersConfig listenerFilters, List<FilterChainConfig> filterChains,
+            Optional<FilterChainConfig> defaultChain) {
+        this(name, host, port, bindToPort, useOriginalDst, listenerFilters, filterChains, defaultChain, false);
     }
 
     /** A plain listener: bound, no listener filters, its chains in order, no default chain. */
@@ -48,6 +57,11 @@ public record ListenerConfig(String name, String host, int port, boolean bindToP
         /** A chain matching every connection, in plain text. */
         public FilterChainConfig(String name, NetworkFilterConfig filter) {
             this(name, FilterChainMatchConfig.ANY, filter, Optional.empty());
+        }
+
+        /** This chain with another transport socket (its TLS context built). */
+        public FilterChainConfig withTransportSocket(Optional<TransportSocketConfig> socket) {
+            return new FilterChainConfig(name, match, filter, socket);
         }
 
         /** Its HTTP connection manager, if that is its terminal filter. */
@@ -83,6 +97,23 @@ public record ListenerConfig(String name, String host, int port, boolean bindToP
         allChains().forEach(chain -> {
             if (chain.filter() instanceof TcpProxyConfig tcp) {
                 tcp.clusters().forEach(cluster -> names.add(cluster.name()));
+            }
+        });
+        return names;
+    }
+
+    /** This listener with each chain (the default one too) replaced by {@code resolve} of it. */
+    public ListenerConfig withChains(java.util.function.UnaryOperator<FilterChainConfig> resolve) {
+        return new ListenerConfig(name, host, port, bindToPort, useOriginalDst, listenerFilters,
+                filterChains.stream().map(resolve).toList(), defaultChain.map(resolve));
+    }
+
+    /** The SDS secrets its chains' TLS contexts name. */
+    public Set<String> sdsNames() {
+        Set<String> names = new TreeSet<>();
+        allChains().forEach(chain -> {
+            if (chain.transportSocket().orElse(null) instanceof DownstreamTlsSocket tls) {
+                names.addAll(tls.tls().sdsNames());
             }
         });
         return names;

@@ -1,7 +1,9 @@
 package dev.weft.proxy.config;
 
 import dev.weft.proxy.http.filter.HttpFilterConfig;
+import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.extensions.access_loggers.file.v3.FileAccessLog;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
@@ -62,8 +64,9 @@ public final class ListenerConverter {
         FilterChainMatches.checkDistinct(chains);
         boolean bind = !listener.hasBindToPort() || listener.getBindToPort().getValue();
         boolean useOriginalDst = listener.hasUseOriginalDst() && listener.getUseOriginalDst().getValue();
+        boolean inbound = listener.getTrafficDirection() == TrafficDirection.INBOUND;
         return new ListenerConfig(listener.getName(), socket.getAddress(), socket.getPortValue(), bind, useOriginalDst,
-                listenerFilters(listener), chains, defaultChain);
+                listenerFilters(listener), chains, defaultChain, inbound);
     }
 
     private static ListenerFiltersConfig listenerFilters(Listener listener) throws ConversionException {
@@ -157,13 +160,78 @@ public final class ListenerConverter {
             }
             filter.ifPresent(filters::add);
         }
-        int headersKb = hcm.hasMaxRequestHeadersKb() ? hcm.getMaxRequestHeadersKb().getValue() : 60;
+        ProxyLimits.Http limits = limits(hcm, field);
+        Optional<AccessLogConfig> accessLog = accessLog(hcm, field);
+        Http2Options http2 = hcm.hasHttp2ProtocolOptions()
+                ? Http2Options.of(hcm.getHttp2ProtocolOptions(), Http2Options.DOWNSTREAM, field + ".http2_protocol_options")
+                : Http2Options.DOWNSTREAM;
+        boolean allowAbsoluteUrl = hcm.hasHttpProtocolOptions() && hcm.getHttpProtocolOptions().getAllowAbsoluteUrl().getValue();
+        return new HttpConnectionManagerConfig(hcm.getStatPrefix(), routes, filters, hcm.getStripAnyHostPort(),
+                limits, accessLog, upgrades(hcm, field), http2, allowAbsoluteUrl);
+    }
+
+    private static ProxyLimits.Http limits(HttpConnectionManager hcm, String field) throws ConversionException {
+        ProxyLimits.Http defaults = ProxyLimits.Http.DEFAULTS;
+        int headersKb = hcm.hasMaxRequestHeadersKb() ? hcm.getMaxRequestHeadersKb().getValue()
+                : defaults.maxRequestHeadersKb();
         if (headersKb <= 0 || headersKb > 8192) {
             throw new ConversionException(field + ".max_request_headers_kb: must be in [1, 8192], not " + headersKb);
         }
-        Duration requestTimeout = hcm.hasRequestTimeout() ? Protos.duration(hcm.getRequestTimeout()) : Duration.ZERO;
-        Duration idleTimeout = hcm.hasStreamIdleTimeout() ? Protos.duration(hcm.getStreamIdleTimeout())
-                : Duration.ofMinutes(5);
+        var common = hcm.getCommonHttpProtocolOptions();
+        int headersCount = common.hasMaxHeadersCount() ? common.getMaxHeadersCount().getValue()
+                : defaults.maxHeadersCount();
+        if (headersCount < 1) {
+            throw new ConversionException(field + ".common_http_protocol_options.max_headers_count: must be at least 1");
+        }
+        // Envoy: an explicit zero disables a timeout; unset takes the default.
+        Duration headersTimeout = hcm.hasRequestHeadersTimeout() ? Protos.duration(hcm.getRequestHeadersTimeout())
+                : defaults.requestHeadersTimeout();
+        Duration requestTimeout = hcm.hasRequestTimeout() ? Protos.duration(hcm.getRequestTimeout())
+                : defaults.requestTimeout();
+        Duration idleTimeout = common.hasIdleTimeout() ? Protos.duration(common.getIdleTimeout())
+                : defaults.idleTimeout();
+        Duration streamIdle = hcm.hasStreamIdleTimeout() ? Protos.duration(hcm.getStreamIdleTimeout())
+                : defaults.streamIdleTimeout();
+        for (var timeout : java.util.Map.of("request_headers_timeout", headersTimeout, "request_timeout",
+                requestTimeout, "common_http_protocol_options.idle_timeout", idleTimeout, "stream_idle_timeout",
+                streamIdle).entrySet()) {
+            if (timeout.getValue().isNegative()) {
+                throw new ConversionException(field + "." + timeout.getKey() + ": must not be negative");
+            }
+        }
+        return new ProxyLimits.Http(defaults.maxRequestLineBytes(), headersKb, headersCount,
+                defaults.maxRequestBodyBytes(), headersTimeout, requestTimeout, idleTimeout, streamIdle);
+    }
+
+    /** The first {@code envoy.access_loggers.file} log; other loggers and filters are refused, not ignored. */
+    private static Optional<AccessLogConfig> accessLog(HttpConnectionManager hcm, String field)
+            throws ConversionException {
+        Optional<AccessLogConfig> result = Optional.empty();
+        for (int i = 0; i < hcm.getAccessLogCount(); i++) {
+            var log = hcm.getAccessLog(i);
+            String logField = field + ".access_log[" + i + "]";
+            Protos.unsupported(log.hasFilter(), logField + ".filter");
+            String typeUrl = log.getTypedConfig().getTypeUrl();
+            if (!log.hasTypedConfig() || !typeUrl.endsWith("/" + FileAccessLog.getDescriptor().getFullName())) {
+                throw new ConversionException(logField + ": only " + AccessLogConfig.FILE_LOGGER
+                        + " is supported by weft-proxy, not " + (log.hasTypedConfig() ? typeUrl : log.getName()));
+            }
+            FileAccessLog file = Protos.unpack(log.getTypedConfig(), FileAccessLog.class, logField + ".typed_config");
+            Protos.unsupported(file.hasLogFormat() || file.getAccessLogFormatCase()
+                    != FileAccessLog.AccessLogFormatCase.ACCESSLOGFORMAT_NOT_SET,
+                    logField + ".typed_config.log_format (only Envoy's default format)");
+            if (file.getPath().isEmpty()) {
+                throw new ConversionException(logField + ".typed_config.path: must not be empty");
+            }
+            if (result.isEmpty()) {
+                result = Optional.of(new AccessLogConfig(file.getPath()));
+            }
+        }
+        return result;
+    }
+
+    /** {@code upgrade_configs} that are enabled, lower case; only websocket is supported. */
+    private static java.util.Set<String> upgrades(HttpConnectionManager hcm, String field) throws ConversionException {
         java.util.Set<String> upgrades = new java.util.TreeSet<>();
         for (int i = 0; i < hcm.getUpgradeConfigsCount(); i++) {
             var upgrade = hcm.getUpgradeConfigs(i);
@@ -178,11 +246,6 @@ public final class ListenerConverter {
                 upgrades.add(type);
             }
         }
-        Http2Options http2 = hcm.hasHttp2ProtocolOptions()
-                ? Http2Options.of(hcm.getHttp2ProtocolOptions(), Http2Options.DOWNSTREAM, field + ".http2_protocol_options")
-                : Http2Options.DOWNSTREAM;
-        return new HttpConnectionManagerConfig(hcm.getStatPrefix(), routes, filters, hcm.getStripAnyHostPort(),
-                headersKb, requestTimeout, idleTimeout, upgrades, http2,
-                hcm.hasHttpProtocolOptions() && hcm.getHttpProtocolOptions().getAllowAbsoluteUrl().getValue());
+        return upgrades;
     }
 }

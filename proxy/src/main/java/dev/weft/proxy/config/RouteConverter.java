@@ -85,7 +85,12 @@ public final class RouteConverter {
                 routes.add(route(virtualHost.getRoutes(r), field + ".routes[" + r + "]", hostOverrides, hostLevels,
                         global));
             }
-            virtualHosts.add(new VirtualHost(virtualHost.getName(), virtualHost.getDomainsList(), routes));
+            boolean requireTls = switch (virtualHost.getRequireTls()) {
+                case NONE -> false;
+                case ALL, EXTERNAL_ONLY -> true;
+                case UNRECOGNIZED -> throw new ConversionException(field + ".require_tls: unknown value");
+            };
+            virtualHosts.add(new VirtualHost(virtualHost.getName(), virtualHost.getDomainsList(), routes, requireTls));
         }
         return new RouteTable(config.getName(), virtualHosts);
     }

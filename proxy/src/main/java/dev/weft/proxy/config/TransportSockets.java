@@ -1,12 +1,13 @@
 package dev.weft.proxy.config;
 
 import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import java.util.Optional;
 
 /**
- * A filter chain's {@code transport_socket} to {@link TransportSocketConfig}. This is where
- * downstream TLS plugs in: convert {@code envoy.transport_sockets.tls} here into a
- * {@link TransportSocketConfig} and give {@code network.TransportSockets} a factory for it. Until
- * then a chain asking for one is refused, so a TLS chain is never served in plain text.
+ * A filter chain's {@code transport_socket} to {@link TransportSocketConfig}: plain text
+ * ({@code raw_buffer}) or downstream TLS ({@link DownstreamTlsSocket}, served by
+ * {@code tls.TlsTransportSockets}). Any other transport socket is refused, so a chain is never
+ * served in plain text when it asks for something else.
  */
 final class TransportSockets {
 
@@ -16,11 +17,11 @@ final class TransportSockets {
     }
 
     /** Empty for plain text ({@code raw_buffer}). */
-    static java.util.Optional<TransportSocketConfig> convert(TransportSocket socket, String field)
-            throws ConversionException {
+    static Optional<TransportSocketConfig> convert(TransportSocket socket, String field) throws ConversionException {
         if (socket.getName().equals(RAW_BUFFER)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        throw new ConversionException(field + ": " + socket.getName() + " is not supported by weft-proxy yet");
+        // TlsConverter refuses any other transport socket with a message naming it.
+        return TlsConverter.downstream(socket, field).map(DownstreamTlsSocket::new);
     }
 }

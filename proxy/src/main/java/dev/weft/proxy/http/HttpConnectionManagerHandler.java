@@ -1,5 +1,8 @@
 package dev.weft.proxy.http;
 
+import dev.weft.proxy.accesslog.AccessLogEntry;
+import dev.weft.proxy.accesslog.AccessLogs;
+import dev.weft.proxy.http.codec.HttpViolation;
 import dev.weft.proxy.stats.ProxyStats;
 import dev.weft.proxy.upstream.ClusterManager;
 import io.netty.channel.ChannelFutureListener;
@@ -10,12 +13,14 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -31,13 +36,22 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
     private final ClusterManager clusters;
     private final ProxyStats stats;
     private final BooleanSupplier draining;
+    private final AccessLogs accessLogs;
     private final Queue<FullHttpRequest> queued = new ArrayDeque<>();
     private boolean busy;
+    private boolean awaitingWritable;
     private boolean starting;
     private ChannelHandlerContext ctx;
 
     public HttpConnectionManagerHandler(Supplier<ServedListener> config, ClusterManager clusters, ProxyStats stats,
             BooleanSupplier draining) {
+        this(config, clusters, stats, draining, null);
+    }
+
+    /** With the proxy's access logs (null: none), written when the listener's HCM has one. */
+    public HttpConnectionManagerHandler(Supplier<ServedListener> config, ClusterManager clusters, ProxyStats stats,
+            BooleanSupplier draining, AccessLogs accessLogs) {
+        this.accessLogs = accessLogs;
         this.config = config;
         this.clusters = clusters;
         this.stats = stats;
@@ -76,14 +90,16 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
         stats.inc("downstream_rq_total");
         boolean keepAlive = HttpUtil.isKeepAlive(request) && !draining.getAsBoolean();
         HttpVersion version = request.protocolVersion();
+        HttpExchange[] started = new HttpExchange[1];
         HttpExchange exchange = new HttpExchange(request, served.active(), clusters.clusters(), stats,
-                ctx.channel().eventLoop(), response -> onLoop(() -> finish(request, response, keepAlive, version, prefix)),
-                ctx.channel().remoteAddress());
+                ctx.channel().eventLoop(), response -> onLoop(() -> {
+                    served.active().http().accessLog().ifPresent(log -> accessLog(log.path(), request, response,
+                            started[0]));
+                    finish(request, response, keepAlive, version, prefix);
+                }), ctx.channel().remoteAddress(), overTls(ctx));
+        started[0] = exchange;
         if (request.decoderResult().isFailure()) {
-            Throwable cause = request.decoderResult().cause();
-            boolean tooLarge = cause instanceof TooLongFrameException;
-            exchange.localReply(tooLarge ? 431 : 400, ResponseFlag.DPE,
-                    tooLarge ? "request headers too large" : "bad request");
+            refuse(exchange, request.decoderResult().cause(), prefix);
             return;
         }
         starting = true;
@@ -96,6 +112,23 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
         }
     }
 
+    /** A request the codec refused: Envoy's status for it, the connection closes after the answer. */
+    private void refuse(HttpExchange exchange, Throwable cause, String prefix) {
+        if (cause instanceof HttpViolation violation) {
+            switch (violation.details()) {
+                case "request_header_timeout" -> stats.inc("http." + prefix + ".downstream_rq_header_timeout");
+                case "request_overall_timeout" -> stats.inc("http." + prefix + ".downstream_rq_timeout");
+                default -> stats.inc("http." + prefix + ".downstream_cx_protocol_error");
+            }
+            boolean timeout = violation.status() == 408;
+            exchange.localReply(violation.status(), timeout ? null : ResponseFlag.DPE,
+                    timeout ? "request timeout" : HttpResponseStatus.valueOf(violation.status()).reasonPhrase());
+            return;
+        }
+        boolean tooLarge = cause instanceof TooLongFrameException;
+        exchange.localReply(tooLarge ? 431 : 400, ResponseFlag.DPE, tooLarge ? "request headers too large" : "bad request");
+    }
+
     // The upstream response usually arrives on this connection's own loop (the pool's affinity): run
     // at once then, rather than queueing a task behind whatever else the loop has to do. A reply made
     // while the request is still being started (a local reply) is queued, so pipelined requests
@@ -106,6 +139,32 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
         } else {
             ctx.executor().execute(task);
         }
+    }
+
+    /** One line in Envoy's default format, handed to the writer thread (never blocks the loop). */
+    private void accessLog(String path, FullHttpRequest request, FullHttpResponse response, HttpExchange exchange) {
+        if (accessLogs == null) {
+            return;
+        }
+        boolean refused = request.decoderResult().isFailure();
+        long durationMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - exchange.startNanos());
+        var headers = request.headers();
+        String originalPath = headers.get("x-envoy-original-path");
+        accessLogs.log(path, new AccessLogEntry(Instant.now().minusMillis(durationMillis),
+                refused ? null : request.method().name(),
+                refused ? null : originalPath != null ? originalPath : request.uri(),
+                refused ? null : request.protocolVersion().text(),
+                response.status().code(),
+                response.headers().get("x-weft-response-flags"),
+                request.content().readableBytes(),
+                response.content().readableBytes(),
+                durationMillis,
+                response.headers().get("x-envoy-upstream-service-time"),
+                refused ? null : headers.get("x-forwarded-for"),
+                refused ? null : headers.get(HttpHeaderNames.USER_AGENT),
+                refused ? null : headers.get("x-request-id"),
+                refused ? null : headers.get(HttpHeaderNames.HOST),
+                exchange.upstreamHost()));
     }
 
     private void finish(FullHttpRequest request, FullHttpResponse response, boolean keepAliveWanted,
@@ -132,8 +191,24 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
             drainQueue();
             return;
         }
+        if (!ctx.channel().isWritable()) {
+            // A client that does not read its responses: the next request waits until it does (the
+            // stream idle timeout closes it if it never does), so responses never pile up here.
+            awaitingWritable = true;
+            return;
+        }
         busy = false;
         startNext();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext context) {
+        if (awaitingWritable && context.channel().isWritable()) {
+            awaitingWritable = false;
+            busy = false;
+            startNext();
+        }
+        context.fireChannelWritabilityChanged();
     }
 
     private void drainQueue() {
@@ -149,20 +224,45 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
         context.fireChannelInactive();
     }
 
-    /** A connection with nothing in flight for the stream idle timeout is closed. */
+    /** Idle timers and drain (see {@link ConnectionEvent}). */
     @Override
     public void userEventTriggered(ChannelHandlerContext context, Object event) {
-        if (event instanceof IdleStateEvent && !busy) {
-            stats.inc("downstream_cx_idle_timeout");
-            context.close();
+        if (!(event instanceof ConnectionEvent connectionEvent)) {
+            context.fireUserEventTriggered(event);
             return;
         }
-        context.fireUserEventTriggered(event);
+        String prefix = config.get().active().http().statPrefix();
+        switch (connectionEvent) {
+            case CONNECTION_IDLE -> {
+                if (!busy && queued.isEmpty()) {
+                    stats.inc("http." + prefix + ".downstream_cx_idle_timeout");
+                    context.close();
+                }
+            }
+            case STREAM_IDLE -> {
+                if (busy) {
+                    stats.inc("http." + prefix + ".downstream_rq_idle_timeout");
+                    context.close();
+                }
+            }
+            case DRAIN -> {
+                if (!busy && queued.isEmpty()) {
+                    stats.inc("http." + prefix + ".downstream_cx_drain_close");
+                    context.close();
+                }
+            }
+        }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
         // Connection reset by the client and the like: nothing to answer.
         context.close();
+    }
+
+    /** Whether the request came over TLS: the connection's pipeline (the parent's, for an HTTP/2 stream) has an SslHandler. */
+    private static boolean overTls(ChannelHandlerContext ctx) {
+        io.netty.channel.Channel connection = ctx.channel().parent() != null ? ctx.channel().parent() : ctx.channel();
+        return connection.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
     }
 }

@@ -45,8 +45,10 @@ public final class HttpExchange {
     private final AtomicBoolean responded = new AtomicBoolean();
     private final Set<ResponseFlag> flags = EnumSet.noneOf(ResponseFlag.class);
     private final long startNanos = System.nanoTime();
+    private volatile String upstreamHost;
     private final SocketAddress remoteAddress;
     private final List<Consumer<HttpHeaders>> responseHeaderHooks = new ArrayList<>(0);
+    private final boolean secure;
 
     HttpExchange(FullHttpRequest request, ActiveListener listener, Map<String, UpstreamCluster> clusters,
             ProxyStats stats, EventLoop eventLoop, Consumer<FullHttpResponse> sink) {
@@ -55,7 +57,15 @@ public final class HttpExchange {
 
     HttpExchange(FullHttpRequest request, ActiveListener listener, Map<String, UpstreamCluster> clusters,
             ProxyStats stats, EventLoop eventLoop, Consumer<FullHttpResponse> sink, SocketAddress remoteAddress) {
+        this(request, listener, clusters, stats, eventLoop, sink, remoteAddress, false);
+    }
+
+    /** @param secure the request arrived over TLS (x-forwarded-proto https; no require_tls redirect) */
+    HttpExchange(FullHttpRequest request, ActiveListener listener, Map<String, UpstreamCluster> clusters,
+            ProxyStats stats, EventLoop eventLoop, Consumer<FullHttpResponse> sink, SocketAddress remoteAddress,
+            boolean secure) {
         this.remoteAddress = remoteAddress;
+        this.secure = secure;
         this.request = request;
         this.view = new NettyRequestView(request);
         this.listener = listener;
@@ -73,6 +83,16 @@ public final class HttpExchange {
 
     public RequestView view() {
         return view;
+    }
+
+    /** Whether the downstream connection is TLS. */
+    public boolean secure() {
+        return secure;
+    }
+
+    /** The virtual host requires TLS and the request came in plaintext: it gets a redirect to https. */
+    public boolean needsTlsRedirect() {
+        return !secure && listener.routes().requiresTls(view, listener.http().stripAnyHostPort());
     }
 
     /** The route selected for the request when it arrived (empty: no virtual host or route matched). */
@@ -105,6 +125,16 @@ public final class HttpExchange {
 
     public long startNanos() {
         return startNanos;
+    }
+
+    /** The upstream host ({@code ip:port}) the router sent the request to (the access log's %UPSTREAM_HOST%). */
+    public void upstreamHost(String hostAndPort) {
+        this.upstreamHost = hostAndPort;
+    }
+
+    /** The upstream host the request went to, or null. */
+    public String upstreamHost() {
+        return upstreamHost;
     }
 
     /** The downstream peer (null when unknown). */
@@ -156,6 +186,11 @@ public final class HttpExchange {
      * flag recorded (and shown in {@code x-weft-response-flags} so a client can tell why).
      */
     public boolean localReply(int status, ResponseFlag flag, String body) {
+        return localReply(status, flag, body, Map.of());
+    }
+
+    /** A local reply with extra headers (e.g. {@code location} of a redirect). */
+    public boolean localReply(int status, ResponseFlag flag, String body, Map<String, String> headers) {
         if (flag != null) {
             addFlag(flag);
             stats.inc("http." + statPrefix() + ".rs_flag." + flag.name());
@@ -172,6 +207,7 @@ public final class HttpExchange {
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         }
         response.headers().set(HttpHeaderNames.SERVER, "weft");
+        headers.forEach(response.headers()::set);
         Set<ResponseFlag> all = flags();
         if (!all.isEmpty()) {
             response.headers().set("x-weft-response-flags",

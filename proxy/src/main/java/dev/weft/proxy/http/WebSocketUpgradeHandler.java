@@ -134,7 +134,8 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
                 ? new InetSocketAddress(endpoint.host(), endpoint.port())
                 : InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port());
         String clusterStat = "cluster." + clusterName + ".";
-        Duration idle = listener.http().streamIdleTimeout().isZero() ? DEFAULT_IDLE : listener.http().streamIdleTimeout();
+        Duration idle = listener.http().limits().streamIdleTimeout().isZero() ? DEFAULT_IDLE
+                : listener.http().limits().streamIdleTimeout();
         new Bootstrap()
                 .group(ctx.channel().eventLoop())
                 .channel(transport.clientChannel())

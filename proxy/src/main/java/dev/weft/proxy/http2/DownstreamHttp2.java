@@ -1,5 +1,7 @@
 package dev.weft.proxy.http2;
 
+import dev.weft.proxy.http.ConnectionEvent;
+import dev.weft.proxy.http.codec.IdleTimer;
 import dev.weft.proxy.config.HttpConnectionManagerConfig;
 import dev.weft.proxy.stats.ProxyStats;
 import io.netty.channel.ChannelHandler;
@@ -16,9 +18,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsciiString;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -34,18 +34,6 @@ import java.util.function.Consumer;
  * {@code "http/1.1"} -> the HTTP/1.1 codec and the request handlers).
  */
 public final class DownstreamHttp2 {
-
-    /**
-     * Fired on a connection's pipeline when its listener drains: an HTTP/2 connection sends GOAWAY
-     * (NO_ERROR) at once, lets its open streams finish, then closes (HTTP/1.1 connections are told
-     * with {@code Connection: close} on their next response instead).
-     */
-    public static final Object DRAIN = new Object() {
-        @Override
-        public String toString() {
-            return "DownstreamHttp2.DRAIN";
-        }
-    };
 
     private final HttpConnectionManagerConfig http;
     private final ProxyStats stats;
@@ -69,7 +57,14 @@ public final class DownstreamHttp2 {
     public ChannelHandler cleartext(HttpServerCodec http1, int maxUpgradeRequestBytes) {
         HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(http1,
                 protocol -> AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                        ? new Http2ServerUpgradeCodec(frameCodec(), multiplex(), guard())
+                        ? new Http2ServerUpgradeCodec(frameCodec(), multiplex(), guard()) {
+                            // From here on the bytes are HTTP/2 frames: the HTTP/1.1 checks step aside.
+                            @Override
+                            public void upgradeTo(ChannelHandlerContext ctx, io.netty.handler.codec.http.FullHttpRequest request) {
+                                dev.weft.proxy.http.codec.Http1RequestScanner.remove(ctx.pipeline());
+                                super.upgradeTo(ctx, request);
+                            }
+                        }
                         : null,
                 maxUpgradeRequestBytes) {
             // Only h2c upgrades are ours: any other (WebSocket) passes on as it came, not aggregated.
@@ -100,7 +95,7 @@ public final class DownstreamHttp2 {
     }
 
     private Http2FrameCodec frameCodec() {
-        return Http2Codecs.server(http.http2(), http.maxRequestHeadersKb() * 1024L);
+        return Http2Codecs.server(http.http2(), http.limits().maxRequestHeadersKb() * 1024L);
     }
 
     private ChannelHandler guard() {
@@ -111,9 +106,9 @@ public final class DownstreamHttp2 {
         return new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
-                if (!http.streamIdleTimeout().isZero()) {
-                    stream.pipeline().addLast(new IdleStateHandler(0, 0, http.streamIdleTimeout().toMillis(),
-                            TimeUnit.MILLISECONDS));
+                if (!http.limits().streamIdleTimeout().isZero()) {
+                    // A stream idle for its timeout is reset by the connection manager (STREAM_IDLE).
+                    stream.pipeline().addLast(new IdleTimer(ConnectionEvent.STREAM_IDLE, http.limits().streamIdleTimeout()));
                 }
                 stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true))
                         .addLast(new StreamErrors(http.statPrefix(), stats));

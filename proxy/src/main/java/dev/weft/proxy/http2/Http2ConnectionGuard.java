@@ -1,5 +1,6 @@
 package dev.weft.proxy.http2;
 
+import dev.weft.proxy.http.ConnectionEvent;
 import dev.weft.proxy.stats.ProxyStats;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -83,11 +84,11 @@ final class Http2ConnectionGuard extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt == DownstreamHttp2.DRAIN) {
+        if (evt == ConnectionEvent.DRAIN) {
             // The codec's close is graceful: GOAWAY NO_ERROR now, the open streams finish, then it closes.
             goingAway = true;
             ctx.close();
-        } else if (evt instanceof IdleStateEvent) {
+        } else if (evt == ConnectionEvent.CONNECTION_IDLE || evt instanceof IdleStateEvent) {
             Http2FrameCodec codec = ctx.pipeline().get(Http2FrameCodec.class);
             if (codec == null || codec.connection().numActiveStreams() == 0) {
                 stats.inc("downstream_cx_idle_timeout");

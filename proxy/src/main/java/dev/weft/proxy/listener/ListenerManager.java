@@ -1,6 +1,8 @@
 package dev.weft.proxy.listener;
 
+import dev.weft.proxy.accesslog.AccessLogs;
 import dev.weft.proxy.config.ListenerConfig;
+import dev.weft.proxy.config.ProxyLimits;
 import dev.weft.proxy.config.WarmListener;
 import dev.weft.proxy.network.NetworkContext;
 import dev.weft.proxy.network.TransportSocketFactory;
@@ -14,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Keeps one {@link ListenerServer} per LDS listener that binds. A listener whose address stays is
@@ -28,6 +31,8 @@ public final class ListenerManager implements AutoCloseable, ListenerServer.List
     private final NetworkContext context;
     private final ProxyStats stats;
     private final Duration drainTime;
+    private final ProxyLimits limits;
+    private final ConnectionLimiter connections;
     private final Map<String, Bound> servers = new HashMap<>();
     /** Every listener of the current configuration, by name. */
     private volatile Map<String, PreparedListener> all = Map.of();
@@ -42,14 +47,26 @@ public final class ListenerManager implements AutoCloseable, ListenerServer.List
     }
 
     public ListenerManager(Transport transport, ClusterManager clusters, ProxyStats stats, Duration drainTime) {
-        this(new NetworkContext(clusters, stats, transport, TransportSocketFactory.NONE), drainTime);
+        this(transport, clusters, stats, ProxyLimits.DEFAULTS.withDrainTime(drainTime), null);
+    }
+
+    /** With the proxy's limits and access logs (null: none are written). */
+    public ListenerManager(Transport transport, ClusterManager clusters, ProxyStats stats, ProxyLimits limits,
+            AccessLogs accessLogs) {
+        this(new NetworkContext(clusters, stats, transport, TransportSocketFactory.NONE, accessLogs), limits);
     }
 
     /** With the network filters' context (where a transport socket factory is given). */
     public ListenerManager(NetworkContext context, Duration drainTime) {
+        this(context, ProxyLimits.DEFAULTS.withDrainTime(drainTime));
+    }
+
+    public ListenerManager(NetworkContext context, ProxyLimits limits) {
         this.context = context;
         this.stats = context.stats();
-        this.drainTime = drainTime;
+        this.drainTime = limits.drainTime();
+        this.limits = limits;
+        this.connections = new ConnectionLimiter(limits.maxConnections());
     }
 
     public synchronized void apply(Map<String, WarmListener> listeners) {
@@ -87,7 +104,7 @@ public final class ListenerManager implements AutoCloseable, ListenerServer.List
                 previous.remove(name);
                 return;
             }
-            ListenerServer server = new ListenerServer(listener, context, this);
+            ListenerServer server = new ListenerServer(listener, context, this, limits, connections);
             try {
                 server.bind(config.host(), config.port());
                 servers.put(name, new Bound(config.host(), config.port(), server));
@@ -142,6 +159,24 @@ public final class ListenerManager implements AutoCloseable, ListenerServer.List
                 new BoundListener(entry.getKey(), entry.getValue().host, entry.getValue().port,
                         entry.getValue().server.boundAddress())));
         return result;
+    }
+
+    /** Downstream connections open on all listeners. */
+    public int activeConnections() {
+        return connections.active();
+    }
+
+    /**
+     * Drains every bound listener ({@code inboundOnly}: only those whose traffic direction is
+     * INBOUND), as Envoy's /drain_listeners; see {@link ListenerServer#drain}. The future completes
+     * when their connections are all closed (at the latest after the drain time).
+     */
+    public synchronized CompletableFuture<Void> drainListeners(boolean graceful, boolean inboundOnly) {
+        stats.inc("listener_manager.listener_drained");
+        return CompletableFuture.allOf(servers.values().stream()
+                .filter(bound -> !inboundOnly || bound.server.current().config().inbound())
+                .map(bound -> bound.server.drain(drainTime, graceful))
+                .toArray(CompletableFuture[]::new));
     }
 
     @Override

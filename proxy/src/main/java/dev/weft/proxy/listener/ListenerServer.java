@@ -1,9 +1,10 @@
 package dev.weft.proxy.listener;
 
 import dev.weft.proxy.config.ListenerConfig;
+import dev.weft.proxy.config.ProxyLimits;
+import dev.weft.proxy.http.ConnectionEvent;
 import dev.weft.proxy.config.ListenerConfig.FilterChainConfig;
 import dev.weft.proxy.http.ServedListener;
-import dev.weft.proxy.http2.DownstreamHttp2;
 import dev.weft.proxy.listener.filter.OriginalDestination;
 import dev.weft.proxy.network.ConnectionInfo;
 import dev.weft.proxy.network.NetworkContext;
@@ -20,6 +21,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -28,7 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * use_original_dst), the hand-over to the listener of that destination (use_original_dst), the
  * inspecting listener filters, then the filter chain chosen by its match, built by
  * {@link NetworkFilters}. Its configuration can be replaced at any time ({@link #update}): open HTTP
- * connections pick up the new routes with their next request, nothing is closed. {@link #drain}
+ * connections pick up the new routes with their next request, nothing is closed. Connections over
+ * the listener's or the proxy's limit are closed on accept. {@link #drain}
  * stops accepting, tells clients to close (Connection: close on their next response) and closes
  * what is left after the drain time.
  */
@@ -40,6 +43,8 @@ final class ListenerServer {
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final NetworkContext context;
     private final ListenerDirectory listeners;
+    private final ConnectionLimiter globalConnections;
+    private final ConnectionLimiter listenerConnections;
     private volatile boolean draining;
     private Channel serverChannel;
 
@@ -52,7 +57,10 @@ final class ListenerServer {
         Optional<PreparedListener> at(InetSocketAddress destination);
     }
 
-    ListenerServer(PreparedListener initial, NetworkContext context, ListenerDirectory listeners) {
+    ListenerServer(PreparedListener initial, NetworkContext context, ListenerDirectory listeners, ProxyLimits limits,
+            ConnectionLimiter global) {
+        this.globalConnections = global;
+        this.listenerConnections = new ConnectionLimiter(limits.maxConnectionsPerListener());
         this.config = new AtomicReference<>(initial);
         this.context = context;
         this.listeners = listeners;
@@ -69,8 +77,32 @@ final class ListenerServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        var stats = context.stats();
+                        String listenerStat = "listener." + statAddress() + ".";
+                        stats.inc("downstream_cx_total");
+                        stats.inc(listenerStat + "downstream_cx_total");
+                        if (!listenerConnections.tryAcquire()) {
+                            stats.inc(listenerStat + "downstream_cx_overflow");
+                            channel.close();
+                            return;
+                        }
+                        if (!globalConnections.tryAcquire()) {
+                            listenerConnections.release();
+                            stats.inc(listenerStat + "downstream_global_cx_overflow");
+                            channel.close();
+                            return;
+                        }
+                        var gauges = java.util.List.of(stats.gauge(listenerStat + "downstream_cx_active"),
+                                stats.gauge("server.total_connections"));
+                        gauges.forEach(java.util.concurrent.atomic.AtomicLong::incrementAndGet);
+                        channel.closeFuture().addListener(closed -> {
+                            listenerConnections.release();
+                            globalConnections.release();
+                            gauges.forEach(java.util.concurrent.atomic.AtomicLong::decrementAndGet);
+                            stats.inc(listenerStat + "downstream_cx_destroy");
+                        });
                         connections.add(channel);
-                        context.stats().inc("downstream_cx_total");
+                        // Accepted while draining gracefully: served once, with Connection: close.
                         accept(channel);
                     }
                 });
@@ -133,17 +165,57 @@ final class ListenerServer {
     }
 
     InetSocketAddress boundAddress() {
-        return (InetSocketAddress) serverChannel.localAddress();
+        return serverChannel == null ? null : (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** Envoy's listener stat name part: {@code 127.0.0.1_15006}. */
+    private String statAddress() {
+        InetSocketAddress address = boundAddress();
+        return address == null ? "unbound" : address.getAddress().getHostAddress() + "_" + address.getPort();
+    }
+
+    int activeConnections() {
+        return listenerConnections.active();
+    }
+
+    /**
+     * Stops accepting now (or, {@code graceful}, keeps accepting until the drain time is over while
+     * telling every client to close), closes idle connections, lets busy ones finish with Connection:
+     * close, and closes what is left after {@code drainTime}. Completes when no connection is left.
+     */
+    CompletableFuture<Void> drain(Duration drainTime, boolean graceful) {
+        draining = true;
+        if (serverChannel != null && !graceful) {
+            serverChannel.close();
+        }
+        // HTTP/1.1: idle connections close now, busy ones after their response (Connection: close);
+        // HTTP/2: GOAWAY now, open streams finish.
+        connections.forEach(channel -> channel.pipeline().fireUserEventTriggered(ConnectionEvent.DRAIN));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        context.transport().workers().schedule(() -> {
+            if (serverChannel != null) {
+                serverChannel.close();
+            }
+            connections.close().addListener(closed -> done.complete(null));
+        }, drainTime.toMillis(), TimeUnit.MILLISECONDS);
+        pollUntilEmpty(done);
+        return done;
     }
 
     void drain(Duration drainTime) {
-        draining = true;
-        if (serverChannel != null) {
-            serverChannel.close();
+        drain(drainTime, false);
+    }
+
+    // Completes early when every connection is gone before the drain time is over.
+    private void pollUntilEmpty(CompletableFuture<Void> done) {
+        if (done.isDone()) {
+            return;
         }
-        // HTTP/2 connections get GOAWAY now; HTTP/1.1 ones Connection: close on their next response.
-        connections.forEach(channel -> channel.pipeline().fireUserEventTriggered(DownstreamHttp2.DRAIN));
-        context.transport().workers().schedule(() -> connections.close(), drainTime.toMillis(), TimeUnit.MILLISECONDS);
+        if (connections.isEmpty() && (serverChannel == null || !serverChannel.isOpen())) {
+            done.complete(null);
+            return;
+        }
+        context.transport().workers().schedule(() -> pollUntilEmpty(done), 50, TimeUnit.MILLISECONDS);
     }
 
     void closeNow() {

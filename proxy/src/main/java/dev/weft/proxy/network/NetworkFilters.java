@@ -1,6 +1,10 @@
 package dev.weft.proxy.network;
 
 import dev.weft.proxy.config.HttpConnectionManagerConfig;
+import dev.weft.proxy.config.ProxyLimits;
+import dev.weft.proxy.http.ConnectionEvent;
+import dev.weft.proxy.http.codec.Http1RequestScanner;
+import dev.weft.proxy.http.codec.IdleTimer;
 import dev.weft.proxy.config.ListenerConfig.FilterChainConfig;
 import dev.weft.proxy.config.TcpProxyConfig;
 import dev.weft.proxy.http.AbsoluteUrlHandler;
@@ -10,11 +14,15 @@ import dev.weft.proxy.http.WebSocketUpgradeHandler;
 import dev.weft.proxy.network.tcp.TcpProxyHandler;
 import dev.weft.proxy.http2.DownstreamHttp2;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -26,9 +34,6 @@ import java.util.function.Supplier;
  * TCP proxy.
  */
 public final class NetworkFilters {
-
-    public static final int MAX_REQUEST_BODY_BYTES = 1024 * 1024;
-    private static final int MAX_INITIAL_LINE_BYTES = 16 * 1024;
 
     private NetworkFilters() {
     }
@@ -49,31 +54,82 @@ public final class NetworkFilters {
         }
     }
 
+    /**
+     * Idle timers, {@link Http1RequestScanner} (strict RFC 9112 checks, header and request timeouts),
+     * Netty's codec in its strict mode, the WebSocket upgrade when enabled (it removes the scanner once
+     * upgraded), the aggregator (bounded), the connection manager.
+     */
     private static void installHttp(Channel channel, HttpConnectionManagerConfig http, Supplier<ServedListener> served,
             NetworkContext context, BooleanSupplier draining) {
         context.stats().inc("http." + http.statPrefix() + ".downstream_cx_total");
-        int maxHeaderBytes = http.maxRequestHeadersKb() * 1024;
-        if (!http.streamIdleTimeout().isZero()) {
-            channel.pipeline().addLast(new IdleStateHandler(0, 0,
-                    http.streamIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        AtomicLong active = context.stats().gauge("http." + http.statPrefix() + ".downstream_cx_active");
+        active.incrementAndGet();
+        channel.closeFuture().addListener(closed -> active.decrementAndGet());
+        ProxyLimits.Http limits = http.limits();
+        if (!limits.idleTimeout().isZero()) {
+            channel.pipeline().addLast(new IdleTimer(ConnectionEvent.CONNECTION_IDLE, limits.idleTimeout()));
         }
-        HttpServerCodec http1 = new HttpServerCodec(MAX_INITIAL_LINE_BYTES, maxHeaderBytes, 8192);
+        if (!limits.streamIdleTimeout().isZero()) {
+            channel.pipeline().addLast(new IdleTimer(ConnectionEvent.STREAM_IDLE, limits.streamIdleTimeout()));
+        }
+        HttpServerCodec http1 = new HttpServerCodec(decoderConfig(limits));
         // One set of request handlers, for an HTTP/1.1 connection and for each HTTP/2 stream.
         Consumer<ChannelPipeline> requestHandlers = pipeline -> {
-            pipeline.addLast(new HttpObjectAggregator(MAX_REQUEST_BODY_BYTES));
+            pipeline.addLast(new HttpObjectAggregator(limits.maxRequestBodyBytes()));
             if (http.allowAbsoluteUrl()) {
                 pipeline.addLast(new AbsoluteUrlHandler()); // HTTP_PROXY mode: absolute-form targets
             }
-            pipeline.addLast(new HttpConnectionManagerHandler(served, context.clusters(), context.stats(), draining));
+            pipeline.addLast(new HttpConnectionManagerHandler(served, context.clusters(), context.stats(), draining,
+                    context.accessLogs()));
         };
-        // HTTP/1.1, or h2c by prior knowledge or Upgrade. With TLS, ALPN "h2" takes
-        // DownstreamHttp2.connection() instead of the HTTP/1.1 codec and its handlers.
-        channel.pipeline().addLast(new DownstreamHttp2(http, context.stats(), requestHandlers)
-                .cleartext(http1, MAX_REQUEST_BODY_BYTES));
-        if (http.websocket()) {
-            channel.pipeline().addLast(new WebSocketUpgradeHandler(served, context.clusters(), context.stats(),
-                    context.transport()));
+        DownstreamHttp2 http2 = new DownstreamHttp2(http, context.stats(), requestHandlers);
+        // HTTP/1.1 bytes are checked by the scanner before any codec sees them; it steps aside for the
+        // HTTP/2 preface (prior knowledge) and is removed on an h2c or WebSocket upgrade.
+        Consumer<ChannelPipeline> http1Handlers = pipeline -> {
+            if (http.websocket()) {
+                pipeline.addLast(new WebSocketUpgradeHandler(served, context.clusters(), context.stats(),
+                        context.transport()));
+            }
+            requestHandlers.accept(pipeline);
+        };
+        if (channel.pipeline().get(SslHandler.class) != null) {
+            // TLS: ALPN "h2" takes DownstreamHttp2.connection(); "http/1.1" (or no ALPN) the HTTP/1.1 codec.
+            channel.pipeline().addLast(new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+                @Override
+                protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+                    if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                        ctx.pipeline().addLast(http2.connection());
+                    } else {
+                        ctx.pipeline().addLast(Http1RequestScanner.NAME, new Http1RequestScanner(limits))
+                                .addLast(http1);
+                        http1Handlers.accept(ctx.pipeline());
+                    }
+                }
+
+                @Override
+                protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+                    ctx.close(); // a failed or timed-out handshake: nothing to answer in HTTP
+                }
+            });
+            return;
         }
-        requestHandlers.accept(channel.pipeline());
+        // HTTP/1.1, or h2c by prior knowledge or Upgrade.
+        channel.pipeline().addLast(Http1RequestScanner.NAME, new Http1RequestScanner(limits));
+        channel.pipeline().addLast(http2.cleartext(http1, limits.maxRequestBodyBytes()));
+        http1Handlers.accept(channel.pipeline());
+    }
+
+    /**
+     * Netty's decoder in its strictest mode, with limits a little above the scanner's so that the
+     * scanner, which answers with Envoy's status codes, is the one that refuses.
+     */
+    private static HttpDecoderConfig decoderConfig(ProxyLimits.Http limits) {
+        return new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.maxRequestLineBytes() + 1024)
+                .setMaxHeaderSize(limits.maxRequestHeadBytes() + 1024)
+                .setMaxChunkSize(8192)
+                .setStrictLineParsing(true)
+                .setUseRfc9112TransferEncoding(true)
+                .setAllowDuplicateContentLengths(false);
     }
 }

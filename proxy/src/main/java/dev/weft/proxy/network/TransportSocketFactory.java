@@ -7,7 +7,7 @@ import io.netty.channel.ChannelHandler;
  * Makes the handler of a filter chain's transport socket (downstream TLS: an SslHandler for the
  * chain's certificates). {@link NetworkFilters} puts it first on the connection's pipeline, before
  * the chain's network filter; bytes that listener filters (tls_inspector) read ahead are fed
- * through it. This is the seam for TLS: pass a factory that knows the config to
+ * through it. The proxy passes {@code tls.TlsTransportSockets} (downstream TLS) to
  * {@code ListenerManager} (via {@link NetworkContext}).
  */
 @FunctionalInterface
@@ -15,7 +15,7 @@ public interface TransportSocketFactory {
 
     ChannelHandler newHandler(TransportSocketConfig config, ConnectionInfo connection);
 
-    /** No transport socket implemented: conversion refuses chains that have one, so this is never asked. */
+    /** For listener managers that serve no transport socket (tests): a chain with one is a bug here. */
     TransportSocketFactory NONE = (config, connection) -> {
         throw new IllegalStateException("no transport socket implementation for " + config.name());
     };

@@ -77,6 +77,18 @@ public final class RouteTable {
         return Optional.ofNullable(any);
     }
 
+    /**
+     * Whether the request's virtual host requires TLS ({@code require_tls}): checked before any route,
+     * as Envoy answers such a request with a redirect whatever its path.
+     */
+    public boolean requiresTls(RequestView request, boolean stripPort) {
+        String host = request.authority();
+        if (stripPort) {
+            host = withoutPort(host);
+        }
+        return virtualHost(host).map(VirtualHost::requireTls).orElse(false);
+    }
+
     /** Virtual host, then the first matching route. */
     public Optional<Route> route(RequestView request, boolean stripPort) {
         String host = request.authority();

@@ -3,12 +3,21 @@ package dev.weft.proxy.route;
 import java.util.List;
 import java.util.Optional;
 
-/** Envoy's {@code VirtualHost}: domains it answers for and its routes in order. */
-public record VirtualHost(String name, List<String> domains, List<Route> routes) {
+/**
+ * Envoy's {@code VirtualHost}: domains it answers for and its routes in order.
+ *
+ * @param requireTls {@code require_tls} ALL or EXTERNAL_ONLY (a gateway's requests are all external):
+ *                   a request that did not arrive over TLS is redirected to https (Istio's httpsRedirect)
+ */
+public record VirtualHost(String name, List<String> domains, List<Route> routes, boolean requireTls) {
 
     public VirtualHost {
         domains = List.copyOf(domains);
         routes = List.copyOf(routes);
+    }
+
+    public VirtualHost(String name, List<String> domains, List<Route> routes) {
+        this(name, domains, routes, false);
     }
 
     /** The first route that matches, as Envoy does. */

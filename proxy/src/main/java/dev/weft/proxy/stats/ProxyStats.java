@@ -3,16 +3,19 @@ package dev.weft.proxy.stats;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counters with Envoy's names ({@code http.<prefix>.downstream_rq_total},
  * {@code cluster.<name>.upstream_rq_2xx}, ...). Cheap to bump from any thread; /stats prints them
- * sorted.
+ * sorted. Gauges (values that go up and down: {@code listener.<address>.downstream_cx_active}) are kept
+ * apart, as Envoy does, so /stats/prometheus can type them.
  */
 public final class ProxyStats {
 
     private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
 
     public LongAdder counter(String name) {
         return counters.computeIfAbsent(name, n -> new LongAdder());
@@ -35,6 +38,22 @@ public final class ProxyStats {
     public Map<String, Long> snapshot() {
         Map<String, Long> result = new TreeMap<>();
         counters.forEach((name, counter) -> result.put(name, counter.sum()));
+        return result;
+    }
+
+    /** A gauge (created at zero): add a negative delta to lower it. */
+    public AtomicLong gauge(String name) {
+        return gauges.computeIfAbsent(name, n -> new AtomicLong());
+    }
+
+    public long gaugeValue(String name) {
+        AtomicLong gauge = gauges.get(name);
+        return gauge == null ? 0 : gauge.get();
+    }
+
+    public Map<String, Long> gaugeSnapshot() {
+        Map<String, Long> result = new TreeMap<>();
+        gauges.forEach((name, gauge) -> result.put(name, gauge.get()));
         return result;
     }
 }

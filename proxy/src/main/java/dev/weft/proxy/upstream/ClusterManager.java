@@ -29,8 +29,11 @@ public final class ClusterManager {
         Map<String, UpstreamCluster> next = new HashMap<>();
         wanted.forEach((name, state) -> {
             UpstreamCluster existing = previous.get(name);
+            // A new TLS context (a rotated secret) rebuilds the cluster: new connections use it,
+            // the old pools drain.
             UpstreamCluster cluster = existing != null && existing.config().equals(state.config())
-                    ? existing : new UpstreamCluster(state.config(), transport, stats);
+                    && existing.tlsContext().equals(state.tls())
+                    ? existing : new UpstreamCluster(state.config(), state.tls(), transport, stats);
             cluster.setEndpoints(state.endpoints());
             next.put(name, cluster);
         });

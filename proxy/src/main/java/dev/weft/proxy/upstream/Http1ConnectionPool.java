@@ -10,12 +10,14 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -51,6 +53,15 @@ final class Http1ConnectionPool implements ConnectionPool {
 
     Http1ConnectionPool(Transport transport, InetSocketAddress address, ClusterLimits limits,
             Duration connectTimeout, int maxRequestsPerConnection, PoolStats stats) {
+        this(transport, address, limits, connectTimeout, maxRequestsPerConnection, stats, Optional.empty());
+    }
+
+    /**
+     * @param tls for a TLS cluster: the client context and SNI; each new connection starts with a
+     *            handshake, and counts as connected (or failed to connect) when the handshake ends
+     */
+    Http1ConnectionPool(Transport transport, InetSocketAddress address, ClusterLimits limits,
+            Duration connectTimeout, int maxRequestsPerConnection, PoolStats stats, Optional<UpstreamTls> tls) {
         this.address = address;
         this.limits = limits;
         this.maxRequestsPerConnection = maxRequestsPerConnection;
@@ -63,6 +74,7 @@ final class Http1ConnectionPool implements ConnectionPool {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
+                        tls.ifPresent(t -> channel.pipeline().addLast(t.newHandler(channel.alloc(), address)));
                         channel.pipeline()
                                 .addLast(new HttpClientCodec(8192, MAX_RESPONSE_HEADER_BYTES, 8192))
                                 .addLast(new HttpObjectAggregator(MAX_RESPONSE_BYTES))
@@ -118,23 +130,34 @@ final class Http1ConnectionPool implements ConnectionPool {
         Bootstrap onLoop = loop == null ? bootstrap : bootstrapPerLoop.computeIfAbsent(loop, bootstrap::clone);
         ChannelFuture connecting = onLoop.connect(address);
         connecting.addListener(done -> {
-            if (done.isSuccess()) {
-                stats.opened().increment();
-                Channel channel = connecting.channel();
-                UpstreamConnection connection = new UpstreamConnection(channel, this);
-                channel.closeFuture().addListener(closed -> closed(connection));
-                if (!result.complete(connection)) {
-                    release(connection, true);
-                }
+            SslHandler ssl = done.isSuccess() ? connecting.channel().pipeline().get(SslHandler.class) : null;
+            if (ssl != null) {
+                ssl.handshakeFuture().addListener(handshake -> connected(result, connecting, handshake.isSuccess()
+                        ? null : "TLS handshake with " + address + " failed: " + handshake.cause().getMessage()));
             } else {
-                limits.connections.decrementAndGet();
-                Throwable cause = done.cause();
-                String detail = cause instanceof ConnectTimeoutException ? "connect timeout to " + address
-                        : "cannot connect to " + address + ": " + cause.getMessage();
-                result.completeExceptionally(new UpstreamFailure(UpstreamFailure.Kind.CONNECT_FAILURE, detail, false));
-                connectForNextWaiter();
+                connected(result, connecting, done.isSuccess() ? null
+                        : done.cause() instanceof ConnectTimeoutException ? "connect timeout to " + address
+                        : "cannot connect to " + address + ": " + done.cause().getMessage());
             }
         });
+    }
+
+    /** A connection attempt ended (TCP connect, then TLS handshake for a TLS cluster); {@code failure} null on success. */
+    private void connected(CompletableFuture<UpstreamConnection> result, ChannelFuture connecting, String failure) {
+        if (failure == null) {
+            stats.opened().increment();
+            Channel channel = connecting.channel();
+            UpstreamConnection connection = new UpstreamConnection(channel, this);
+            channel.closeFuture().addListener(closed -> closed(connection));
+            if (!result.complete(connection)) {
+                release(connection, true);
+            }
+        } else {
+            limits.connections.decrementAndGet();
+            connecting.channel().close();
+            result.completeExceptionally(new UpstreamFailure(UpstreamFailure.Kind.CONNECT_FAILURE, failure, false));
+            connectForNextWaiter();
+        }
     }
 
     @Override

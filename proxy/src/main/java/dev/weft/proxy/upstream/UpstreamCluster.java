@@ -7,6 +7,7 @@ import dev.weft.proxy.stats.ProxyStats;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,10 +34,16 @@ public final class UpstreamCluster {
     private final ClusterLimits limits;
     private final ProxyStats stats;
     private final OutlierDetector outlierDetector;
+    private final Optional<UpstreamTls> tls;
     private volatile List<UpstreamHost> hosts = List.of();
 
     UpstreamCluster(ClusterConfig config, Transport transport, ProxyStats stats) {
+        this(config, Optional.empty(), transport, stats);
+    }
+
+    UpstreamCluster(ClusterConfig config, Optional<SslContext> tls, Transport transport, ProxyStats stats) {
         this.config = config;
+        this.tls = tls.map(context -> new UpstreamTls(context, config.tls().map(t -> t.sni()).orElse("")));
         this.transport = transport;
         this.stats = stats;
         this.poolStats = PoolStats.of(stats, config.name());
@@ -52,6 +59,11 @@ public final class UpstreamCluster {
 
     public ClusterConfig config() {
         return config;
+    }
+
+    /** The client TLS context connections start with (empty: plaintext). */
+    Optional<SslContext> tlsContext() {
+        return tls.map(UpstreamTls::context);
     }
 
     public List<UpstreamHost> hosts() {
@@ -76,7 +88,7 @@ public final class UpstreamCluster {
         InetSocketAddress address = socketAddress(endpoint);
         ConnectionPool http1 = config.protocol() == ClusterConfig.UpstreamProtocol.HTTP2 ? null
                 : new Http1ConnectionPool(transport, address, limits, config.connectTimeout(),
-                        config.maxRequestsPerConnection(), poolStats);
+                        config.maxRequestsPerConnection(), poolStats, tls);
         ConnectionPool http2 = config.protocol() == ClusterConfig.UpstreamProtocol.HTTP1 ? null
                 : new Http2ConnectionPool(transport, address, limits, config.connectTimeout(), config.http2(),
                         config.maxRequestsPerConnection(), poolStats);

@@ -103,7 +103,7 @@ public final class AdsClient implements AutoCloseable {
 
             @Override
             public void onNext(DiscoveryResponse response) {
-                executor.execute(() -> {
+                onClientThread(() -> {
                     if (id == streamId && !closed) {
                         connected = true;
                         backoff.reset();
@@ -116,12 +116,12 @@ public final class AdsClient implements AutoCloseable {
             public void onError(Throwable error) {
                 io.grpc.Status status = io.grpc.Status.fromThrowable(error);
                 String cause = status.getCause() == null ? "" : ": " + status.getCause().getMessage();
-                executor.execute(() -> streamEnded(id, status.getCode() + " " + status.getDescription() + cause));
+                onClientThread(() -> streamEnded(id, status.getCode() + " " + status.getDescription() + cause));
             }
 
             @Override
             public void onCompleted() {
-                executor.execute(() -> streamEnded(id, "closed by the server"));
+                onClientThread(() -> streamEnded(id, "closed by the server"));
             }
         });
         // Envoy's order: clusters (and their endpoints) before listeners (and their routes).
@@ -169,6 +169,7 @@ public final class AdsClient implements AutoCloseable {
         }
         updateSubscription(state.routes, state.wantedRoutes());
         updateSubscription(state.endpoints, state.wantedEndpoints());
+        updateSubscription(state.secrets, state.wantedSecrets());
         publish();
     }
 
@@ -269,6 +270,15 @@ public final class AdsClient implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "applying a configuration failed", e);
             }
+        }
+    }
+
+    /** Runs on the client's thread; after {@link #close} the stream's last callbacks are dropped quietly. */
+    private void onClientThread(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: nothing left to do
         }
     }
 

@@ -8,6 +8,7 @@ import dev.weft.proxy.config.ListenerConfig;
 import dev.weft.proxy.config.WarmListener;
 import dev.weft.proxy.config.RouteSource;
 import dev.weft.proxy.route.RouteTable;
+import io.netty.handler.ssl.SslContext;
 import dev.weft.proxy.xds.XdsResourceType.Resource;
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +18,9 @@ import java.util.Optional;
 /**
  * Builds the next {@link ConfigSnapshot} from the accepted resources, with warming: an EDS cluster
  * is active once its endpoints arrived; a listener once the route configurations of its HTTP chains
- * and every cluster its routes and TCP proxies name are active. Until then the previous version of that listener or cluster (if any)
+ * and every cluster its routes and TCP proxies name are active, and, when its chains terminate TLS,
+ * once the SDS secrets they name arrived and make usable contexts (a listener or cluster with TLS
+ * warms until then). Until then the previous version of that listener or cluster (if any)
  * keeps serving, as Envoy keeps an old listener while the new one warms.
  */
 final class SnapshotAssembler {
@@ -27,6 +30,7 @@ final class SnapshotAssembler {
 
     static ConfigSnapshot assemble(XdsState state, ConfigSnapshot previous) {
         boolean complete = state.listeners.received && state.clusters.received;
+        TlsAssembly tls = state.tls.next();
         Map<String, ActiveCluster> clusters = new HashMap<>();
         for (Resource<ClusterConfig> resource : state.clusters.resources.values()) {
             ClusterConfig cluster = resource.config();
@@ -35,8 +39,9 @@ final class SnapshotAssembler {
                         .map(assignment -> assignment.config().endpoints());
                 default -> Optional.of(cluster.staticEndpoints().map(EndpointsConfig::endpoints).orElse(List.of()));
             };
-            if (endpoints.isPresent()) {
-                clusters.put(cluster.name(), new ActiveCluster(cluster, endpoints.get()));
+            Optional<SslContext> clientTls = tls.cluster(cluster.name(), cluster.tls(), state.secrets.resources);
+            if (endpoints.isPresent() && clientTls != null) {
+                clusters.put(cluster.name(), new ActiveCluster(cluster, endpoints.get(), clientTls));
             } else {
                 complete = false;
                 ActiveCluster old = previous.clusters().get(cluster.name());
@@ -67,8 +72,11 @@ final class SnapshotAssembler {
                 }
             }
             warm &= rdsRoutes.values().stream().allMatch(routes -> clusters.keySet().containsAll(routes.referencedClusters()));
+            // The chains' TLS contexts: null while a secret is missing or unusable.
+            ListenerConfig withTls = tls.listener(listener.name(), listener, state.secrets.resources);
+            warm &= withTls != null;
             if (warm) {
-                listeners.put(listener.name(), new WarmListener(listener, rdsRoutes));
+                listeners.put(listener.name(), new WarmListener(withTls, rdsRoutes));
             } else {
                 complete = false;
                 WarmListener old = previous.listeners().get(listener.name());
@@ -77,6 +85,7 @@ final class SnapshotAssembler {
                 }
             }
         }
+        state.tls = tls;
         return new ConfigSnapshot(listeners, clusters, complete);
     }
 }

@@ -11,7 +11,10 @@ import dev.weft.proxy.config.EndpointsConfig;
 import dev.weft.proxy.config.ListenerConfig;
 import dev.weft.proxy.config.ListenerConverter;
 import dev.weft.proxy.config.RouteConverter;
+import dev.weft.proxy.config.TlsConverter;
 import dev.weft.proxy.route.RouteTable;
+import dev.weft.proxy.tls.TlsSecret;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -41,9 +44,12 @@ public final class XdsResourceType<T> {
             Listener.class, true, Listener::getName, ListenerConverter::convert);
     public static final XdsResourceType<RouteTable> ROUTE = new XdsResourceType<>("RDS", "RouteConfiguration",
             RouteConfiguration.class, false, RouteConfiguration::getName, RouteConverter::convert);
+    /** SDS over the ADS stream: the secrets listeners and clusters name ({@code kubernetes://<credentialName>}). */
+    public static final XdsResourceType<TlsSecret> SECRET = new XdsResourceType<>("SDS", "Secret",
+            Secret.class, false, Secret::getName, TlsConverter::secret);
 
     /** In the order a state-of-the-world client subscribes (clusters before listeners, as Envoy). */
-    public static final List<XdsResourceType<?>> ALL = List.of(CLUSTER, ENDPOINT, LISTENER, ROUTE);
+    public static final List<XdsResourceType<?>> ALL = List.of(CLUSTER, ENDPOINT, LISTENER, ROUTE, SECRET);
 
     private final String shortName;
     private final String kind;
@@ -56,12 +62,8 @@ public final class XdsResourceType<T> {
         this.shortName = shortName;
         this.kind = kind;
         this.wildcard = wildcard;
-        this.typeUrl = "type.googleapis.com/envoy.config." + switch (kind) {
-            case "Cluster" -> "cluster.v3.Cluster";
-            case "ClusterLoadAssignment" -> "endpoint.v3.ClusterLoadAssignment";
-            case "Listener" -> "listener.v3.Listener";
-            default -> "route.v3.RouteConfiguration";
-        };
+        this.typeUrl = "type.googleapis.com/" + com.google.protobuf.Internal.getDefaultInstance(messageType)
+                .getDescriptorForType().getFullName();
         this.parser = any -> {
             M message;
             try {
@@ -112,7 +114,7 @@ public final class XdsResourceType<T> {
         return typeUrl;
     }
 
-    /** LDS, RDS, CDS, EDS. */
+    /** LDS, RDS, CDS, EDS, SDS. */
     public String shortName() {
         return shortName;
     }

@@ -4,6 +4,7 @@ import dev.weft.proxy.config.ClusterConfig;
 import dev.weft.proxy.config.EndpointsConfig;
 import dev.weft.proxy.config.ListenerConfig;
 import dev.weft.proxy.route.RouteTable;
+import dev.weft.proxy.tls.TlsSecret;
 import dev.weft.proxy.xds.XdsResourceType.Resource;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,6 +37,9 @@ final class XdsState {
     final TypeState<EndpointsConfig> endpoints = new TypeState<>(XdsResourceType.ENDPOINT);
     final TypeState<ListenerConfig> listeners = new TypeState<>(XdsResourceType.LISTENER);
     final TypeState<RouteTable> routes = new TypeState<>(XdsResourceType.ROUTE);
+    final TypeState<TlsSecret> secrets = new TypeState<>(XdsResourceType.SECRET);
+    /** TLS contexts built by the last assembly, reused while their inputs stay equal (see TlsAssembly). */
+    TlsAssembly tls = new TlsAssembly();
 
     @SuppressWarnings("unchecked")
     <T> TypeState<T> of(XdsResourceType<T> type) {
@@ -45,6 +49,8 @@ final class XdsState {
             return (TypeState<T>) endpoints;
         } else if (type == XdsResourceType.LISTENER) {
             return (TypeState<T>) listeners;
+        } else if (type == XdsResourceType.SECRET) {
+            return (TypeState<T>) secrets;
         }
         return (TypeState<T>) routes;
     }
@@ -53,6 +59,14 @@ final class XdsState {
     Set<String> wantedRoutes() {
         Set<String> names = new TreeSet<>();
         listeners.resources.values().forEach(listener -> names.addAll(listener.config().rdsNames()));
+        return names;
+    }
+
+    /** The SDS secrets the accepted listeners and clusters refer to. */
+    Set<String> wantedSecrets() {
+        Set<String> names = new TreeSet<>();
+        listeners.resources.values().forEach(listener -> names.addAll(listener.config().sdsNames()));
+        clusters.resources.values().forEach(cluster -> cluster.config().tls().ifPresent(t -> names.addAll(t.sdsNames())));
         return names;
     }
 
@@ -67,12 +81,29 @@ final class XdsState {
         return names;
     }
 
+    /** A secret as /config_dump shows it: private keys replaced by "[redacted]", as Envoy does. */
+    private static com.google.protobuf.Any redacted(com.google.protobuf.Any raw) {
+        try {
+            var secret = raw.unpack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.class);
+            if (!secret.hasTlsCertificate()) {
+                return raw;
+            }
+            var builder = secret.toBuilder();
+            builder.getTlsCertificateBuilder().setPrivateKey(
+                    io.envoyproxy.envoy.config.core.v3.DataSource.newBuilder().setInlineString("[redacted]"));
+            return com.google.protobuf.Any.pack(builder.build());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            return com.google.protobuf.Any.getDefaultInstance();
+        }
+    }
+
     XdsDump dump() {
         Map<String, XdsDump.TypeDump> types = new LinkedHashMap<>();
         for (XdsResourceType<?> type : XdsResourceType.ALL) {
             TypeState<?> state = of(type);
             Map<String, com.google.protobuf.Any> raw = new LinkedHashMap<>();
-            state.resources.values().forEach(resource -> raw.put(resource.name(), resource.raw()));
+            state.resources.values().forEach(resource -> raw.put(resource.name(),
+                    type == XdsResourceType.SECRET ? redacted(resource.raw()) : resource.raw()));
             types.put(type.shortName(), new XdsDump.TypeDump(type.typeUrl(), state.acceptedVersion, raw,
                     state.lastError));
         }

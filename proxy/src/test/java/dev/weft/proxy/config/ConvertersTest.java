@@ -141,7 +141,7 @@ class ConvertersTest {
         assertThat(ListenerConverter.convert(listener.toBuilder().setBindToPort(
                 com.google.protobuf.BoolValue.of(false)).build()).bindToPort()).isFalse();
         assertThat(config.rdsNames()).containsExactly("routes");
-        assertThat(config.http().orElseThrow().maxRequestHeadersKb()).isEqualTo(60);
+        assertThat(config.http().orElseThrow().limits().maxRequestHeadersKb()).isEqualTo(60);
 
         HttpConnectionManager unknownFilter = hcm.toBuilder().clearHttpFilters()
                 .addHttpFilters(HttpFilter.newBuilder().setName("acme.auth")

@@ -81,7 +81,11 @@ class ListenerConverterTest {
         assertThatThrownBy(() -> ListenerConverter.convert(listener()
                 .addFilterChains(tcp("tls", TO_A).setTransportSocket(TransportSocket.newBuilder()
                         .setName("envoy.transport_sockets.tls"))).build()))
-                .hasMessage("filter_chains[0].transport_socket: envoy.transport_sockets.tls is not supported by weft-proxy yet");
+                .hasMessage("filter_chains[0].transport_socket.typed_config: required for envoy.transport_sockets.tls");
+        assertThatThrownBy(() -> ListenerConverter.convert(listener()
+                .addFilterChains(tcp("alts", TO_A).setTransportSocket(TransportSocket.newBuilder()
+                        .setName("envoy.transport_sockets.alts"))).build()))
+                .hasMessage("filter_chains[0].transport_socket.name: envoy.transport_sockets.alts is not supported by weft-proxy");
         assertThatThrownBy(() -> ListenerConverter.convert(listener()
                 .addListenerFilters(ListenerFilter.newBuilder().setName("envoy.filters.listener.proxy_protocol"))
                 .addFilterChains(tcp("a", TO_A)).build()))

@@ -44,19 +44,25 @@ final class Envoy {
 
     /** An HTTP listener on 127.0.0.1:port; routes from RDS; a fault filter (for x-fault: abort) and the router. */
     static Any httpListener(String name, int port, String routeName) {
+        return httpListener(name, port, routeName, hcm -> hcm);
+    }
+
+    /** The same, with the HTTP connection manager edited by {@code edit} (timeouts, limits, access log). */
+    static Any httpListener(String name, int port, String routeName,
+            java.util.function.UnaryOperator<HttpConnectionManager.Builder> edit) {
         HTTPFault fault = HTTPFault.newBuilder()
                 .setAbort(FaultAbort.newBuilder().setHttpStatus(418)
                         .setPercentage(FractionalPercent.newBuilder().setNumerator(100)))
                 .addHeaders(HeaderMatcher.newBuilder().setName("x-fault")
                         .setStringMatch(StringMatcher.newBuilder().setExact("abort")))
                 .build();
-        HttpConnectionManager hcm = HttpConnectionManager.newBuilder()
+        HttpConnectionManager hcm = edit.apply(HttpConnectionManager.newBuilder()
                 .setStatPrefix(name)
                 .setRds(Rds.newBuilder().setConfigSource(ADS).setRouteConfigName(routeName))
                 .addHttpFilters(HttpFilter.newBuilder().setName("envoy.filters.http.fault")
                         .setTypedConfig(Any.pack(fault)))
                 .addHttpFilters(HttpFilter.newBuilder().setName("envoy.filters.http.router")
-                        .setTypedConfig(Any.pack(Router.getDefaultInstance())))
+                        .setTypedConfig(Any.pack(Router.getDefaultInstance()))))
                 .build();
         return Any.pack(Listener.newBuilder()
                 .setName(name)

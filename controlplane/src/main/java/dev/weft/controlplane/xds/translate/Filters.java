@@ -2,9 +2,11 @@ package dev.weft.controlplane.xds.translate;
 
 import com.google.protobuf.BoolValue;
 import dev.weft.config.networking.virtualservice.VirtualService;
+import io.envoyproxy.envoy.config.accesslog.v3.AccessLog;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.access_loggers.file.v3.FileAccessLog;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst;
@@ -32,21 +34,31 @@ final class Filters {
   }
 
   /** A listener's HTTP connection manager taking its routes from RDS. */
-  static Filter hcm(String statPrefix, String routeConfigName, Side side) {
-    return hcmFilter(base(statPrefix, side).setRds(Rds.newBuilder().setConfigSource(Protos.ADS).setRouteConfigName(routeConfigName)));
+  static Filter hcm(MeshSettings mesh, String statPrefix, String routeConfigName, Side side) {
+    return hcmFilter(base(mesh, statPrefix, side).setRds(Rds.newBuilder().setConfigSource(Protos.ADS).setRouteConfigName(routeConfigName)));
   }
 
   /** An HTTP connection manager with its routes inline (the inbound side: they only name the local app). */
-  static Filter hcm(String statPrefix, RouteConfiguration routes, Side side) {
-    return hcmFilter(base(statPrefix, side).setRouteConfig(routes));
+  static Filter hcm(MeshSettings mesh, String statPrefix, RouteConfiguration routes, Side side) {
+    return hcmFilter(base(mesh, statPrefix, side).setRouteConfig(routes));
+  }
+
+  private static HttpConnectionManager.Builder base(MeshSettings mesh, String statPrefix, Side side) {
+    HttpConnectionManager.Builder hcm = base(statPrefix, side);
+    if (!mesh.accessLogFile().isEmpty()) {
+      // Istio's accessLogFile; without a log_format, so the proxy writes Envoy's default format.
+      hcm.addAccessLog(AccessLog.newBuilder().setName("envoy.access_loggers.file")
+          .setTypedConfig(Protos.any(FileAccessLog.newBuilder().setPath(mesh.accessLogFile()).build())));
+    }
+    return hcm;
   }
 
   /**
    * Istio's HTTP_PROXY listener's connection manager: routes {@code routeConfigName} from RDS, and
    * absolute-form request targets ({@code GET http://reviews:9080/...}) accepted, as a forward proxy.
    */
-  static Filter httpProxyHcm(String statPrefix, String routeConfigName) {
-    return hcmFilter(base(statPrefix, Side.SIDECAR_OUTBOUND)
+  static Filter httpProxyHcm(MeshSettings mesh, String statPrefix, String routeConfigName) {
+    return hcmFilter(base(mesh, statPrefix, Side.SIDECAR_OUTBOUND)
         .setRds(Rds.newBuilder().setConfigSource(Protos.ADS).setRouteConfigName(routeConfigName))
         .setHttpProtocolOptions(io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions.newBuilder()
             .setAllowAbsoluteUrl(BoolValue.of(true))));

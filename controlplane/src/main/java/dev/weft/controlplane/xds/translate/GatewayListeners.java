@@ -43,7 +43,7 @@ final class GatewayListeners {
             if (!plainHttp) {
               plainHttp = true;
               add(l, used, FilterChain.newBuilder()
-                  .addFilters(Filters.hcm("outbound_" + name, "http." + port, Filters.Side.GATEWAY)).build());
+                  .addFilters(Filters.hcm(scope.mesh(), "outbound_" + name, "http." + port, Filters.Side.GATEWAY)).build());
             }
           }
           case HTTPS -> {
@@ -52,7 +52,7 @@ final class GatewayListeners {
             add(l, used, FilterChain.newBuilder()
                 .setFilterChainMatch(sni(s.hosts()))
                 .setTransportSocket(TlsContexts.socket(ctx))
-                .addFilters(Filters.hcm("outbound_" + name, s.httpsRouteName(), Filters.Side.GATEWAY)).build());
+                .addFilters(Filters.hcm(scope.mesh(), "outbound_" + name, s.httpsRouteName(), Filters.Side.GATEWAY)).build());
           }
           case TLS_PASSTHROUGH -> {
             tls = true;

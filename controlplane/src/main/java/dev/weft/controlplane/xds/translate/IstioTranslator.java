@@ -38,6 +38,7 @@ public final class IstioTranslator implements MeshTranslator {
     Map<String, Any> rds = shared.packedRoutes();
     Map<String, Listener> listeners;
     Map<String, Any> packedListeners = null;
+    Map<String, Any> secrets = Map.of();
     switch (proxy.type()) {
       case SIDECAR -> {
         listeners = null;
@@ -68,6 +69,7 @@ public final class IstioTranslator implements MeshTranslator {
       case ROUTER -> {
         rds = shared.perProxy().get("routes", pack(RouteBuilder.gateway(scope)), part -> part);
         listeners = GatewayListeners.build(scope);
+        secrets = pack(GatewaySecrets.build(scope));
       }
       case PROXYLESS_GRPC -> listeners = ListenerBuilder.proxyless(scope, shared.routes());
       default -> throw new IllegalStateException("unknown proxy type " + proxy.type());
@@ -78,6 +80,7 @@ public final class IstioTranslator implements MeshTranslator {
     out.put(ResourceType.LISTENER, packedListeners != null ? packedListeners
         : shared.perProxy().get("listeners", pack(listeners), part -> part));
     out.put(ResourceType.ROUTE, rds);
+    out.put(ResourceType.SECRET, secrets);
     return new ProxyResources(out);
   }
 

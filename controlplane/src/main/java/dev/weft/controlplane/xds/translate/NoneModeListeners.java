@@ -53,7 +53,7 @@ final class NoneModeListeners {
         String name = Names.listener(ip, target);
         out.put(name, Listener.newBuilder().setName(name).setAddress(Protos.socket(ip, target))
             .setTrafficDirection(TrafficDirection.INBOUND)
-            .addFilterChains(SidecarListeners.inboundChain(s, p, target, name))
+            .addFilterChains(SidecarListeners.inboundChain(scope.mesh(), s, p, target, name))
             .build());
       }
     }
@@ -68,7 +68,7 @@ final class NoneModeListeners {
       String name = Names.listener(ip, interception.httpProxyPort());
       out.put(name, Listener.newBuilder().setName(name).setAddress(Protos.socket(ip, interception.httpProxyPort()))
           .setTrafficDirection(TrafficDirection.OUTBOUND)
-          .addFilterChains(FilterChain.newBuilder().addFilters(Filters.httpProxyHcm("outbound_" + name, HTTP_PROXY_ROUTE)))
+          .addFilterChains(FilterChain.newBuilder().addFilters(Filters.httpProxyHcm(scope.mesh(), "outbound_" + name, HTTP_PROXY_ROUTE)))
           .build());
     }
     return out;

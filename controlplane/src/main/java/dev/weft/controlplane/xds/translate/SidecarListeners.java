@@ -49,7 +49,7 @@ final class SidecarListeners {
       String name = Names.listener("0.0.0.0", port);
       out.put(name, outbound(name, "0.0.0.0", port)
           .addFilterChains(FilterChain.newBuilder()
-              .addFilters(Filters.hcm("outbound_" + name, Integer.toString(port), Filters.Side.SIDECAR_OUTBOUND)))
+              .addFilters(Filters.hcm(scope.mesh(), "outbound_" + name, Integer.toString(port), Filters.Side.SIDECAR_OUTBOUND)))
           .build());
     }
     tcpListeners(scope, out);
@@ -194,7 +194,7 @@ final class SidecarListeners {
         if (target == inboundPort || !seen.add(target)) {
           continue;
         }
-        l.addFilterChains(inboundChain(s, p, target, Names.listener("0.0.0.0", target))
+        l.addFilterChains(inboundChain(scope.mesh(), s, p, target, Names.listener("0.0.0.0", target))
             .setFilterChainMatch(FilterChainMatch.newBuilder().setDestinationPort(com.google.protobuf.UInt32Value.of(target))));
       }
     }
@@ -207,7 +207,7 @@ final class SidecarListeners {
    * The chain of one inbound port: HTTP through an HTTP connection manager whose only route is the
    * local application ({@code inbound|<target>||}), anything else tcp_proxy'd to it.
    */
-  static FilterChain.Builder inboundChain(Service s, ServicePort p, int target, String chainName) {
+  static FilterChain.Builder inboundChain(MeshSettings mesh, Service s, ServicePort p, int target, String chainName) {
     String cluster = Names.inbound(target);
     FilterChain.Builder chain = FilterChain.newBuilder().setName(chainName);
     if (p.protocol().isHttp()) {
@@ -218,7 +218,7 @@ final class SidecarListeners {
           .addRoutes(Route.newBuilder().setName("default").setMatch(RouteMatches.catchAll()).setRoute(action)
               .setDecorator(Decorator.newBuilder().setOperation(Names.hostPort(s.hostname(), p.number()) + "/*")))
           .build();
-      chain.addFilters(Filters.hcm("inbound_" + chainName, RouteBuilder.config(cluster, List.of(vh)),
+      chain.addFilters(Filters.hcm(mesh, "inbound_" + chainName, RouteBuilder.config(cluster, List.of(vh)),
           Filters.Side.SIDECAR_INBOUND));
     } else {
       chain.addFilters(Filters.tcpProxy(cluster, cluster));

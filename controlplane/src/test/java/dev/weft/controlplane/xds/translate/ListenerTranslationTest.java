@@ -52,6 +52,35 @@ class ListenerTranslationTest {
   }
 
   @Test
+  void accessLogFileGivesEveryHttpConnectionManagerAFileAccessLogAndNoneByDefault() {
+    assertThat(hcm(Translated.of(PRODUCTPAGE, "").listener("0.0.0.0_9080").getFilterChains(0)).getAccessLogList()).isEmpty();
+
+    MeshSnapshot plain = Mesh.snapshot(Mesh.load(java.util.List.of(Translated.BOOKINFO,
+        Translated.BOOKINFO.getParent().getParent().getParent().resolve("networking/bookinfo-gateway.yaml")), java.util.Map.of()));
+    MeshSnapshot logged = new MeshSnapshot(plain.version(), plain.config(), plain.services(), plain.endpoints(),
+        plain.mesh().withAccessLogFile("/dev/stdout"));
+    for (var proxy : java.util.List.of(PRODUCTPAGE, INGRESS)) {
+      var listeners = new IstioTranslator().translate(logged, proxy).of(ResourceType.LISTENER);
+      long hcms = 0;
+      for (var any : listeners.values()) {
+        Listener listener = Translated.unpack(any, Listener.class);
+        for (FilterChain chain : listener.getFilterChainsList()) {
+          if (chain.getFiltersCount() > 0 && chain.getFilters(0).getName().equals("envoy.filters.network.http_connection_manager")) {
+            hcms++;
+            var log = hcm(chain).getAccessLog(0);
+            assertThat(log.getName()).isEqualTo("envoy.access_loggers.file");
+            var file = Translated.unpack(log.getTypedConfig(),
+                io.envoyproxy.envoy.extensions.access_loggers.file.v3.FileAccessLog.class);
+            assertThat(file.getPath()).isEqualTo("/dev/stdout");
+            assertThat(file.hasLogFormat()).isFalse(); // Envoy's default format
+          }
+        }
+      }
+      assertThat(hcms).as(proxy.id()).isPositive();
+    }
+  }
+
+  @Test
   void registryOnlySidecarBlocksUnknownHostsAndScopesEgress() {
     Translated t = Translated.of(PRODUCTPAGE, """
         apiVersion: networking.istio.io/v1

@@ -27,6 +27,12 @@ final class RouterFilter implements HttpFilter {
 
     @Override
     public void onRequest(HttpExchange exchange, FilterChain chain) {
+        if (exchange.needsTlsRedirect()) {
+            // Envoy's SslRedirectRoute: 301 to "https://" + Host (as sent, port included) + path.
+            exchange.localReply(301, null, "",
+                    java.util.Map.of("location", "https://" + exchange.view().authority() + exchange.request().uri()));
+            return;
+        }
         Optional<Route> route = exchange.route();
         if (route.isEmpty()) {
             exchange.stats().inc("http." + exchange.statPrefix() + ".no_route");

@@ -74,7 +74,7 @@ final class UpstreamRequests {
         if (forward.hostRewrite() != null) {
             headers.set(HttpHeaderNames.HOST, forward.hostRewrite());
         }
-        headers.set("x-forwarded-proto", "http");
+        headers.set("x-forwarded-proto", exchange.secure() ? "https" : "http");
         if (!headers.contains("x-request-id")) {
             headers.set("x-request-id", UUID.randomUUID().toString());
         }
