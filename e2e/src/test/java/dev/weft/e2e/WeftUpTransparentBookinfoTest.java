@@ -45,6 +45,13 @@ class WeftUpTransparentBookinfoTest extends BookinfoScenario {
     assumeTrue(ok("iptables", "-V"), "needs iptables (apt-get install -y iptables)");
     assumeTrue(ok("setpriv", "--version"), "needs setpriv (util-linux)");
     assumeTrue(ok("curl", "--version"), "needs curl");
+    // The sidecars run as Istio's proxy uid: from a checkout that other users cannot read (under a
+    // home directory of mode 700, say) weft up --transparent refuses, with that reason.
+    int uid = dev.weft.cli.runtime.TransparentNetwork.SIDECAR_UID;
+    assumeTrue(ok("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "/bin/sh", "-c",
+        "[ -r \"$0\" ] && [ -x \"$0\" ] && [ -x \"$1\" ]", Weft.ROOT.resolve("cli/target").toString(),
+        Path.of("target").toAbsolutePath().toString()),
+        "uid " + uid + " (the sidecars' uid) cannot read " + Weft.ROOT + ": the checkout must be readable by other users");
     // Root in a container without CAP_NET_ADMIN, or a kernel without nat: skip rather than fail.
     String probe = "weft-probe-" + ProcessHandle.current().pid();
     try {
