@@ -4,6 +4,7 @@ import dev.weft.proxy.accesslog.AccessLogEntry;
 import dev.weft.proxy.accesslog.AccessLogs;
 import dev.weft.proxy.http.codec.HttpViolation;
 import dev.weft.proxy.stats.ProxyStats;
+import dev.weft.proxy.stats.StatusClassCounters;
 import dev.weft.proxy.upstream.ClusterManager;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -42,6 +43,10 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
     private boolean awaitingWritable;
     private boolean starting;
     private ChannelHandlerContext ctx;
+    // downstream_rq_* counters of this connection's listener (rebuilt if its stat prefix changes) and the global ones.
+    private StatusClassCounters listenerRequests;
+    private String listenerStatPrefix;
+    private final StatusClassCounters allRequests;
 
     public HttpConnectionManagerHandler(Supplier<ServedListener> config, ClusterManager clusters, ProxyStats stats,
             BooleanSupplier draining) {
@@ -56,6 +61,15 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
         this.clusters = clusters;
         this.stats = stats;
         this.draining = draining;
+        this.allRequests = new StatusClassCounters(stats, "downstream_rq_");
+    }
+
+    private StatusClassCounters listenerRequests(String statPrefix) {
+        if (listenerRequests == null || !statPrefix.equals(listenerStatPrefix)) {
+            listenerRequests = new StatusClassCounters(stats, "http." + statPrefix + ".downstream_rq_");
+            listenerStatPrefix = statPrefix;
+        }
+        return listenerRequests;
     }
 
     @Override
@@ -86,8 +100,8 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
         busy = true;
         ServedListener served = config.get();
         String prefix = served.active().http().statPrefix();
-        stats.inc("http." + prefix + ".downstream_rq_total");
-        stats.inc("downstream_rq_total");
+        listenerRequests(prefix).incTotal();
+        allRequests.incTotal();
         boolean keepAlive = HttpUtil.isKeepAlive(request) && !draining.getAsBoolean();
         HttpVersion version = request.protocolVersion();
         HttpExchange[] started = new HttpExchange[1];
@@ -171,8 +185,8 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
             HttpVersion version, String prefix) {
         request.release();
         int status = response.status().code();
-        stats.inc("http." + prefix + ".downstream_rq_" + ProxyStats.statusClass(status));
-        stats.inc("downstream_rq_" + ProxyStats.statusClass(status));
+        listenerRequests(prefix).incStatus(status);
+        allRequests.incStatus(status);
         boolean keepAlive = keepAliveWanted && !request.decoderResult().isFailure() && !draining.getAsBoolean();
         response.setProtocolVersion(version);
         if (!keepAlive) {

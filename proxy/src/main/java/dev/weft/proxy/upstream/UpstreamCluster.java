@@ -136,8 +136,14 @@ public final class UpstreamCluster {
         double panic = config.lbOptions().healthyPanicPercent();
         if (!current.isEmpty() && panic > 0) {
             // Envoy counts healthy and degraded hosts against the threshold.
-            long usable = routable.size() + current.stream().filter(host -> !host.ejected()
-                    && host.endpoint().health() == EndpointConfig.Health.DEGRADED).count();
+            // Plain loops, not streams: this runs for every request (the streams' pipeline objects
+            // were a visible share of the proxy's per-request allocation).
+            long usable = routable.size();
+            for (UpstreamHost host : current) {
+                if (!host.ejected() && host.endpoint().health() == EndpointConfig.Health.DEGRADED) {
+                    usable++;
+                }
+            }
             if (usable * 100.0 < panic * current.size()) {
                 stats.inc("cluster." + config.name() + ".lb_healthy_panic");
                 routable = new ArrayList<>(current);
@@ -151,8 +157,12 @@ public final class UpstreamCluster {
             }
         }
         // Lowest priority number first (Envoy: priority 0 takes all traffic while it has hosts).
-        int best = routable.stream().mapToInt(host -> host.endpoint().priority()).min().orElse(0);
-        routable.removeIf(host -> host.endpoint().priority() != best);
+        int best = Integer.MAX_VALUE;
+        for (UpstreamHost host : routable) {
+            best = Math.min(best, host.endpoint().priority());
+        }
+        int lowest = best;
+        routable.removeIf(host -> host.endpoint().priority() != lowest);
         if (routable.isEmpty()) {
             return Optional.empty();
         }
