@@ -36,19 +36,11 @@ public record ClusterConfig(
         Http2Options http2,
         Optional<TlsContextConfig> tls) {
 
-    /** An HTTP/1.1 cluster with the default balancer options, no outlier detection. */
+    /** A plaintext HTTP/1.1 cluster with the default balancer options, no outlier detection. */
     public ClusterConfig(String name, Discovery discovery, String edsName, LbPolicy lbPolicy, Duration connectTimeout,
             Limits limits, int maxRequestsPerConnection, Optional<EndpointsConfig> staticEndpoints) {
         this(name, discovery, edsName, lbPolicy, connectTimeout, limits, maxRequestsPerConnection, staticEndpoints,
-                LbOptions.DEFAULTS, Optional.empty());
-    }
-
-    /** A plaintext HTTP/1.1 cluster (Envoy's HTTP/2 defaults unused). */
-    public ClusterConfig(String name, Discovery discovery, String edsName, LbPolicy lbPolicy, Duration connectTimeout,
-            Limits limits, int maxRequestsPerConnection, Optional<EndpointsConfig> staticEndpoints,
-            LbOptions lbOptions, Optional<OutlierDetectionConfig> outlierDetection) {
-        this(name, discovery, edsName, lbPolicy, connectTimeout, limits, maxRequestsPerConnection, staticEndpoints,
-                lbOptions, outlierDetection, UpstreamProtocol.HTTP1, Http2Options.UPSTREAM, Optional.empty());
+                LbOptions.DEFAULTS, Optional.empty(), UpstreamProtocol.HTTP1, Http2Options.UPSTREAM, Optional.empty());
     }
 
     /**

@@ -38,25 +38,18 @@ public record HttpConnectionManagerConfig(
         upgradeTypes = java.util.Set.copyOf(upgradeTypes);
     }
 
-    /** No access log, Envoy's (downstream) HTTP/2 defaults, no absolute URLs. */
-    public HttpConnectionManagerConfig(String statPrefix, RouteSource routes, List<HttpFilterConfig> httpFilters,
-            boolean stripAnyHostPort, ProxyLimits.Http limits, java.util.Set<String> upgradeTypes) {
-        this(statPrefix, routes, httpFilters, stripAnyHostPort, limits, Optional.empty(), upgradeTypes,
-                Http2Options.DOWNSTREAM, false);
-    }
-
     /** Whether {@code upgrade_configs} allows WebSocket. */
     public boolean websocket() {
         return upgradeTypes.contains("websocket");
     }
 
-    /** Default limits except the three named; no access log, no upgrades. */
+    /** Default limits except the three named; no access log, no upgrades, HTTP/2 defaults, no absolute URLs. */
     public HttpConnectionManagerConfig(String statPrefix, RouteSource routes, List<HttpFilterConfig> httpFilters,
             boolean stripAnyHostPort, int maxRequestHeadersKb, Duration requestTimeout, Duration streamIdleTimeout) {
         this(statPrefix, routes, httpFilters, stripAnyHostPort, new ProxyLimits.Http(
                 ProxyLimits.Http.DEFAULTS.maxRequestLineBytes(), maxRequestHeadersKb,
                 ProxyLimits.Http.DEFAULTS.maxHeadersCount(), ProxyLimits.Http.DEFAULTS.maxRequestBodyBytes(),
                 ProxyLimits.Http.DEFAULTS.requestHeadersTimeout(), requestTimeout, ProxyLimits.Http.DEFAULTS.idleTimeout(),
-                streamIdleTimeout), java.util.Set.of());
+                streamIdleTimeout), Optional.empty(), java.util.Set.of(), Http2Options.DOWNSTREAM, false);
     }
 }
