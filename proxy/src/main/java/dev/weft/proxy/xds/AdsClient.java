@@ -94,6 +94,12 @@ public final class AdsClient implements AutoCloseable {
         }
         long id = ++streamId;
         nodeSent = false;
+        if (id > 1) {
+            // Our backoff (with the bootstrap's bounds) decides when to try again, not the
+            // channel's own (1 s growing to 2 min): a control plane back after an outage of minutes
+            // is found within xds.reconnect.max.
+            channel.resetConnectBackoff();
+        }
         var stub = AggregatedDiscoveryServiceGrpc.newStub(channel);
         stub.streamAggregatedResources(new ClientResponseObserver<DiscoveryRequest, DiscoveryResponse>() {
             @Override
