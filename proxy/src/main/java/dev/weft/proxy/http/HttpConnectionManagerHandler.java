@@ -169,7 +169,7 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
                 refused ? null : originalPath != null ? originalPath : request.uri(),
                 refused ? null : request.protocolVersion().text(),
                 response.status().code(),
-                response.headers().get("x-weft-response-flags"),
+                exchange.flags().isEmpty() ? null : String.join(",", exchange.flags().stream().map(Enum::name).toList()),
                 request.content().readableBytes(),
                 response.content().readableBytes(),
                 durationMillis,
