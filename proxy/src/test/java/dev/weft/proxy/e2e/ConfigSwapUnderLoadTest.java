@@ -110,7 +110,9 @@ class ConfigSwapUnderLoadTest {
     @Test
     void routeClusterEndpointAndListenerSwapsUnderLoadDropNothing() throws Exception {
         InetSocketAddress address = ingress();
-        try (SteadyLoad load = new SteadyLoad(address, 3, 50_000, Duration.ofSeconds(120),
+        // 3 keep-alive clients, 1 ms apart per client (a steady load that leaves the loaded
+        // machine room to push); the bounds are hang guards, far above what the pushes take.
+        try (SteadyLoad load = new SteadyLoad(address, 3, 200_000, Duration.ofSeconds(120), Duration.ofMillis(1),
                 n -> n % 2 == 0 ? "move.example.com" : "svc.example.com")) {
             Await.until("load running", WAIT, () -> load.ok.sum() > 200);
             for (int cycle = 1; cycle <= CYCLES; cycle++) {
@@ -138,6 +140,9 @@ class ConfigSwapUnderLoadTest {
             // The load ran through every push (it stops only when told, or at its hang guards).
             assertThat(load.finished()).isFalse();
             load.stop();
+            System.out.println("config swaps under load: " + load.ok.sum() + " requests answered 200 during "
+                    + CYCLES * 4 + " pushes, " + load.failures.size() + " failed, " + load.reconnects.sum()
+                    + " reconnects");
             assertThat(load.failures).isEmpty();
             assertThat(load.ok.sum()).isGreaterThan(200);
             // Traffic moved with the pushes: every backend answered.

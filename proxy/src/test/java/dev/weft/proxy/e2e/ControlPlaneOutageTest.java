@@ -134,6 +134,9 @@ class ControlPlaneOutageTest {
                 broken.close();
                 acceptor.join(5_000);
             }
+            System.out.println("control plane outage: " + attempts.get() + " reconnect attempts in " + PHASE
+                    + " (broken phase), " + load.ok.sum() + " requests answered so far, " + load.failures.size()
+                    + " failed");
             // The backoff is capped at 400 ms (with jitter down to half of it): a phase of 10 s
             // allows ~25+ attempts; gRPC's own channel backoff (1 s growing 1.6x) would allow ~5.
             assertThat(attempts.get()).as("reconnect attempts in %s", PHASE)
