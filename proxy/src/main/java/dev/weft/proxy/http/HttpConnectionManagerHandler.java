@@ -107,6 +107,10 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
         HttpExchange[] started = new HttpExchange[1];
         HttpExchange exchange = new HttpExchange(request, served.active(), clusters.clusters(), stats,
                 ctx.channel().eventLoop(), response -> onLoop(() -> {
+                    if (!ctx.channel().isActive()) { // the client went away first: Envoy's DC
+                        started[0].addFlag(ResponseFlag.DC);
+                        stats.inc("http." + prefix + ".downstream_cx_destroy_remote_active_rq");
+                    }
                     served.active().http().accessLog().ifPresent(log -> accessLog(log.path(), request, response,
                             started[0]));
                     finish(request, response, keepAlive, version, prefix);
@@ -168,7 +172,7 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
                 refused ? null : request.method().name(),
                 refused ? null : originalPath != null ? originalPath : request.uri(),
                 refused ? null : request.protocolVersion().text(),
-                response.status().code(),
+                exchange.flags().contains(ResponseFlag.DC) ? 0 : response.status().code(),
                 exchange.flags().isEmpty() ? null : String.join(",", exchange.flags().stream().map(Enum::name).toList()),
                 request.content().readableBytes(),
                 response.content().readableBytes(),

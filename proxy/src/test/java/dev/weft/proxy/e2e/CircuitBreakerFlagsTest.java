@@ -55,13 +55,14 @@ import org.junit.jupiter.api.TestInstance;
 class CircuitBreakerFlagsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final Pattern FLAGS = Pattern.compile("\" (\\d{3}) (\\S+) ");
+    private static final Pattern FLAGS = Pattern.compile("\" (\\d+) (\\S+) ");
 
     private final ScriptedBackend heldConnections = ScriptedBackend.always("held-cx", 200);
     private final ScriptedBackend heldRequests = ScriptedBackend.always("held-rq", 200);
     private final ScriptedBackend slow = ScriptedBackend.always("slow", 200);
     private final ScriptedBackend sick = ScriptedBackend.always("sick", 503);
     private final ScriptedBackend unwell = ScriptedBackend.always("unwell", 503);
+    private final ScriptedBackend left = ScriptedBackend.always("left", 200);
     private final ExecutorService senders = Executors.newFixedThreadPool(4);
     private ServerSocket hangUp;
     private Path accessLog;
@@ -83,6 +84,8 @@ class CircuitBreakerFlagsTest {
                 .put(CLUSTER, "empty", Envoy.edsCluster("empty"))
                 .put(CLUSTER, "slow", Envoy.edsCluster("slow"))
                 .put(CLUSTER, "hangup", Envoy.edsCluster("hangup"))
+                .put(CLUSTER, "left", Envoy.edsCluster("left"))
+                .put(ENDPOINT, "left", Envoy.endpoints("left", left.port()))
                 .put(ENDPOINT, "cx", Envoy.endpoints("cx", heldConnections.port()))
                 .put(ENDPOINT, "rq", Envoy.endpoints("rq", heldRequests.port()))
                 .put(ENDPOINT, "sick", Envoy.endpoints("sick", sick.port()))
@@ -103,12 +106,13 @@ class CircuitBreakerFlagsTest {
         heldConnections.release();
         heldRequests.release();
         slow.release();
+        left.release();
         if (under != null) {
             under.close();
         }
         senders.shutdownNow();
         hangUp.close();
-        for (ScriptedBackend backend : List.of(heldConnections, heldRequests, slow, sick, unwell)) {
+        for (ScriptedBackend backend : List.of(heldConnections, heldRequests, slow, sick, unwell, left)) {
             backend.close();
         }
         Files.deleteIfExists(accessLog);
@@ -167,6 +171,7 @@ class CircuitBreakerFlagsTest {
                 .addVirtualHosts(Envoy.virtualHost("slow", "slow.example.com").addRoutes(all()
                         .setRoute(RouteAction.newBuilder().setCluster("slow")
                                 .setTimeout(com.google.protobuf.Duration.newBuilder().setNanos(300_000_000)))))
+                .addVirtualHosts(Envoy.virtualHost("left", "left.example.com").addRoutes(Envoy.toCluster("/", "left")))
                 .addVirtualHosts(Envoy.virtualHost("hangup", "hangup.example.com")
                         .addRoutes(Envoy.toCluster("/", "hangup")))
                 .build());
@@ -356,5 +361,26 @@ class CircuitBreakerFlagsTest {
         assertThat(loggedFlags("/hangup/1", 503)).isEqualTo("UC");
         assertThat(stat("cluster.hangup.upstream_rq_rx_reset")).isPositive();
         assertThat(stat("http.ingress.rs_flag.UC") - uc).isEqualTo(1);
+    }
+
+    @Test
+    void aClientThatLeavesBeforeTheResponseIsLoggedDc() throws Exception {
+        left.holdRequests();
+        try {
+            Socket client = new Socket();
+            client.connect(under.listener("ingress"), 2_000);
+            client.getOutputStream().write("GET /left/1 HTTP/1.1\r\nHost: left.example.com\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            Await.until("request at the backend", WAIT, () -> left.requests() == 1);
+            client.setSoLinger(true, 0); // a reset: the proxy sees the connection go at once
+            client.close();
+            Await.until("downstream connection gone", WAIT, () -> under.proxy.downstreamConnections() == 0);
+            left.release();
+            // Envoy logs response code 0 and DC when the client went away before the response.
+            assertThat(loggedFlags("/left/1", 0)).isEqualTo("DC");
+            assertThat(stat("http.ingress.downstream_cx_destroy_remote_active_rq")).isEqualTo(1);
+        } finally {
+            left.release();
+        }
     }
 }
