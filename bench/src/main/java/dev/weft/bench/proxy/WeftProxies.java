@@ -4,6 +4,7 @@ import dev.weft.controlplane.ControlPlane;
 import dev.weft.controlplane.Log;
 import dev.weft.controlplane.store.ConfigInput;
 import dev.weft.controlplane.store.WriteResult;
+import dev.weft.proxy.ProxyJvmOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -39,14 +40,11 @@ final class WeftProxies implements AutoCloseable {
   static final String BACKEND_HOST = "backend.bench.internal";
 
   /**
-   * The proxy's JVM flags, to move into its launcher with the proxy: a small heap (a sidecar per
-   * workload must be cheap; the data path allocates little beyond Netty's pooled direct buffers), the
-   * serial collector (one young collection of a small heap costs well under a millisecond and no
-   * concurrent GC threads compete with the event loops on a 2-core machine). Override with
-   * {@code --proxy-jvm-flags} to compare.
+   * The proxy's JVM flags: the product's own ({@code dev/weft/proxy/jvm.options}, plus
+   * {@code WEFT_PROXY_JVM_OPTS}), so the benchmark measures what {@code weft proxy} and
+   * {@code weft up} run. Replace them with {@code --proxy-jvm-flags} to compare candidates.
    */
-  static final List<String> DEFAULT_JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx128m", "-Xss512k",
-      "-XX:+ExitOnOutOfMemoryError");
+  static final List<String> DEFAULT_JVM_FLAGS = ProxyJvmOptions.current();
 
   private final Path dir;
   private final String java;

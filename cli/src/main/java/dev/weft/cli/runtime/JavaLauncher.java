@@ -1,5 +1,6 @@
 package dev.weft.cli.runtime;
 
+import dev.weft.proxy.ProxyJvmOptions;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,8 @@ final class JavaLauncher {
 
   static final List<String> FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss1m", "-Xmx192m",
       "-XX:CICompilerCount=1", "-Xlog:aot=off", "-Xlog:cds=off", "--enable-native-access=ALL-UNNAMED");
+
+  private static final String PROXY_MAIN = "dev.weft.proxy.ProxyMain";
 
   static String java() {
     return ProcessHandle.current().info().command()
@@ -35,7 +38,7 @@ final class JavaLauncher {
   private static List<String> command(String mainClass, List<String> args, List<String> aotFlags) {
     List<String> cmd = new ArrayList<>();
     cmd.add(java());
-    cmd.addAll(FLAGS);
+    cmd.addAll(mainClass.equals(PROXY_MAIN) ? ProxyJvmOptions.current() : FLAGS);   // the proxy's flags have one home
     cmd.addAll(aotFlags);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
