@@ -45,7 +45,7 @@ public final class Proxy implements AutoCloseable {
         this.accessLogs = new AccessLogs(stats, limits.accessLogQueue());
         this.listeners = new ListenerManager(
                 new NetworkContext(clusters, stats, transport, new TlsTransportSockets(), accessLogs), limits);
-        this.xds = new AdsClient(bootstrap, this::apply);
+        this.xds = new AdsClient(bootstrap, this::apply, transport);
         try {
             this.admin = new AdminServer(bootstrap.adminHost(), bootstrap.adminPort(), () -> ready, xds, clusters,
                     listeners, stats).start();

@@ -3,6 +3,7 @@ package dev.weft.proxy.xds;
 import com.google.rpc.Status;
 import dev.weft.proxy.bootstrap.Bootstrap;
 import dev.weft.proxy.config.ConfigSnapshot;
+import dev.weft.proxy.net.Transport;
 import dev.weft.proxy.xds.XdsResourceType.Resource;
 import dev.weft.proxy.xds.XdsResourceType.ResourceException;
 import dev.weft.proxy.xds.XdsState.TypeState;
@@ -13,7 +14,7 @@ import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.time.Duration;
@@ -67,7 +68,12 @@ public final class AdsClient implements AutoCloseable {
     private boolean closed;
     private boolean nodeSent;
 
-    public AdsClient(Bootstrap bootstrap, SnapshotListener listener) {
+    /**
+     * The stream to the control plane runs on the proxy's own event loops and channel type (no
+     * second Netty, allocator or I/O threads for one connection: measured in
+     * bench/results/proxy-2026-11-27-jvmflags.md).
+     */
+    public AdsClient(Bootstrap bootstrap, SnapshotListener listener, Transport transport) {
         this.bootstrap = bootstrap;
         this.listener = listener;
         this.delta = bootstrap.xdsApi() == XdsApi.DELTA_GRPC;
@@ -75,6 +81,8 @@ public final class AdsClient implements AutoCloseable {
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.backoff = new Backoff(bootstrap.reconnectInitial(), bootstrap.reconnectMax(), ThreadLocalRandom.current());
         this.channel = NettyChannelBuilder.forAddress(bootstrap.xdsHost(), bootstrap.xdsPort())
+                .eventLoopGroup(transport.workers())
+                .channelType(transport.clientChannel())
                 .usePlaintext()
                 .keepAliveTime(30, TimeUnit.SECONDS)
                 .keepAliveTimeout(10, TimeUnit.SECONDS)
