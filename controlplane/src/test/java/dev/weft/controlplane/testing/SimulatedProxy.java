@@ -208,6 +208,14 @@ public final class SimulatedProxy implements AutoCloseable {
           .setErrorDetail(com.google.rpc.Status.newBuilder().setCode(3).setMessage(nack)).build());
       return;
     }
+    String invalid = unparseable(type, response.getResourcesList());
+    if (invalid != null) {
+      // As Envoy: a response it cannot read is rejected, and it keeps what it had.
+      s.nacked = true;
+      send(request(s, s.ackedVersion, response.getNonce(), false).toBuilder()
+          .setErrorDetail(com.google.rpc.Status.newBuilder().setCode(3).setMessage(invalid)).build());
+      return;
+    }
     TreeSet<String> wantEds = null;
     TreeSet<String> wantRds = null;
     if (type == ResourceType.CLUSTER) {
@@ -255,6 +263,29 @@ public final class SimulatedProxy implements AutoCloseable {
     attempt++;
     backoffMillis.add(delay);
     timer.schedule(this::openStream, delay, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Parses every route configuration and endpoint assignment of a response into its message, as
+   * Envoy does before it ACKs (clusters and listeners are parsed below, for the names they
+   * subscribe to): the ACK then means the bytes were read, not only received. Returns the error of
+   * the first resource that does not parse, else null.
+   */
+  private static String unparseable(ResourceType type, List<Any> resources) {
+    for (Any a : resources) {
+      try {
+        switch (type) {
+          case ROUTE -> a.unpack(io.envoyproxy.envoy.config.route.v3.RouteConfiguration.class);
+          case ENDPOINT -> a.unpack(io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment.class);
+          default -> {
+            // parsed where their names are read
+          }
+        }
+      } catch (InvalidProtocolBufferException e) {
+        return type.shortName() + " resource does not parse: " + e.getMessage();
+      }
+    }
+    return null;
   }
 
   private static TreeSet<String> edsNames(List<Any> clusters) {
