@@ -49,14 +49,15 @@ final class SimulatedSidecars implements AutoCloseable {
   }
 
   /** Connects {@code clients} simulated sidecars to the xDS server on 127.0.0.1:{@code port}. */
-  static SimulatedSidecars start(int port, int clients, int clientsPerChannel, int namespaces) {
+  static SimulatedSidecars start(int port, int clients, int clientsPerChannel, int namespaces, boolean parseAll) {
     SimulatedSidecars s = new SimulatedSidecars();
     for (int i = 0; i < clients; i++) {
       if (i % clientsPerChannel == 0) {
         s.channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().eventLoopGroup(s.loops)
             .channelType(NioSocketChannel.class).directExecutor().maxInboundMessageSize(64 * 1024 * 1024).build());
       }
-      SimulatedProxy p = new SimulatedProxy(s.channels.getLast(), node(i, namespace(i, clients, namespaces)), s.timer, false, Duration.ofMillis(200), Duration.ofSeconds(5));
+      SimulatedProxy p = new SimulatedProxy(s.channels.getLast(), node(i, namespace(i, clients, namespaces)), s.timer, false, Duration.ofMillis(200), Duration.ofSeconds(5),
+          parseAll);
       s.proxies.add(p);
       p.start();
     }
@@ -95,7 +96,7 @@ final class SimulatedSidecars implements AutoCloseable {
    * default {@code -Xmx1g}) with its output on this process's; it ends when its standard input closes
    * (this process ending) or when destroyed.
    */
-  static Process launch(int port, int clients, int clientsPerChannel, int namespaces) throws IOException {
+  static Process launch(int port, int clients, int clientsPerChannel, int namespaces, boolean parseAll) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     String opts = System.getenv().getOrDefault("CLIENTS_JAVA_OPTS", "-Xmx1g -XX:+UseG1GC");
@@ -106,18 +107,19 @@ final class SimulatedSidecars implements AutoCloseable {
     }
     command.addAll(List.of("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", "-cp",
         System.getProperty("java.class.path"), SimulatedSidecars.class.getName(), Integer.toString(port), Integer.toString(clients),
-        Integer.toString(clientsPerChannel), Integer.toString(namespaces)));
+        Integer.toString(clientsPerChannel), Integer.toString(namespaces), Boolean.toString(parseAll)));
     return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT)
         .start();
   }
 
-  /** {@code SimulatedSidecars PORT CLIENTS CLIENTS_PER_CHANNEL NAMESPACES}: runs the clients until standard input closes. */
+  /** {@code SimulatedSidecars PORT CLIENTS CLIENTS_PER_CHANNEL NAMESPACES PARSE_ALL}: runs the clients until standard input closes. */
   public static void main(String[] args) throws Exception {
-    if (args.length != 4) {
-      System.err.println("usage: SimulatedSidecars PORT CLIENTS CLIENTS_PER_CHANNEL NAMESPACES");
+    if (args.length != 5) {
+      System.err.println("usage: SimulatedSidecars PORT CLIENTS CLIENTS_PER_CHANNEL NAMESPACES PARSE_ALL");
       System.exit(2);
     }
-    try (SimulatedSidecars s = start(Integer.parseInt(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]))) {
+    try (SimulatedSidecars s = start(Integer.parseInt(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+        Boolean.parseBoolean(args[4]))) {
       System.out.printf("simulated clients: %s connecting to 127.0.0.1:%s (pid %d)%n", args[1], args[0], ProcessHandle.current().pid());
       while (System.in.read() >= 0) {
         // runs until the benchmark closes our standard input or destroys us

@@ -50,7 +50,7 @@ public final class XdsPushBenchmark {
    * receives them, so heap and CPU of this process are the control plane's (plus this harness's polling).
    */
   record Settings(int services, int endpointsPerService, int clients, int clientsPerChannel, int iterations, Path out,
-      String translator, String clientsProcess, int warmup, int sidecarScope, String label) {
+      String translator, String clientsProcess, int warmup, int sidecarScope, String label, String clientParse) {
     static Settings parse(String[] args) {
       Map<String, String> a = new LinkedHashMap<>();
       for (int i = 0; i + 1 < args.length; i += 2) {
@@ -64,7 +64,8 @@ public final class XdsPushBenchmark {
           Integer.parseInt(a.getOrDefault("clients-per-channel", "50")), Integer.parseInt(a.getOrDefault("iterations", "20")),
           Path.of(a.getOrDefault("out", "bench/results")), a.getOrDefault("translator", "default"),
           a.getOrDefault("clients-process", "same"), Integer.parseInt(a.getOrDefault("warmup", "0")),
-          Integer.parseInt(a.getOrDefault("sidecar-scope", "0")), a.getOrDefault("label", ""));
+          Integer.parseInt(a.getOrDefault("sidecar-scope", "0")), a.getOrDefault("label", ""),
+          a.getOrDefault("client-parse", "full"));
     }
 
     /** The namespace of service (or client) {@code i} of {@code count}: "bench", or with --sidecar-scope N one of ns-0..ns-(N-1). */
@@ -109,6 +110,11 @@ public final class XdsPushBenchmark {
       case "test" -> new TestTranslator();
       default -> throw new IllegalArgumentException("--translator must be default or test");
     };
+    boolean parseAll = switch (s.clientParse()) {
+      case "full" -> true;
+      case "names" -> false;
+      default -> throw new IllegalArgumentException("--client-parse must be full or names");
+    };
     boolean separate = switch (s.clientsProcess()) {
       case "same" -> false;
       case "separate" -> true;
@@ -144,10 +150,11 @@ public final class XdsPushBenchmark {
       t = System.nanoTime();
       AckView acks;
       if (separate) {
-        clientProcess = SimulatedSidecars.launch(cp.xdsPort(), s.clients(), s.clientsPerChannel(), Math.max(0, s.sidecarScope()));
+        clientProcess = SimulatedSidecars.launch(cp.xdsPort(), s.clients(), s.clientsPerChannel(), Math.max(0, s.sidecarScope()),
+            parseAll);
         acks = () -> cp.xds().acknowledged();
       } else {
-        inProcess = SimulatedSidecars.start(cp.xdsPort(), s.clients(), s.clientsPerChannel(), Math.max(0, s.sidecarScope()));
+        inProcess = SimulatedSidecars.start(cp.xdsPort(), s.clients(), s.clientsPerChannel(), Math.max(0, s.sidecarScope()), parseAll);
         acks = inProcess::acknowledged;
       }
       AckView view = acks;
@@ -226,7 +233,8 @@ public final class XdsPushBenchmark {
       print(r);
       Files.createDirectories(s.out());
       Path file = s.out().resolve("xds-" + r.date() + (s.label().isEmpty() ? "" : "-" + s.label())
-          + (separate ? "-separate-clients" : "") + (s.sidecarScope() > 0 ? "-sidecar-scope" : "") + ".json");
+          + (separate ? "-separate-clients" : "") + (s.sidecarScope() > 0 ? "-sidecar-scope" : "")
+          + (parseAll ? "" : "-clients-parse-names") + ".json");
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), r);
       System.out.println("wrote " + file);
     } finally {
@@ -311,19 +319,24 @@ public final class XdsPushBenchmark {
   }
 
   /**
-   * What reading one client's routes costs (the median of 30 parses after 20 unmeasured ones): the
-   * least every client must spend per change, on the same two cores in this benchmark.
+   * What reading one client's routes costs (the median of 30 parses after up to 300 unmeasured ones
+   * or 15 s, so the JIT has compiled the parser): the least every client must spend per change, on
+   * the same two cores in this benchmark.
    */
   private static double parseMillis(java.util.Collection<com.google.protobuf.Any> resources) throws Exception {
+    long warmUntil = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    for (int i = 0; i < 300 && System.nanoTime() < warmUntil; i++) {
+      for (com.google.protobuf.Any a : resources) {
+        io.envoyproxy.envoy.config.route.v3.RouteConfiguration.parseFrom(a.getValue());
+      }
+    }
     List<Double> times = new ArrayList<>();
-    for (int i = 0; i < 50; i++) {
+    for (int i = 0; i < 30; i++) {
       long t = System.nanoTime();
       for (com.google.protobuf.Any a : resources) {
         io.envoyproxy.envoy.config.route.v3.RouteConfiguration.parseFrom(a.getValue());
       }
-      if (i >= 20) {
-        times.add((System.nanoTime() - t) / 1e6);
-      }
+      times.add((System.nanoTime() - t) / 1e6);
     }
     java.util.Collections.sort(times);
     return times.get(times.size() / 2);
