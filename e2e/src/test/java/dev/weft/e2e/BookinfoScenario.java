@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
  * Istio's Bookinfo tasks with Istio's own YAML through the ingress gateway: request routing (all
  * v1; jason to v2), traffic shifting (50% v3), fault injection (the 7 s ratings delay for jason ends
  * in productpage's own timeout; the abort shows the ratings error), request timeouts (0.5 s on
- * reviews against a 2 s ratings delay), circuit breaking (productpage at the gateway) and mirroring
+ * reviews against a 2 s ratings delay), retries (per-try timeouts counted), circuit breaking (productpage at the gateway) and mirroring
  * (reviews v1 mirrored to v2), and {@code weft down} leaves no process behind. Subclasses add the
  * mode's own flags ({@link #modeArgs}) and checks (order 7, and 21+ after {@code weft down}).
  */
@@ -344,6 +344,25 @@ abstract class BookinfoScenario {
       assertThat(reviewsFor(null)).isEqualTo(Reviews.NO_STARS); // the answer is v1's, never the mirror's
       pages++;
     }
+  }
+
+  @Test
+  @Order(13)
+  void retriesOnReviewsAreCountedByProductpagesSidecar() throws Exception {
+    // The walkthrough's "Retries" step: reviews v2 with a 2 s ratings delay, each try cut at 0.5 s
+    // and retried on gateway errors (a per-try timeout is one, as in Envoy): the page shows
+    // reviews unavailable and productpage's sidecar counts the retries on the reviews v2 cluster.
+    apply("virtual-service-all-v1.yaml", yamlFile("reviews-retries.yaml",
+        REVIEWS_V2_RATINGS_DELAY.formatted("retries: {attempts: 2, perTryTimeout: 0.5s, retryOn: gateway-error}")));
+    eventually(null, 2, r -> r == Reviews.UNAVAILABLE, "reviews retries with per-try timeout 0.5 s: reviews unavailable");
+    String admin = new ObjectMapper().readTree(runDir.resolve("state/mesh.json").toFile()).get("processes").valueStream()
+        .filter(p -> p.get("name").asText().equals("productpage-v1-sidecar")).findFirst().orElseThrow().get("address").asText();
+    String stats = http.send(HttpRequest.newBuilder(URI.create("http://" + admin + ":15000/stats")).timeout(Duration.ofSeconds(10)).GET()
+        .build(), HttpResponse.BodyHandlers.ofString()).body();
+    String name = "cluster.outbound|9080|v2|reviews.default.svc.cluster.local.upstream_rq_retry:";
+    long retries = stats.lines().filter(l -> l.startsWith(name)).mapToLong(l -> Long.parseLong(l.substring(name.length()).strip()))
+        .sum();
+    assertThat(retries).as("%s in productpage's sidecar stats", name).isGreaterThan(0);
   }
 
   private static long reviewsRequests(Path log) throws IOException {
