@@ -412,7 +412,10 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
                     HttpUtil.setTransferEncodingChunked(response, true);
                 }
             }
-            keepAlive = keepAlive && !closeAfter && !draining.getAsBoolean();
+            // HTTP/1.1: a response that starts before its request was read whole (an early answer)
+            // ends the connection: the rest of the request cannot be skipped reliably (Envoy's rule).
+            boolean requestUnread = !http2 && reading == body && !body.ended();
+            keepAlive = keepAlive && !closeAfter && !requestUnread && !draining.getAsBoolean();
             if (!keepAlive) {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             } else if (version.equals(HttpVersion.HTTP_1_0)) {

@@ -75,6 +75,7 @@ public final class RequestBody {
     private List<Runnable> whenEnded;
     private List<Runnable> whenAborted;
     private List<Runnable> whenOverflowed;
+    private Runnable whenData;
 
     RequestBody(boolean present, int bufferLimit, Reads reads) {
         this.present = present;
@@ -119,6 +120,15 @@ public final class RequestBody {
             whenEnded = new ArrayList<>(1);
         }
         whenEnded.add(action);
+    }
+
+    /** Runs {@code action} once the first body bytes (or the end) arrived: now if they have. */
+    public void whenData(Runnable action) {
+        if (received > 0 || ended) {
+            action.run();
+        } else {
+            whenData = action;
+        }
     }
 
     /** Runs {@code action} when the body outgrows the buffer limit (no retry or mirror can have it any more). */
@@ -184,6 +194,11 @@ public final class RequestBody {
         if (!paused && unsentBytes > bufferLimit) {
             paused = true;
             reads.pause();
+        }
+        Runnable first = whenData;
+        if (first != null && (received > 0 || ended)) {
+            whenData = null;
+            first.run();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.weft.proxy.http.filter;
 
+import dev.weft.proxy.http.Grpc;
 import dev.weft.proxy.http.HttpExchange;
 import dev.weft.proxy.http.RequestBody;
 import dev.weft.proxy.http.ResponseFlag;
@@ -90,7 +91,17 @@ final class UpstreamAttempts {
         }
         body.whenAborted(this::stop);
         exchange.onDownstreamGone(() -> onLoop(this::stop));
-        attempt();
+        if (body.present() && !Grpc.isGrpc(exchange.request().headers())) {
+            // A request with a body goes upstream with its first body bytes, not before: a client
+            // that opens requests and stalls (half-open HTTP/2 streams, a slow body) ties up no
+            // upstream request or connection, and an HTTP/1.1 request whose framing is bad from its
+            // first chunk (refused by the scanner) reaches no upstream at all. Clients send a body
+            // right behind its head (Expect: 100-continue is answered here). gRPC goes at once: a
+            // streaming call may wait for the server's first message.
+            body.whenData(this::attempt);
+        } else {
+            attempt();
+        }
     }
 
     private void onLoop(Runnable task) {
