@@ -57,8 +57,9 @@ import org.junit.jupiter.api.io.TempDir;
  * server-streaming, client-streaming and bidi-streaming calls (h2c downstream, HTTP/2 upstream),
  * each message passing before the call ends; 64 MiB uploads and downloads over HTTP/1.1 and HTTP/2
  * (the upload to a slow reader) while the proxy's pooled buffers stay bounded (backpressure, no
- * aggregation); and a request whose body outgrew the retry buffer is not retried (Envoy's
- * retry_or_shadow_abandoned), while a small one is.
+ * aggregation); an upstream that dies mid-body resets the client (HTTP/2 RST_STREAM, HTTP/1.1
+ * close) rather than ending a short body; and a request whose body outgrew the retry buffer is not
+ * retried (Envoy's retry_or_shadow_abandoned), while a small one is.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StreamingEndToEndTest {
@@ -105,6 +106,7 @@ class StreamingEndToEndTest {
     private final ExecutorService backendThreads = Executors.newFixedThreadPool(8);
     private Server grpcBackend;
     private HttpServer webBackend;
+    private java.net.ServerSocket cutBackend;
     private ProxyUnderTest under;
     @TempDir
     Path temp;
@@ -202,6 +204,19 @@ class StreamingEndToEndTest {
             exchange.close();
         });
         webBackend.start();
+        // Answers every request with a head promising more than it sends, then closes: an upstream
+        // that dies mid-body (chunked for /chunked, Content-Length otherwise).
+        cutBackend = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(() -> {
+            while (!cutBackend.isClosed()) {
+                try {
+                    java.net.Socket socket = cutBackend.accept();
+                    Thread.ofVirtual().start(() -> cutShort(socket));
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
         Route uploads = Envoy.toCluster("/", "web").toBuilder()
                 .setRoute(Envoy.toCluster("/", "web").getRoute().toBuilder()
                         .setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(0)))
@@ -216,12 +231,16 @@ class StreamingEndToEndTest {
                 .put(ENDPOINT, "grpc", Envoy.endpoints("grpc", grpcBackend.getPort()))
                 .put(CLUSTER, "web", Envoy.edsCluster("web"))
                 .put(ENDPOINT, "web", Envoy.endpoints("web", webBackend.getAddress().getPort()))
+                .put(CLUSTER, "cut", Envoy.edsCluster("cut"))
+                .put(ENDPOINT, "cut", Envoy.endpoints("cut", cutBackend.getLocalPort()))
                 .put(LISTENER, "ingress", Envoy.httpListener("ingress", 0, "routes"))
                 .put(ROUTE, "routes", Any.pack(RouteConfiguration.newBuilder().setName("routes")
                         .addVirtualHosts(Envoy.virtualHost("grpc", "grpc.example.com")
                                 .addRoutes(Envoy.toCluster("/", "grpc")))
                         .addVirtualHosts(Envoy.virtualHost("web", "web.example.com")
                                 .addRoutes(retried).addRoutes(uploads))
+                        .addVirtualHosts(Envoy.virtualHost("cut", "cut.example.com")
+                                .addRoutes(Envoy.toCluster("/", "cut")))
                         .build()));
         under = new ProxyUnderTest(source, NODE_ID);
     }
@@ -237,7 +256,53 @@ class StreamingEndToEndTest {
         if (webBackend != null) {
             webBackend.stop(0);
         }
+        if (cutBackend != null) {
+            try {
+                cutBackend.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
         backendThreads.shutdownNow();
+    }
+
+    private static void cutShort(java.net.Socket socket) {
+        try (socket) {
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            String requestLine = in.readLine();
+            String line;
+            while ((line = in.readLine()) != null && !line.isEmpty()) {
+                // the request head; GETs carry no body
+            }
+            OutputStream out = socket.getOutputStream();
+            String head = requestLine != null && requestLine.contains("/chunked")
+                    ? "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n"
+                    : "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n";
+            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+            out.write(new byte[1000]);
+            out.flush();
+            sleep(200);
+        } catch (IOException e) {
+            // gone
+        }
+    }
+
+    @Test
+    void anUpstreamThatDiesMidBodyResetsTheClientNeverACompleteLookingBody() throws Exception {
+        Tools.assumeInstalled("curl");
+        String base = "http://127.0.0.1:" + under.listener("ingress").getPort();
+        for (String protocol : List.of("--http1.1", "--http2-prior-knowledge")) {
+            for (String path : List.of("/length", "/chunked")) {
+                Tools.Result result = Tools.run(List.of("curl", "-sS", protocol, "-H", "Host: cut.example.com",
+                        "-o", "/dev/null", "-w", "%{http_code}", base + path));
+                // The headers went out (200), then the body was cut: curl reports the transfer failed
+                // (18: partial file, 56: receive failure, 92: HTTP/2 stream reset), never success.
+                assertThat(result.out()).as(protocol + " " + path).isEqualTo("200");
+                assertThat(result.exit()).as(protocol + " " + path + ": " + result.err()).isIn(18, 56, 92);
+            }
+        }
+        assertThat(under.stat("http.ingress.rs_flag.UC") + under.stat("cluster.cut.upstream_rq_rx_reset"))
+                .isPositive();
     }
 
     private static void sleep(long millis) {
