@@ -193,10 +193,8 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
         current = responder;
         if (request instanceof FullHttpRequest full) {
             body.append(full); // the whole request came at once (HTTP/2 END_STREAM on its headers, refusals)
-        } else if (body.present()) {
-            reading = body;
         } else {
-            reading = body; // only the codec's empty last chunk is to come; it is dropped
+            reading = body; // the chunks to come (without a body: only the codec's empty last one, dropped)
         }
         if (refused) {
             refuse(exchange, request.decoderResult().cause(), prefix);

@@ -94,8 +94,10 @@ final class UpstreamRequests {
             headers.set("x-envoy-attempt-count", Integer.toString(attempt));
         }
         if (wholeBody != null || !body.present()) {
+            boolean trailers = wholeBody != null && !body.trailers().isEmpty();
             DefaultFullHttpRequest whole = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, downstream.method(), uri,
-                    wholeBody != null ? wholeBody : io.netty.buffer.Unpooled.EMPTY_BUFFER, headers, TRUSTED.newEmptyHeaders());
+                    wholeBody != null ? wholeBody : io.netty.buffer.Unpooled.EMPTY_BUFFER, headers,
+                    trailers ? TRUSTED.newHeaders() : TRUSTED.newEmptyHeaders());
             int length = whole.content().readableBytes();
             if (length > 0 || downstream.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
                     || downstream.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
@@ -103,7 +105,7 @@ final class UpstreamRequests {
             } else {
                 headers.remove(HttpHeaderNames.CONTENT_LENGTH);
             }
-            if (wholeBody != null && !body.trailers().isEmpty()) {
+            if (trailers) {
                 whole.trailingHeaders().set(body.trailers());
             }
             return whole;
