@@ -2,6 +2,7 @@ package dev.weft.proxy.upstream;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -76,11 +77,24 @@ public final class UpstreamStream {
                 acquired.release(true); // timed out or reset while waiting for it
                 return;
             }
-            if (!acquired.start(this, head instanceof FullHttpRequest full ? full.retainedDuplicate() : head)) {
+            if (!acquired.start(this, writable(head))) {
                 return; // failed at once (reported through onClosed)
             }
             listener.onReady(this);
         });
+    }
+
+    /**
+     * What is written for the head: a whole request is kept (a resend after a stale connection
+     * writes it again), so the codec gets its own view of the content, sharing the headers (Netty's
+     * retainedDuplicate would copy every header).
+     */
+    private static HttpRequest writable(HttpRequest head) {
+        if (!(head instanceof FullHttpRequest full)) {
+            return head;
+        }
+        return new DefaultFullHttpRequest(full.protocolVersion(), full.method(), full.uri(),
+                full.content().retainedDuplicate(), full.headers(), full.trailingHeaders());
     }
 
     /** Arms the timeout (if any): no complete response within it fails the stream with UT. */
