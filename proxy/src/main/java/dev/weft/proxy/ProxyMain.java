@@ -154,6 +154,6 @@ public final class ProxyMain {
         return new Bootstrap(nodeId != null ? nodeId : base.nodeId(), base.cluster(), base.proxyType(),
                 base.namespace(), base.serviceAccount(), base.labels(), xdsAddress.host(), xdsAddress.port(),
                 adminHostPort.host(), adminHostPort.port(), base.reconnectInitial(), base.reconnectMax())
-                .withMetadata(base.metadata());
+                .withMetadata(base.metadata()).withXdsApi(base.xdsApi());
     }
 }

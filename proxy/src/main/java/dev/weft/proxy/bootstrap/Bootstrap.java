@@ -28,6 +28,7 @@ import java.util.TreeMap;
  * @param reconnectMax   the delay doubles up to this
  * @param metadata       any other string node metadata, sent as is (Istio's INTERCEPTION_MODE,
  *                       HTTP_PROXY_PORT, INSTANCE_IPS; Weft's WEFT_APP_PORTS, WEFT_BIND_ADDRESS)
+ * @param xdsApi         state-of-the-world ADS (GRPC, the default) or delta ADS (DELTA_GRPC)
  */
 public record Bootstrap(
         String nodeId,
@@ -42,7 +43,8 @@ public record Bootstrap(
         int adminPort,
         Duration reconnectInitial,
         Duration reconnectMax,
-        Map<String, String> metadata) {
+        Map<String, String> metadata,
+        XdsApi xdsApi) {
 
     public static final int DEFAULT_XDS_PORT = 15010;
     public static final int DEFAULT_ADMIN_PORT = 15000;
@@ -59,6 +61,7 @@ public record Bootstrap(
         adminHost = Objects.requireNonNullElse(adminHost, "127.0.0.1");
         reconnectInitial = Objects.requireNonNullElse(reconnectInitial, Duration.ofMillis(500));
         reconnectMax = Objects.requireNonNullElse(reconnectMax, Duration.ofSeconds(30));
+        xdsApi = Objects.requireNonNullElse(xdsApi, XdsApi.GRPC);
         if (xdsPort <= 0 || xdsPort > 65535) {
             throw new IllegalArgumentException("xDS port out of range: " + xdsPort);
         }
@@ -74,10 +77,18 @@ public record Bootstrap(
                 reconnectInitial, reconnectMax, Map.of());
     }
 
+    /** State-of-the-world ADS. */
+    public Bootstrap(String nodeId, String cluster, ProxyType proxyType, String namespace, String serviceAccount,
+            Map<String, String> labels, String xdsHost, int xdsPort, String adminHost, int adminPort,
+            Duration reconnectInitial, Duration reconnectMax, Map<String, String> metadata) {
+        this(nodeId, cluster, proxyType, namespace, serviceAccount, labels, xdsHost, xdsPort, adminHost, adminPort,
+                reconnectInitial, reconnectMax, metadata, XdsApi.GRPC);
+    }
+
     /** The same bootstrap with other node metadata. */
     public Bootstrap withMetadata(Map<String, String> other) {
         return new Bootstrap(nodeId, cluster, proxyType, namespace, serviceAccount, labels, xdsHost, xdsPort,
-                adminHost, adminPort, reconnectInitial, reconnectMax, other);
+                adminHost, adminPort, reconnectInitial, reconnectMax, other, xdsApi);
     }
 
     /** A bootstrap with defaults for everything but the identity and the control plane. */
@@ -88,12 +99,18 @@ public record Bootstrap(
 
     public Bootstrap withAdminPort(int port) {
         return new Bootstrap(nodeId, cluster, proxyType, namespace, serviceAccount, labels, xdsHost, xdsPort,
-                adminHost, port, reconnectInitial, reconnectMax, metadata);
+                adminHost, port, reconnectInitial, reconnectMax, metadata, xdsApi);
     }
 
     public Bootstrap withReconnect(Duration initial, Duration max) {
         return new Bootstrap(nodeId, cluster, proxyType, namespace, serviceAccount, labels, xdsHost, xdsPort,
-                adminHost, adminPort, initial, max, metadata);
+                adminHost, adminPort, initial, max, metadata, xdsApi);
+    }
+
+    /** The same bootstrap speaking the given ADS protocol. */
+    public Bootstrap withXdsApi(XdsApi api) {
+        return new Bootstrap(nodeId, cluster, proxyType, namespace, serviceAccount, labels, xdsHost, xdsPort,
+                adminHost, adminPort, reconnectInitial, reconnectMax, metadata, api);
     }
 
     /** The Node sent in the first xDS request, with Istio's metadata keys. */

@@ -32,6 +32,7 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *     INTERCEPTION_MODE: NONE  # any other string key is sent to the control plane as is
  * xds:
  *   address: 127.0.0.1:15010
+ *   api_type: GRPC           # or DELTA_GRPC (incremental ADS), as Envoy's ads_config.api_type
  *   reconnect: {initial: 500ms, max: 30s}
  * admin:
  *   address: 127.0.0.1:15000
@@ -73,7 +74,7 @@ public final class BootstrapReader {
         Fields top = new Fields(origin, "", root, Set.of("node", "xds", "admin"));
         Fields node = top.object("node", Set.of("id", "cluster", "type", "metadata"));
         Fields metadata = node.object("metadata", null);
-        Fields xds = top.object("xds", Set.of("address", "reconnect"));
+        Fields xds = top.object("xds", Set.of("address", "api_type", "reconnect"));
         Fields reconnect = xds.object("reconnect", Set.of("initial", "max"));
         Fields admin = top.object("admin", Set.of("address"));
 
@@ -89,6 +90,11 @@ public final class BootstrapReader {
         } else if ((type = ProxyType.parse(typeText)) == null) {
             throw new BootstrapException(origin + ": node.type: must be sidecar or router, not '" + typeText + "'");
         }
+        String apiText = xds.string("api_type");
+        XdsApi api = apiText == null ? XdsApi.GRPC : XdsApi.parse(apiText);
+        if (api == null) {
+            throw new BootstrapException(origin + ": xds.api_type: must be GRPC or DELTA_GRPC, not '" + apiText + "'");
+        }
         HostPort xdsAddress = HostPort.parse(xds.string("address"), "127.0.0.1", Bootstrap.DEFAULT_XDS_PORT,
                 origin + ": xds.address");
         HostPort adminAddress = HostPort.parse(admin.string("address"), "127.0.0.1",
@@ -97,7 +103,7 @@ public final class BootstrapReader {
                 metadata.string("SERVICE_ACCOUNT"), metadata.stringMap("LABELS"), xdsAddress.host(),
                 xdsAddress.port(), adminAddress.host(), adminAddress.port(),
                 reconnect.duration("initial"), reconnect.duration("max"), metadata.otherStrings(
-                        Set.of("NAMESPACE", "SERVICE_ACCOUNT", "LABELS", "PROXY_TYPE")));
+                        Set.of("NAMESPACE", "SERVICE_ACCOUNT", "LABELS", "PROXY_TYPE")), api);
     }
 
     /** The fields of one mapping, checked against the allowed names. */

@@ -155,11 +155,8 @@ public final class ClusterConverter {
     private static OutlierDetectionConfig outlierDetection(io.envoyproxy.envoy.config.cluster.v3.OutlierDetection od)
             throws ConversionException {
         Protos.unsupported(od.getSplitExternalLocalOriginErrors(), "outlier_detection.split_external_local_origin_errors");
-        // Success-rate and failure-percentage ejection are not implemented: Istio always sends
-        // enforcing_success_rate 0; an explicit request to enforce them is refused. (Left unset, Envoy
-        // would enforce success rate at 100%; that default is not honoured: see README.)
-        Protos.unsupported(od.hasEnforcingSuccessRate() && od.getEnforcingSuccessRate().getValue() > 0,
-                "outlier_detection.enforcing_success_rate (success-rate ejection)");
+        // Failure-percentage ejection is not implemented: Istio never enables it; an explicit request
+        // to enforce it is refused.
         Protos.unsupported(od.hasEnforcingFailurePercentage() && od.getEnforcingFailurePercentage().getValue() > 0,
                 "outlier_detection.enforcing_failure_percentage");
         Duration interval = od.hasInterval() ? Protos.duration(od.getInterval()) : Duration.ofSeconds(10);
@@ -178,7 +175,14 @@ public final class ClusterConverter {
                 od.hasEnforcingConsecutiveGatewayFailure()
                         ? Math.min(100, uint32(od.getEnforcingConsecutiveGatewayFailure().getValue())) : 0,
                 interval, base, max,
-                od.hasMaxEjectionPercent() ? Math.min(100, uint32(od.getMaxEjectionPercent().getValue())) : 10);
+                od.hasMaxEjectionPercent() ? Math.min(100, uint32(od.getMaxEjectionPercent().getValue())) : 10,
+                new OutlierDetectionConfig.SuccessRate(
+                        od.hasSuccessRateMinimumHosts() ? uint32(od.getSuccessRateMinimumHosts().getValue()) : 5,
+                        od.hasSuccessRateRequestVolume() ? uint32(od.getSuccessRateRequestVolume().getValue()) : 100,
+                        od.hasSuccessRateStdevFactor() ? uint32(od.getSuccessRateStdevFactor().getValue()) : 1900,
+                        // Envoy's default is 100 (enforced); Istio always sends 0.
+                        od.hasEnforcingSuccessRate() ? Math.min(100, uint32(od.getEnforcingSuccessRate().getValue()))
+                                : 100));
     }
 
     /**

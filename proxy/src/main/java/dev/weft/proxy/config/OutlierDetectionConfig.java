@@ -3,9 +3,9 @@ package dev.weft.proxy.config;
 import java.time.Duration;
 
 /**
- * A cluster's {@code outlier_detection}, the consecutive-error part (Istio turns success-rate
- * ejection off). Local-origin errors (connect failures, resets, timeouts) count as 503/504 unless
- * {@code split_external_local_origin_errors}, which is refused for now.
+ * A cluster's {@code outlier_detection}: consecutive errors, and success rate. Local-origin errors
+ * (connect failures, resets, timeouts) count as 503/504 unless {@code split_external_local_origin_errors},
+ * which is refused for now.
  *
  * @param consecutive5xx                 ejects after this many 5xx in a row (Envoy: 5)
  * @param enforcingConsecutive5xx        % chance the ejection happens (Envoy: 100)
@@ -15,8 +15,34 @@ import java.time.Duration;
  * @param baseEjectionTime               ejection time = this x number of ejections (Envoy: 30s)
  * @param maxEjectionTime                the cap on it (Envoy: 300s)
  * @param maxEjectionPercent             at most this % of the hosts ejected at once (Envoy: 10)
+ * @param successRate                    success-rate ejection (Envoy's success_rate_* fields)
  */
 public record OutlierDetectionConfig(int consecutive5xx, int enforcingConsecutive5xx, int consecutiveGatewayFailure,
         int enforcingConsecutiveGatewayFailure, Duration interval, Duration baseEjectionTime, Duration maxEjectionTime,
-        int maxEjectionPercent) {
+        int maxEjectionPercent, SuccessRate successRate) {
+
+    /**
+     * Success-rate ejection, checked once per interval: among hosts that served at least
+     * {@code requestVolume} requests in the interval, when there are at least {@code minimumHosts}
+     * of them, a host whose success rate is below mean - stdevFactor/1000 x standard deviation is
+     * an outlier.
+     *
+     * @param minimumHosts  Envoy: 5
+     * @param requestVolume Envoy: 100
+     * @param stdevFactor   Envoy: 1900 (1.9 standard deviations)
+     * @param enforcing     % chance an outlier is ejected (Envoy: 100; Istio sends 0)
+     */
+    public record SuccessRate(int minimumHosts, int requestVolume, int stdevFactor, int enforcing) {
+
+        /** Not enforced (what Istio sends). */
+        public static final SuccessRate OFF = new SuccessRate(5, 100, 1900, 0);
+    }
+
+    /** Without success-rate ejection. */
+    public OutlierDetectionConfig(int consecutive5xx, int enforcingConsecutive5xx, int consecutiveGatewayFailure,
+            int enforcingConsecutiveGatewayFailure, Duration interval, Duration baseEjectionTime,
+            Duration maxEjectionTime, int maxEjectionPercent) {
+        this(consecutive5xx, enforcingConsecutive5xx, consecutiveGatewayFailure, enforcingConsecutiveGatewayFailure,
+                interval, baseEjectionTime, maxEjectionTime, maxEjectionPercent, SuccessRate.OFF);
+    }
 }

@@ -305,7 +305,7 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
         boolean closeAfter;
         private HttpResponse head;
         private long bytesOut;
-        private boolean over;
+        boolean over;
 
         Responder(HttpRequest request, RequestBody body, boolean keepAlive, String prefix, ServedListener served) {
             this.request = request;
@@ -501,12 +501,13 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
                 refused ? null : request.method().name(),
                 refused ? null : originalPath != null ? originalPath : request.uri(),
                 refused ? null : request.protocolVersion().text(),
-                response.status().code(),
-                response.headers().get("x-weft-response-flags"),
+                // Envoy logs response code 0 when the client went away before its response (DC).
+                response == null || exchange.flags().contains(ResponseFlag.DC) ? 0 : response.status().code(),
+                exchange.flags().isEmpty() ? null : String.join(",", exchange.flags().stream().map(Enum::name).toList()),
                 responder.body.bytes(),
                 responder.bytesOut,
                 durationMillis,
-                response.headers().get("x-envoy-upstream-service-time"),
+                response == null ? null : response.headers().get("x-envoy-upstream-service-time"),
                 refused ? null : headers.get("x-forwarded-for"),
                 refused ? null : headers.get(HttpHeaderNames.USER_AGENT),
                 refused ? null : headers.get("x-request-id"),
@@ -551,6 +552,13 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
         if (responder != null) {
             responder.body.abort();
             if (responder.exchange != null) {
+                if (!responder.over) {
+                    // The client went away before its response was complete: Envoy's DC.
+                    responder.over = true;
+                    responder.exchange.addFlag(ResponseFlag.DC);
+                    stats.inc("http." + responder.prefix + ".downstream_cx_destroy_remote_active_rq");
+                    responder.log(null);
+                }
                 responder.exchange.downstreamGone();
             }
         }

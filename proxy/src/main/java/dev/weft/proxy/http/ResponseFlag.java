@@ -18,6 +18,8 @@ public enum ResponseFlag {
     UT,
     /** Upstream protocol error: 502. */
     UPE,
+    /** Downstream connection terminated before the response was sent (logged with response code 0). */
+    DC,
     /** Downstream protocol error (malformed request): 400. */
     DPE,
     /** The fault filter delayed the request. */

@@ -111,6 +111,7 @@ final class Http1ConnectionPool implements ConnectionPool {
                 return result;
             } else if (ClusterLimits.tryIncrement(limits.pending, limits.limits.maxPendingRequests())) {
                 stats.pending().increment();
+                stats.connectionOverflow().increment();
                 waiting.add(new Waiter(result, loop));
             } else {
                 result.completeExceptionally(new UpstreamFailure(UpstreamFailure.Kind.OVERFLOW,

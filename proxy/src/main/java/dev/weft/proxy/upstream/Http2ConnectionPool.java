@@ -151,6 +151,7 @@ final class Http2ConnectionPool implements ConnectionPool {
                     connect = true;
                 } else if (ClusterLimits.tryIncrement(limits.pending, limits.limits.maxPendingRequests())) {
                     stats.pending().increment();
+                    stats.connectionOverflow().increment();
                     waiting.add(new Waiter(result, loop));
                 } else {
                     result.completeExceptionally(new UpstreamFailure(UpstreamFailure.Kind.OVERFLOW,

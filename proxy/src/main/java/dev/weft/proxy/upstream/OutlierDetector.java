@@ -19,11 +19,19 @@ import java.util.function.Supplier;
  * lowers the ejection count of hosts that stayed healthy for a whole interval. Local-origin errors
  * count as Envoy counts them without split_external_local_origin_errors: a connect failure or reset
  * as a 503, a timeout as a 504. Stats: {@code cluster.<name>.outlier_detection.*}.
+ *
+ * <p>Success rate (Envoy's algorithm): each sweep looks at the hosts that served at least
+ * {@code success_rate_request_volume} requests since the last sweep; when there are at least
+ * {@code success_rate_minimum_hosts} of them, a host whose success rate (non-5xx share) is below
+ * mean - success_rate_stdev_factor/1000 x the standard deviation is an outlier, ejected with
+ * probability {@code enforcing_success_rate} (within max_ejection_percent like the others). The
+ * counts start again at every sweep.
  */
 final class OutlierDetector {
 
     enum Kind {
-        CONSECUTIVE_5XX("consecutive_5xx"), CONSECUTIVE_GATEWAY_FAILURE("consecutive_gateway_failure");
+        CONSECUTIVE_5XX("consecutive_5xx"), CONSECUTIVE_GATEWAY_FAILURE("consecutive_gateway_failure"),
+        SUCCESS_RATE("success_rate");
 
         final String stat;
 
@@ -72,7 +80,9 @@ final class OutlierDetector {
         boolean fiveXx = false;
         boolean gateway = false;
         synchronized (state) {
+            state.intervalRequests++;
             if (status < 500) {
+                state.intervalSuccesses++;
                 state.consecutive5xx = 0;
                 state.consecutiveGatewayFailure = 0;
                 return;
@@ -106,8 +116,11 @@ final class OutlierDetector {
     private synchronized void eject(UpstreamHost host, Kind kind) {
         OutlierState state = host.outlier;
         stats.inc(prefix + "ejections_detected_" + kind.stat);
-        int enforcing = kind == Kind.CONSECUTIVE_5XX ? config.enforcingConsecutive5xx()
-                : config.enforcingConsecutiveGatewayFailure();
+        int enforcing = switch (kind) {
+            case CONSECUTIVE_5XX -> config.enforcingConsecutive5xx();
+            case CONSECUTIVE_GATEWAY_FAILURE -> config.enforcingConsecutiveGatewayFailure();
+            case SUCCESS_RATE -> config.successRate().enforcing();
+        };
         if (enforcing <= 0 || ThreadLocalRandom.current().nextInt(100) >= enforcing || state.ejected) {
             return;
         }
@@ -151,6 +164,38 @@ final class OutlierDetector {
                 }
             }
         }
+        successRateOutliers().forEach(host -> eject(host, Kind.SUCCESS_RATE));
+    }
+
+    /** The hosts below the success-rate threshold of the interval just ended; starts the next interval. */
+    private List<UpstreamHost> successRateOutliers() {
+        OutlierDetectionConfig.SuccessRate rule = config.successRate();
+        List<UpstreamHost> counted = new java.util.ArrayList<>();
+        List<Double> rates = new java.util.ArrayList<>();
+        for (UpstreamHost host : hosts.get()) {
+            OutlierState state = host.outlier;
+            synchronized (state) {
+                if (!state.ejected && state.intervalRequests >= Math.max(1, rule.requestVolume())) {
+                    counted.add(host);
+                    rates.add(100.0 * state.intervalSuccesses / state.intervalRequests);
+                }
+                state.intervalRequests = 0;
+                state.intervalSuccesses = 0;
+            }
+        }
+        if (counted.isEmpty() || counted.size() < rule.minimumHosts()) {
+            return List.of();
+        }
+        double mean = rates.stream().mapToDouble(Double::doubleValue).average().orElse(100);
+        double variance = rates.stream().mapToDouble(rate -> (rate - mean) * (rate - mean)).sum() / rates.size();
+        double threshold = mean - rule.stdevFactor() / 1000.0 * Math.sqrt(variance);
+        List<UpstreamHost> outliers = new java.util.ArrayList<>();
+        for (int i = 0; i < counted.size(); i++) {
+            if (rates.get(i) < threshold) {
+                outliers.add(counted.get(i));
+            }
+        }
+        return outliers;
     }
 
     /** A host's outlier bookkeeping (guarded by itself; {@code ejected} read without the lock). */
@@ -161,5 +206,8 @@ final class OutlierDetector {
         int ejections;
         long ejectedAtNanos;
         long healthySinceNanos;
+        /** Requests answered since the last sweep, and how many of them were not 5xx (success rate). */
+        long intervalRequests;
+        long intervalSuccesses;
     }
 }

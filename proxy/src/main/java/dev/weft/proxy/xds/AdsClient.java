@@ -6,7 +6,10 @@ import dev.weft.proxy.config.ConfigSnapshot;
 import dev.weft.proxy.xds.XdsResourceType.Resource;
 import dev.weft.proxy.xds.XdsResourceType.ResourceException;
 import dev.weft.proxy.xds.XdsState.TypeState;
+import dev.weft.proxy.bootstrap.XdsApi;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.ManagedChannel;
@@ -23,14 +26,21 @@ import java.util.TreeSet;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * State-of-the-world ADS client. Subscribes to all listeners and clusters, then to the route
- * configurations and endpoint assignments they name; converts every resource at the edge and
- * answers each response with an ACK, or a NACK naming each resource it refused and why (valid
- * resources of the same response are still taken; a refused one keeps its last good version).
- * When the stream breaks it reconnects with backoff and keeps serving what it has. Each accepted
- * response yields a new {@link ConfigSnapshot} (warming applied) for the {@link SnapshotListener}.
+ * ADS client, state of the world (the default) or delta (bootstrap {@code xds.api_type: DELTA_GRPC}).
+ * Subscribes to all listeners and clusters, then to the route configurations and endpoint
+ * assignments they name; converts every resource at the edge and answers each response with an
+ * ACK, or a NACK naming each resource it refused and why (valid resources of the same response are
+ * still taken; a refused one keeps its last good version). When the stream breaks it reconnects
+ * with backoff and keeps serving what it has. Each accepted response yields a new
+ * {@link ConfigSnapshot} (warming applied) for the {@link SnapshotListener}.
+ *
+ * <p>Delta: a response carries only changed resources (each with its version) and the names of
+ * removed ones; as listeners and clusters come and go the client subscribes and unsubscribes route
+ * configurations and endpoint assignments by name; on reconnect it tells the server the versions
+ * it holds ({@code initial_resource_versions}) so that only what changed meanwhile is sent again.
  *
  * <p>All state lives on one thread ({@code xds-client}); gRPC callbacks hop onto it.
  */
@@ -50,7 +60,9 @@ public final class AdsClient implements AutoCloseable {
     private volatile ConfigSnapshot snapshot = ConfigSnapshot.EMPTY;
     private volatile XdsDump dump = XdsDump.EMPTY;
     private volatile boolean connected;
+    private final boolean delta;
     private ClientCallStreamObserver<DiscoveryRequest> stream;
+    private ClientCallStreamObserver<DeltaDiscoveryRequest> deltaStream;
     private long streamId;
     private boolean closed;
     private boolean nodeSent;
@@ -58,6 +70,7 @@ public final class AdsClient implements AutoCloseable {
     public AdsClient(Bootstrap bootstrap, SnapshotListener listener) {
         this.bootstrap = bootstrap;
         this.listener = listener;
+        this.delta = bootstrap.xdsApi() == XdsApi.DELTA_GRPC;
         // A pending reconnect must not keep close() waiting.
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.backoff = new Backoff(bootstrap.reconnectInitial(), bootstrap.reconnectMax(), ThreadLocalRandom.current());
@@ -94,20 +107,52 @@ public final class AdsClient implements AutoCloseable {
         }
         long id = ++streamId;
         nodeSent = false;
+        if (id > 1) {
+            // Our backoff (with the bootstrap's bounds) decides when to try again, not the
+            // channel's own (1 s growing to 2 min): a control plane back after an outage of minutes
+            // is found within xds.reconnect.max.
+            channel.resetConnectBackoff();
+        }
         var stub = AggregatedDiscoveryServiceGrpc.newStub(channel);
-        stub.streamAggregatedResources(new ClientResponseObserver<DiscoveryRequest, DiscoveryResponse>() {
+        if (delta) {
+            stub.deltaAggregatedResources(this.<DeltaDiscoveryRequest, DeltaDiscoveryResponse>observer(id,
+                    this::onDeltaResponse, started -> deltaStream = started));
+        } else {
+            stub.streamAggregatedResources(this.<DiscoveryRequest, DiscoveryResponse>observer(id,
+                    this::onResponse, started -> stream = started));
+        }
+        // Envoy's order: clusters (and their endpoints) before listeners (and their routes).
+        for (XdsResourceType<?> type : XdsResourceType.ALL) {
+            TypeState<?> typeState = state.of(type);
+            if (type.wildcard() || !typeState.subscribed.isEmpty()) {
+                if (delta) {
+                    // Resuming: the versions we hold let the server send only what changed.
+                    sendDelta(typeState, "", null, type.wildcard() ? Set.of() : typeState.subscribed, Set.of(),
+                            typeState.versions);
+                } else {
+                    // Resuming: the versions we hold let the server skip what we already have.
+                    send(typeState, typeState.acceptedVersion, "", null);
+                }
+            }
+        }
+    }
+
+    /** The stream's callbacks, hopped onto the client thread; those of an old stream are dropped. */
+    private <Q, R> ClientResponseObserver<Q, R> observer(long id, Consumer<R> onResponse,
+            Consumer<ClientCallStreamObserver<Q>> started) {
+        return new ClientResponseObserver<>() {
             @Override
-            public void beforeStart(ClientCallStreamObserver<DiscoveryRequest> requestStream) {
-                stream = requestStream;
+            public void beforeStart(ClientCallStreamObserver<Q> requestStream) {
+                started.accept(requestStream);
             }
 
             @Override
-            public void onNext(DiscoveryResponse response) {
+            public void onNext(R response) {
                 onClientThread(() -> {
                     if (id == streamId && !closed) {
                         connected = true;
                         backoff.reset();
-                        onResponse(response);
+                        onResponse.accept(response);
                     }
                 });
             }
@@ -123,15 +168,7 @@ public final class AdsClient implements AutoCloseable {
             public void onCompleted() {
                 onClientThread(() -> streamEnded(id, "closed by the server"));
             }
-        });
-        // Envoy's order: clusters (and their endpoints) before listeners (and their routes).
-        for (XdsResourceType<?> type : XdsResourceType.ALL) {
-            TypeState<?> typeState = state.of(type);
-            if (type.wildcard() || !typeState.subscribed.isEmpty()) {
-                // Resuming: the versions we hold let the server skip what we already have.
-                send(typeState, typeState.acceptedVersion, "", null);
-            }
-        }
+        };
     }
 
     private void streamEnded(long id, String why) {
@@ -140,18 +177,26 @@ public final class AdsClient implements AutoCloseable {
         }
         connected = false;
         stream = null;
+        deltaStream = null;
         Duration delay = backoff.next();
         LOG.log(System.Logger.Level.WARNING, "xDS stream to " + bootstrap.xdsHost() + ":" + bootstrap.xdsPort()
                 + " ended (" + why + "); keeping the last configuration, reconnecting in " + delay.toMillis() + " ms");
         executor.schedule(this::connect, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    private void onResponse(DiscoveryResponse response) {
+    private static XdsResourceType<?> typeOf(String typeUrl) {
         XdsResourceType<?> type = XdsResourceType.ALL.stream()
-                .filter(t -> t.typeUrl().equals(response.getTypeUrl()))
+                .filter(t -> t.typeUrl().equals(typeUrl))
                 .findFirst().orElse(null);
         if (type == null) {
-            LOG.log(System.Logger.Level.DEBUG, "ignoring xDS response of type " + response.getTypeUrl());
+            LOG.log(System.Logger.Level.DEBUG, "ignoring xDS response of type " + typeUrl);
+        }
+        return type;
+    }
+
+    private void onResponse(DiscoveryResponse response) {
+        XdsResourceType<?> type = typeOf(response.getTypeUrl());
+        if (type == null) {
             return;
         }
         List<String> errors = apply(state.of(type), response);
@@ -214,6 +259,71 @@ public final class AdsClient implements AutoCloseable {
         return errors;
     }
 
+    private void onDeltaResponse(DeltaDiscoveryResponse response) {
+        XdsResourceType<?> type = typeOf(response.getTypeUrl());
+        if (type == null) {
+            return;
+        }
+        TypeState<?> typeState = state.of(type);
+        List<String> errors = applyDelta(typeState, response);
+        typeState.lastNonce = response.getNonce();
+        if (errors.isEmpty()) {
+            typeState.acceptedVersion = response.getSystemVersionInfo();
+            typeState.lastError = "";
+            sendDelta(typeState, response.getNonce(), null, Set.of(), Set.of(), Map.of());
+        } else {
+            String message = nackMessage(type, response.getSystemVersionInfo(), errors);
+            typeState.lastError = message;
+            LOG.log(System.Logger.Level.WARNING, message);
+            sendDelta(typeState, response.getNonce(), message, Set.of(), Set.of(), Map.of());
+        }
+        updateSubscription(state.routes, state.wantedRoutes());
+        updateSubscription(state.endpoints, state.wantedEndpoints());
+        updateSubscription(state.secrets, state.wantedSecrets());
+        publish();
+    }
+
+    /**
+     * Takes the valid resources of a delta response and drops the removed ones; returns one error
+     * line per refused resource (which keeps its last good version, and that version's number).
+     */
+    private <T> List<String> applyDelta(TypeState<T> typeState, DeltaDiscoveryResponse response) {
+        XdsResourceType<T> type = typeState.type;
+        List<String> errors = new ArrayList<>();
+        Map<String, Resource<T>> next = new LinkedHashMap<>();
+        Map<String, String> versions = new LinkedHashMap<>();
+        for (var resource : response.getResourcesList()) {
+            if (!resource.hasResource()) {
+                continue; // a name and version only (on-demand heartbeat): nothing to take
+            }
+            try {
+                Resource<T> parsed = type.parse(resource.getResource());
+                if (!resource.getName().isEmpty() && !resource.getName().equals(parsed.name())) {
+                    errors.add(type.kind() + " " + resource.getName() + ": the resource inside is named '"
+                            + parsed.name() + "'");
+                } else if (next.putIfAbsent(parsed.name(), parsed) != null) {
+                    errors.add(type.kind() + " " + parsed.name() + ": duplicate resource name in one response");
+                } else if (type.wildcard() || typeState.subscribed.contains(parsed.name())) {
+                    versions.put(parsed.name(), resource.getVersion());
+                } else {
+                    next.remove(parsed.name()); // not (or no longer) subscribed
+                }
+            } catch (ResourceException e) {
+                errors.add(type.kind() + " " + (e.resourceName().isEmpty() ? resource.getName() : e.resourceName())
+                        + ": " + e.getMessage());
+            }
+        }
+        for (String name : response.getRemovedResourcesList()) {
+            typeState.resources.remove(name);
+            typeState.versions.remove(name);
+        }
+        next.keySet().retainAll(versions.keySet());
+        typeState.resources.putAll(next);
+        typeState.versions.putAll(versions);
+        typeState.received = true;
+        return errors;
+    }
+
     private static String nackMessage(XdsResourceType<?> type, String version, List<String> errors) {
         StringBuilder message = new StringBuilder(type.shortName()).append(" version ").append(version)
                 .append(" rejected: ");
@@ -227,11 +337,44 @@ public final class AdsClient implements AutoCloseable {
             return;
         }
         boolean hadAny = !typeState.subscribed.isEmpty();
+        Set<String> added = new TreeSet<>(wanted);
+        added.removeAll(typeState.subscribed);
+        Set<String> removed = new TreeSet<>(typeState.subscribed);
+        removed.removeAll(wanted);
         typeState.subscribed.clear();
         typeState.subscribed.addAll(wanted);
         typeState.resources.keySet().retainAll(wanted);
-        if (!wanted.isEmpty() || hadAny) {
+        typeState.versions.keySet().retainAll(wanted);
+        if (delta) {
+            sendDelta(typeState, "", null, added, removed, Map.of());
+        } else if (!wanted.isEmpty() || hadAny) {
             send(typeState, typeState.acceptedVersion, typeState.lastNonce, null);
+        }
+    }
+
+    /** A delta request: an ACK/NACK of {@code nonce} (when not empty) and/or subscription changes. */
+    private void sendDelta(TypeState<?> typeState, String nonce, String error, Set<String> subscribe,
+            Set<String> unsubscribe, Map<String, String> initialVersions) {
+        if (deltaStream == null) {
+            return;
+        }
+        DeltaDiscoveryRequest.Builder request = DeltaDiscoveryRequest.newBuilder()
+                .setTypeUrl(typeState.type.typeUrl())
+                .setResponseNonce(nonce)
+                .addAllResourceNamesSubscribe(subscribe)
+                .addAllResourceNamesUnsubscribe(unsubscribe)
+                .putAllInitialResourceVersions(initialVersions);
+        if (!nodeSent) {
+            request.setNode(bootstrap.node());
+            nodeSent = true;
+        }
+        if (error != null) {
+            request.setErrorDetail(Status.newBuilder().setCode(INVALID_ARGUMENT).setMessage(error));
+        }
+        try {
+            deltaStream.onNext(request.build());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot send on the xDS stream: " + e);
         }
     }
 
@@ -289,6 +432,9 @@ public final class AdsClient implements AutoCloseable {
             connected = false;
             if (stream != null) {
                 stream.onCompleted();
+            }
+            if (deltaStream != null) {
+                deltaStream.onCompleted();
             }
         });
         executor.shutdown();

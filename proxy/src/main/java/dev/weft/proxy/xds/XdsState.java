@@ -23,6 +23,8 @@ final class XdsState {
         final Map<String, Resource<T>> resources = new LinkedHashMap<>();
         /** Names subscribed to (RDS/EDS); ignored for wildcard types. */
         final Set<String> subscribed = new TreeSet<>();
+        /** Delta: each held resource's version, as the server gave it (sent back on reconnect). */
+        final Map<String, String> versions = new java.util.TreeMap<>();
         String acceptedVersion = "";
         String lastNonce = "";
         boolean received;

@@ -62,6 +62,17 @@ class BootstrapReaderTest {
         assertThat(bootstrap.xdsPort()).isEqualTo(15010);
         assertThat(bootstrap.adminHost()).isEqualTo("127.0.0.1");
         assertThat(bootstrap.adminPort()).isEqualTo(15000);
+        assertThat(bootstrap.xdsApi()).isEqualTo(XdsApi.GRPC);
+    }
+
+    @Test
+    void deltaAdsByEnvoysApiTypeName() throws BootstrapException {
+        assertThat(BootstrapReader.parse("b.yaml", "node: {id: x}\nxds: {api_type: DELTA_GRPC}").xdsApi())
+                .isEqualTo(XdsApi.DELTA_GRPC);
+        assertThat(BootstrapReader.parse("b.yaml", "node: {id: x}\nxds: {api_type: GRPC}").xdsApi())
+                .isEqualTo(XdsApi.GRPC);
+        assertThatThrownBy(() -> BootstrapReader.parse("b.yaml", "node: {id: x}\nxds: {api_type: REST}"))
+                .hasMessage("b.yaml: xds.api_type: must be GRPC or DELTA_GRPC, not 'REST'");
     }
 
     @Test

@@ -159,9 +159,20 @@ class RoutingConvertersTest {
         assertThatThrownBy(() -> ClusterConverter.convert(Cluster.newBuilder().setName("m")
                 .setMaglevLbConfig(Cluster.MaglevLbConfig.newBuilder().setTableSize(UInt64Value.of(65536))).build()))
                 .hasMessageContaining("must be a prime number");
-        assertThatThrownBy(() -> ClusterConverter.convert(Cluster.newBuilder().setName("s")
-                .setOutlierDetection(OutlierDetection.newBuilder().setEnforcingSuccessRate(UInt32Value.of(100)))
+        // Success rate: Envoy's defaults, enforced at 100% when unset; failure percentage is refused.
+        assertThat(ClusterConverter.convert(Cluster.newBuilder().setName("s")
+                .setOutlierDetection(OutlierDetection.getDefaultInstance()).build())
+                .outlierDetection().orElseThrow().successRate())
+                .isEqualTo(new dev.weft.proxy.config.OutlierDetectionConfig.SuccessRate(5, 100, 1900, 100));
+        assertThat(ClusterConverter.convert(Cluster.newBuilder().setName("s")
+                .setOutlierDetection(OutlierDetection.newBuilder().setSuccessRateMinimumHosts(UInt32Value.of(3))
+                        .setSuccessRateRequestVolume(UInt32Value.of(20)).setSuccessRateStdevFactor(UInt32Value.of(1000))
+                        .setEnforcingSuccessRate(UInt32Value.of(50))).build())
+                .outlierDetection().orElseThrow().successRate())
+                .isEqualTo(new dev.weft.proxy.config.OutlierDetectionConfig.SuccessRate(3, 20, 1000, 50));
+        assertThatThrownBy(() -> ClusterConverter.convert(Cluster.newBuilder().setName("f")
+                .setOutlierDetection(OutlierDetection.newBuilder().setEnforcingFailurePercentage(UInt32Value.of(100)))
                 .build()))
-                .hasMessageContaining("enforcing_success_rate");
+                .hasMessageContaining("enforcing_failure_percentage");
     }
 }

@@ -113,4 +113,60 @@ class OutlierDetectorTest {
         assertThat(hosts.stream().filter(UpstreamHost::ejected)).hasSize(2);
         assertThat(stats.get("cluster.c.outlier_detection.ejections_overflow")).isEqualTo(2);
     }
+
+    private OutlierDetector successRateDetector(List<UpstreamHost> hosts, int minimumHosts, int volume) {
+        return new OutlierDetector(new OutlierDetectionConfig(1000, 0, 1000, 0, Duration.ofSeconds(1),
+                Duration.ofSeconds(10), Duration.ofSeconds(300), 100,
+                new OutlierDetectionConfig.SuccessRate(minimumHosts, volume, 1900, 100)), "c", () -> hosts, stats,
+                now::get);
+    }
+
+    /** {@code successes} of {@code total} answers on a host. */
+    private static void answers(OutlierDetector detector, UpstreamHost host, int total, int successes) {
+        for (int i = 0; i < total; i++) {
+            detector.report(host, i < successes ? 200 : 503);
+        }
+    }
+
+    @Test
+    void successRateEjectsAHostBelowMeanMinusStdevFactorTimesStdev() {
+        List<UpstreamHost> hosts = hosts(5);
+        OutlierDetector detector = successRateDetector(hosts, 5, 100);
+        for (int i = 0; i < 4; i++) {
+            answers(detector, hosts.get(i), 100, 99);
+        }
+        // 99, 99, 99, 99 and 90: mean 97.2, stdev 3.6, threshold 97.2 - 1.9 x 3.6 = 90.36.
+        answers(detector, hosts.get(4), 100, 90);
+        advance(Duration.ofSeconds(1));
+        detector.sweep();
+        assertThat(hosts.get(4).ejected()).isTrue();
+        assertThat(hosts.subList(0, 4)).noneMatch(UpstreamHost::ejected);
+        assertThat(stats.get("cluster.c.outlier_detection.ejections_enforced_success_rate")).isEqualTo(1);
+
+        // The next interval starts from zero: one more sweep without traffic ejects nobody else.
+        detector.sweep();
+        assertThat(stats.get("cluster.c.outlier_detection.ejections_detected_success_rate")).isEqualTo(1);
+    }
+
+    @Test
+    void successRateNeedsTheRequestVolumeAndTheMinimumNumberOfHosts() {
+        List<UpstreamHost> hosts = hosts(5);
+        OutlierDetector detector = successRateDetector(hosts, 5, 100);
+        for (int i = 0; i < 4; i++) {
+            answers(detector, hosts.get(i), 100, 100);
+        }
+        // 99 requests: under the volume, so only 4 hosts count, fewer than the minimum of 5.
+        answers(detector, hosts.get(4), 99, 0);
+        detector.sweep();
+        assertThat(hosts).noneMatch(UpstreamHost::ejected);
+
+        // 91 and 90 are both within 1.9 standard deviations: no outlier.
+        for (int i = 0; i < 4; i++) {
+            answers(detector, hosts.get(i), 100, i % 2 == 0 ? 91 : 90);
+        }
+        answers(detector, hosts.get(4), 100, 90);
+        detector.sweep();
+        assertThat(hosts).noneMatch(UpstreamHost::ejected);
+        assertThat(stats.get("cluster.c.outlier_detection.ejections_detected_success_rate")).isZero();
+    }
 }
