@@ -58,7 +58,7 @@ public record ProxyLimits(
      *                              (Envoy's default 60)
      * @param maxHeadersCount       {@code common_http_protocol_options.max_headers_count}; more: 431 (Envoy's
      *                              default 100)
-     * @param maxRequestBodyBytes   the buffer limit of a request body (Envoy's default
+     * @param bodyBufferLimitBytes   the buffer limit of a request body (Envoy's default
      *                              per_connection_buffer_limit_bytes, 1 MiB; fixed, not in xDS): bodies
      *                              stream and have no size limit; up to this much is kept for retries
      *                              and mirrors (a larger body is neither retried nor mirrored), and at
@@ -79,7 +79,7 @@ public record ProxyLimits(
             int maxRequestLineBytes,
             int maxRequestHeadersKb,
             int maxHeadersCount,
-            int maxRequestBodyBytes,
+            int bodyBufferLimitBytes,
             Duration requestHeadersTimeout,
             Duration requestTimeout,
             Duration idleTimeout,
@@ -92,7 +92,7 @@ public record ProxyLimits(
             positive(maxRequestLineBytes, "maxRequestLineBytes");
             positive(maxRequestHeadersKb, "maxRequestHeadersKb");
             positive(maxHeadersCount, "maxHeadersCount");
-            positive(maxRequestBodyBytes, "maxRequestBodyBytes");
+            positive(bodyBufferLimitBytes, "bodyBufferLimitBytes");
         }
 
         /** The bytes a request head (request line and headers) may take. */

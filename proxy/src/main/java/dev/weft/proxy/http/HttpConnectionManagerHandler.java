@@ -185,7 +185,7 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
         boolean refused = request.decoderResult().isFailure();
         boolean keepAlive = HttpUtil.isKeepAlive(request) && !draining.getAsBoolean() && !refused;
         RequestBody body = new RequestBody(!refused && hasBody(request),
-                served.active().http().limits().maxRequestBodyBytes(), bodyReads);
+                served.active().http().limits().bodyBufferLimitBytes(), bodyReads);
         Responder responder = new Responder(request, body, keepAlive, prefix, served);
         HttpExchange exchange = new HttpExchange(request, body, served.active(), clusters.clusters(), stats,
                 ctx.channel().eventLoop(), responder, ctx.channel().remoteAddress(), overTls(ctx));

@@ -116,7 +116,7 @@ public final class NetworkFilters {
         }
         // HTTP/1.1, or h2c by prior knowledge or Upgrade.
         channel.pipeline().addLast(Http1RequestScanner.NAME, new Http1RequestScanner(limits));
-        channel.pipeline().addLast(http2.cleartext(http1, limits.maxRequestBodyBytes()));
+        channel.pipeline().addLast(http2.cleartext(http1, limits.bodyBufferLimitBytes()));
         http1Handlers.accept(channel.pipeline());
     }
 
