@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # xDS push benchmark: an in-process control plane, 1,000 services / 10,000 endpoints, 1,000 simulated
 # SotW sidecars; VirtualService apply -> last ACK (p50/p99), full push, heap after GC, CPU.
-# Writes bench/results/xds-<date>.json. Options: --services N --endpoints-per-service N --clients N
-# --clients-per-channel N --iterations N --clients-process same|separate (see XdsPushBenchmark; "separate" runs the
-# simulated clients in a child JVM, CLIENTS_JAVA_OPTS for its heap). JAVA_OPTS to override the heap.
+# Writes bench/results/xds-<date>[-LABEL][-separate-clients][-sidecar-scope].json. Options: --services N
+# --endpoints-per-service N --clients N --clients-per-channel N --iterations N --warmup N (changes before the measured
+# ones, not counted: JIT and GC settle) --clients-process same|separate ("separate" runs the simulated clients in a
+# child JVM, CLIENTS_JAVA_OPTS for its heap) --sidecar-scope N (services and clients in N namespaces, each with a
+# Sidecar importing only its own namespace and istio-system) --client-parse full|names (full, the default: clients
+# parse every resource before ACKing, as Envoy does; names: only what they subscribe by, as runs before 2026-11-27
+# run 7) --label TEXT. JAVA_OPTS to override the heap. See XdsPushBenchmark.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/scripts/java-home.sh"

@@ -38,20 +38,26 @@ final class SimulatedSidecars implements AutoCloseable {
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("bench-timer")
       .daemon(true).factory());
 
-  /** The node of client {@code i}: a sidecar of namespace "bench" with its own app label and address. */
-  static Node node(int i) {
-    return SimulatedProxy.sidecar("app-" + i, "bench", "10.200." + (i / 250) + "." + (i % 250 + 1), Map.of("app", "app-" + i));
+  /** The node of client {@code i}: a sidecar of {@code namespace} with its own app label and address. */
+  static Node node(int i, String namespace) {
+    return SimulatedProxy.sidecar("app-" + i, namespace, "10.200." + (i / 250) + "." + (i % 250 + 1), Map.of("app", "app-" + i));
+  }
+
+  /** Client {@code i}'s namespace: "bench", or with {@code namespaces} > 0 one of ns-0..ns-(N-1) (as the benchmark's services). */
+  static String namespace(int i, int clients, int namespaces) {
+    return namespaces <= 0 ? "bench" : "ns-" + (int) ((long) i * namespaces / clients);
   }
 
   /** Connects {@code clients} simulated sidecars to the xDS server on 127.0.0.1:{@code port}. */
-  static SimulatedSidecars start(int port, int clients, int clientsPerChannel) {
+  static SimulatedSidecars start(int port, int clients, int clientsPerChannel, int namespaces, boolean parseAll) {
     SimulatedSidecars s = new SimulatedSidecars();
     for (int i = 0; i < clients; i++) {
       if (i % clientsPerChannel == 0) {
         s.channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().eventLoopGroup(s.loops)
             .channelType(NioSocketChannel.class).directExecutor().maxInboundMessageSize(64 * 1024 * 1024).build());
       }
-      SimulatedProxy p = new SimulatedProxy(s.channels.getLast(), node(i), s.timer, false, Duration.ofMillis(200), Duration.ofSeconds(5));
+      SimulatedProxy p = new SimulatedProxy(s.channels.getLast(), node(i, namespace(i, clients, namespaces)), s.timer, false, Duration.ofMillis(200), Duration.ofSeconds(5),
+          parseAll);
       s.proxies.add(p);
       p.start();
     }
@@ -90,7 +96,7 @@ final class SimulatedSidecars implements AutoCloseable {
    * default {@code -Xmx1g}) with its output on this process's; it ends when its standard input closes
    * (this process ending) or when destroyed.
    */
-  static Process launch(int port, int clients, int clientsPerChannel) throws IOException {
+  static Process launch(int port, int clients, int clientsPerChannel, int namespaces, boolean parseAll) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     String opts = System.getenv().getOrDefault("CLIENTS_JAVA_OPTS", "-Xmx1g -XX:+UseG1GC");
@@ -101,18 +107,19 @@ final class SimulatedSidecars implements AutoCloseable {
     }
     command.addAll(List.of("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED", "-cp",
         System.getProperty("java.class.path"), SimulatedSidecars.class.getName(), Integer.toString(port), Integer.toString(clients),
-        Integer.toString(clientsPerChannel)));
+        Integer.toString(clientsPerChannel), Integer.toString(namespaces), Boolean.toString(parseAll)));
     return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT)
         .start();
   }
 
-  /** {@code SimulatedSidecars PORT CLIENTS CLIENTS_PER_CHANNEL}: runs the clients until standard input closes. */
+  /** {@code SimulatedSidecars PORT CLIENTS CLIENTS_PER_CHANNEL NAMESPACES PARSE_ALL}: runs the clients until standard input closes. */
   public static void main(String[] args) throws Exception {
-    if (args.length != 3) {
-      System.err.println("usage: SimulatedSidecars PORT CLIENTS CLIENTS_PER_CHANNEL");
+    if (args.length != 5) {
+      System.err.println("usage: SimulatedSidecars PORT CLIENTS CLIENTS_PER_CHANNEL NAMESPACES PARSE_ALL");
       System.exit(2);
     }
-    try (SimulatedSidecars s = start(Integer.parseInt(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]))) {
+    try (SimulatedSidecars s = start(Integer.parseInt(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+        Boolean.parseBoolean(args[4]))) {
       System.out.printf("simulated clients: %s connecting to 127.0.0.1:%s (pid %d)%n", args[1], args[0], ProcessHandle.current().pid());
       while (System.in.read() >= 0) {
         // runs until the benchmark closes our standard input or destroys us

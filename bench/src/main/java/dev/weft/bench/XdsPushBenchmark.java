@@ -50,7 +50,7 @@ public final class XdsPushBenchmark {
    * receives them, so heap and CPU of this process are the control plane's (plus this harness's polling).
    */
   record Settings(int services, int endpointsPerService, int clients, int clientsPerChannel, int iterations, Path out,
-      String translator, String clientsProcess) {
+      String translator, String clientsProcess, int warmup, int sidecarScope, String label, String clientParse) {
     static Settings parse(String[] args) {
       Map<String, String> a = new LinkedHashMap<>();
       for (int i = 0; i + 1 < args.length; i += 2) {
@@ -63,7 +63,18 @@ public final class XdsPushBenchmark {
           Integer.parseInt(a.getOrDefault("endpoints-per-service", "10")), Integer.parseInt(a.getOrDefault("clients", "1000")),
           Integer.parseInt(a.getOrDefault("clients-per-channel", "50")), Integer.parseInt(a.getOrDefault("iterations", "20")),
           Path.of(a.getOrDefault("out", "bench/results")), a.getOrDefault("translator", "default"),
-          a.getOrDefault("clients-process", "same"));
+          a.getOrDefault("clients-process", "same"), Integer.parseInt(a.getOrDefault("warmup", "0")),
+          Integer.parseInt(a.getOrDefault("sidecar-scope", "0")), a.getOrDefault("label", ""),
+          a.getOrDefault("client-parse", "full"));
+    }
+
+    /** The namespace of service (or client) {@code i} of {@code count}: "bench", or with --sidecar-scope N one of ns-0..ns-(N-1). */
+    String namespace(int i, int count) {
+      return sidecarScope <= 0 ? "bench" : "ns-" + (int) ((long) i * sidecarScope / count);
+    }
+
+    String host(int service) {
+      return "svc-" + service + "." + namespace(service, services) + ".svc.cluster.local";
     }
   }
 
@@ -82,7 +93,9 @@ public final class XdsPushBenchmark {
       double connectAndRegisterMillis, double fullPushMillis, long resourcesPerClient, List<Push> pushes, double pushP50Millis,
       double pushP99Millis, double heapAfterGcMiB, double processCpuSeconds, double controlPlaneCpuSeconds,
       double changesControlPlaneCpuSeconds, double clientsCpuSeconds, double changesClientsCpuSeconds, long translations,
-      String note) {}
+      long routeBytesPerClient, double routeParseMillis,
+      double changesProcessCpuSeconds, Map<String, ThreadCpu.Use> changesProcessCpuByThread,
+      Map<String, ThreadCpu.Use> changesClientsCpuByThread, String note) {}
 
   /** What every simulated proxy acknowledged, by proxy id and type; see {@link Acknowledged}. */
   @FunctionalInterface
@@ -96,6 +109,11 @@ public final class XdsPushBenchmark {
       case "default" -> Translation.meshTranslator();
       case "test" -> new TestTranslator();
       default -> throw new IllegalArgumentException("--translator must be default or test");
+    };
+    boolean parseAll = switch (s.clientParse()) {
+      case "full" -> true;
+      case "names" -> false;
+      default -> throw new IllegalArgumentException("--client-parse must be full or names");
     };
     boolean separate = switch (s.clientsProcess()) {
       case "same" -> false;
@@ -113,13 +131,13 @@ public final class XdsPushBenchmark {
 
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < s.clients(); i++) {
-      ids.add(SimulatedSidecars.node(i).getId());
+      ids.add(SimulatedSidecars.node(i, s.namespace(i, s.clients())).getId());
     }
     SimulatedSidecars inProcess = null;
     Process clientProcess = null;
     try (ControlPlane cp = ControlPlane.start(options)) {
       long t = System.nanoTime();
-      WriteResult w = cp.store().apply(List.of(new ConfigInput("services.yaml", serviceEntries(s))), "bench");
+      WriteResult w = cp.store().apply(List.of(new ConfigInput("services.yaml", serviceEntries(s) + sidecars(s))), "bench");
       if (!w.accepted()) {
         throw new IllegalStateException("generated ServiceEntries refused: " + w.diagnostics().getFirst().format());
       }
@@ -132,10 +150,11 @@ public final class XdsPushBenchmark {
       t = System.nanoTime();
       AckView acks;
       if (separate) {
-        clientProcess = SimulatedSidecars.launch(cp.xdsPort(), s.clients(), s.clientsPerChannel());
+        clientProcess = SimulatedSidecars.launch(cp.xdsPort(), s.clients(), s.clientsPerChannel(), Math.max(0, s.sidecarScope()),
+            parseAll);
         acks = () -> cp.xds().acknowledged();
       } else {
-        inProcess = SimulatedSidecars.start(cp.xdsPort(), s.clients(), s.clientsPerChannel());
+        inProcess = SimulatedSidecars.start(cp.xdsPort(), s.clients(), s.clientsPerChannel(), Math.max(0, s.sidecarScope()), parseAll);
         acks = inProcess::acknowledged;
       }
       AckView view = acks;
@@ -152,17 +171,37 @@ public final class XdsPushBenchmark {
         resourcesPerClient += cp.xds().proxyStatus(ids.getFirst()).orElseThrow().types().get(type).resourceNames().size();
       }
       int channels = (s.clients() + s.clientsPerChannel() - 1) / s.clientsPerChannel();
+      Map<String, com.google.protobuf.Any> routes = cp.xds().lastSent(ids.getFirst(), ResourceType.ROUTE).orElseThrow();
+      long routeBytes = routes.values().stream().mapToLong(a -> a.getSerializedSize()).sum();
+      double routeParseMillis = parseMillis(routes.values());
+      System.out.printf("routes per client: %,d bytes; parsing them takes one client %.2f ms%n", routeBytes, routeParseMillis);
       System.out.printf("full push: %,d clients synced in %.0f ms (%,d resources each)%n", s.clients(), fullPushMillis,
           resourcesPerClient);
 
+      // Warm-up changes (not counted): JIT and GC settle before the measured ones.
+      for (int i = 0; i < s.warmup(); i++) {
+        Map<String, Map<ResourceType, Acknowledged>> before = acks.now();
+        long t0 = System.nanoTime();
+        WriteResult vs = cp.store().apply(List.of(new ConfigInput("vs.yaml", virtualService(s, s.iterations() + i))), "bench");
+        if (!vs.accepted()) {
+          throw new IllegalStateException("VirtualService refused: " + vs.diagnostics().getFirst().format());
+        }
+        Push p = awaitPush(i, t0, before, ids, acks);
+        System.out.printf("  warm-up change %2d: %,d clients updated, last ACK after %.1f ms%n", i + 1, p.clientsUpdated(),
+            p.millisToLastAck());
+      }
+
       // VirtualService changes.
+      Map<String, ThreadCpu.Use> cpThreadsBefore = ThreadCpu.of(ProcessHandle.current().pid());
+      Map<String, ThreadCpu.Use> clientThreadsBefore = clientProcess == null ? Map.of() : ThreadCpu.of(clientProcess.pid());
+      double processCpuBefore = os.getProcessCpuTime() / 1e9;
       double cpCpuBefore = controlPlaneCpuSeconds(threads);
       double clientCpuBefore = clientsCpuSeconds(threads, clientProcess);
       List<Push> pushes = new ArrayList<>();
       for (int i = 0; i < s.iterations(); i++) {
         Map<String, Map<ResourceType, Acknowledged>> before = acks.now();
         long t0 = System.nanoTime();
-        WriteResult vs = cp.store().apply(List.of(new ConfigInput("vs.yaml", virtualService(i))), "bench");
+        WriteResult vs = cp.store().apply(List.of(new ConfigInput("vs.yaml", virtualService(s, i))), "bench");
         if (!vs.accepted()) {
           throw new IllegalStateException("VirtualService refused: " + vs.diagnostics().getFirst().format());
         }
@@ -172,6 +211,10 @@ public final class XdsPushBenchmark {
             last.millisToLastAck());
       }
       double changesCpCpu = controlPlaneCpuSeconds(threads) - cpCpuBefore;
+      double changesProcessCpu = os.getProcessCpuTime() / 1e9 - processCpuBefore;
+      Map<String, ThreadCpu.Use> cpThreads = ThreadCpu.since(cpThreadsBefore, ThreadCpu.of(ProcessHandle.current().pid()));
+      Map<String, ThreadCpu.Use> clientThreads = clientProcess == null ? Map.of()
+          : ThreadCpu.since(clientThreadsBefore, ThreadCpu.of(clientProcess.pid()));
       double clientsCpu = clientsCpuSeconds(threads, clientProcess);
       double changesClientsCpu = clientsCpu - clientCpuBefore;
 
@@ -186,10 +229,12 @@ public final class XdsPushBenchmark {
       String note = s.translator().equals("test") ? "TestTranslator (a stand-in, every service to every proxy): checks the harness, not Weft." : "";
       Results r = new Results(LocalDate.now().toString(), translatorName, s, channels, registerMillis,
           fullPushMillis, resourcesPerClient, pushes, p50, p99, heapMiB, processCpu, controlPlaneCpu, changesCpCpu, clientsCpu,
-          changesClientsCpu, cp.configSource().translations(), note);
+          changesClientsCpu, cp.configSource().translations(), routeBytes, routeParseMillis, changesProcessCpu, cpThreads, clientThreads, note);
       print(r);
       Files.createDirectories(s.out());
-      Path file = s.out().resolve("xds-" + r.date() + (separate ? "-separate-clients" : "") + ".json");
+      Path file = s.out().resolve("xds-" + r.date() + (s.label().isEmpty() ? "" : "-" + s.label())
+          + (separate ? "-separate-clients" : "") + (s.sidecarScope() > 0 ? "-sidecar-scope" : "")
+          + (parseAll ? "" : "-clients-parse-names") + ".json");
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), r);
       System.out.println("wrote " + file);
     } finally {
@@ -226,8 +271,9 @@ public final class XdsPushBenchmark {
    * Waits until every client has ACKed a new version of some type, or until nothing new has been
    * ACKed for a quiet period (clients whose resources did not change get no push at all). The time
    * reported is that of the ACK ({@link Acknowledged#atNanos()}), so how often this polls does not
-   * change it, only how soon this loop notices the end; polling every 50 ms keeps the harness's own CPU
-   * (a map of 1,000 proxies per poll) out of the way of the push it measures.
+   * change it, only how soon this loop notices the end; polling every 200 ms keeps the harness's own CPU
+   * (a map of 1,000 proxies per poll, 0.13 CPU-s per change when it polled every 50 ms) out of the way
+   * of the push it measures.
    */
   private static Push awaitPush(int iteration, long t0, Map<String, Map<ResourceType, Acknowledged>> before, List<String> ids,
       AckView acks) throws InterruptedException {
@@ -267,9 +313,33 @@ public final class XdsPushBenchmark {
       if (System.nanoTime() - lastProgress > quietNanos) {
         break;
       }
-      Thread.sleep(50);
+      Thread.sleep(200);
     }
     return new Push(iteration + 1, updated == 0 ? 0 : (lastAck - t0) / 1e6, updated);
+  }
+
+  /**
+   * What reading one client's routes costs (the median of 30 parses after up to 300 unmeasured ones
+   * or 15 s, so the JIT has compiled the parser): the least every client must spend per change, on
+   * the same two cores in this benchmark.
+   */
+  private static double parseMillis(java.util.Collection<com.google.protobuf.Any> resources) throws Exception {
+    long warmUntil = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    for (int i = 0; i < 300 && System.nanoTime() < warmUntil; i++) {
+      for (com.google.protobuf.Any a : resources) {
+        io.envoyproxy.envoy.config.route.v3.RouteConfiguration.parseFrom(a.getValue());
+      }
+    }
+    List<Double> times = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      long t = System.nanoTime();
+      for (com.google.protobuf.Any a : resources) {
+        io.envoyproxy.envoy.config.route.v3.RouteConfiguration.parseFrom(a.getValue());
+      }
+      times.add((System.nanoTime() - t) / 1e6);
+    }
+    java.util.Collections.sort(times);
+    return times.get(times.size() / 2);
   }
 
   /** CPU of every live thread except the simulated clients' ({@code bench-*}) and this main thread. */
@@ -307,15 +377,15 @@ public final class XdsPushBenchmark {
           kind: ServiceEntry
           metadata:
             name: svc-%d
-            namespace: bench
+            namespace: %s
           spec:
-            hosts: [svc-%d.bench.svc.cluster.local]
+            hosts: [%s]
             location: MESH_INTERNAL
             resolution: STATIC
             ports:
             - {name: http, number: 8080, protocol: HTTP}
             endpoints:
-          """.formatted(i, i));
+          """.formatted(i, s.namespace(i, s.services()), s.host(i)));
       for (int e = 0; e < s.endpointsPerService(); e++) {
         int n = i * s.endpointsPerService() + e;
         y.append("  - {address: 10.").append(n / 65536 % 256).append('.').append(n / 256 % 256).append('.').append(n % 256)
@@ -326,21 +396,41 @@ public final class XdsPushBenchmark {
     return y.toString();
   }
 
+  /**
+   * With {@code --sidecar-scope N}: in each namespace a Sidecar importing only its own namespace and
+   * istio-system (what Istio recommends for large meshes), so each proxy sees its namespace's services.
+   */
+  static String sidecars(Settings s) {
+    StringBuilder y = new StringBuilder();
+    for (int n = 0; n < s.sidecarScope(); n++) {
+      y.append("""
+          apiVersion: networking.istio.io/v1
+          kind: Sidecar
+          metadata: {name: default, namespace: ns-%d}
+          spec:
+            egress:
+            - hosts: ["./*", "istio-system/*"]
+          ---
+          """.formatted(n));
+    }
+    return y.toString();
+  }
+
   /** A VirtualService for svc-0 whose timeout changes every iteration, so its route changes. */
-  static String virtualService(int iteration) {
+  static String virtualService(Settings s, int iteration) {
     return """
         apiVersion: networking.istio.io/v1
         kind: VirtualService
         metadata:
           name: svc-0
-          namespace: bench
+          namespace: %s
         spec:
-          hosts: [svc-0.bench.svc.cluster.local]
+          hosts: [%s]
           http:
           - timeout: %ds
             route:
-            - destination: {host: svc-0.bench.svc.cluster.local}
-        """.formatted(iteration + 1);
+            - destination: {host: %s}
+        """.formatted(s.namespace(0, s.services()), s.host(0), iteration + 1, s.host(0));
   }
 
   private static void print(Results r) {
@@ -360,6 +450,12 @@ public final class XdsPushBenchmark {
     System.out.printf("%-44s %,.1f s / %,.1f s (%,.2f s / %,.2f s per change)%n", "CPU during the changes: control plane / clients",
         r.changesControlPlaneCpuSeconds(), r.changesClientsCpuSeconds(),
         r.changesControlPlaneCpuSeconds() / Math.max(1, r.pushes().size()), r.changesClientsCpuSeconds() / Math.max(1, r.pushes().size()));
+    System.out.printf("%-44s %,.2f s per change%n", "CPU during the changes: control plane process", r.changesProcessCpuSeconds()
+        / Math.max(1, r.pushes().size()));
+    System.out.printf("%-44s %s%n", "  by thread (user+system s per change)", ThreadCpu.summary(r.changesProcessCpuByThread(), r.pushes().size()));
+    if (!r.changesClientsCpuByThread().isEmpty()) {
+      System.out.printf("%-44s %s%n", "  clients by thread", ThreadCpu.summary(r.changesClientsCpuByThread(), r.pushes().size()));
+    }
     System.out.printf("%-44s %,d%n", "translations", r.translations());
     if (!r.note().isEmpty()) {
       System.out.println("NOTE: " + r.note());

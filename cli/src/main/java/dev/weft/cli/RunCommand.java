@@ -3,10 +3,12 @@ package dev.weft.cli;
 import dev.weft.cli.runtime.LoopbackRange;
 import dev.weft.cli.runtime.ProcessTree;
 import dev.weft.cli.runtime.RunState;
+import dev.weft.cli.runtime.TransparentNetwork;
 import dev.weft.cli.runtime.Workload;
 import dev.weft.cli.runtime.WorkloadSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,11 +33,15 @@ import picocli.CommandLine.Spec;
  * {@code weft run --name NAME --port P -- CMD ...}: puts any program into the running local mesh
  * with its own sidecar, until Ctrl-C. The program listens on 127.0.0.1:P ($PORT); the workload gets
  * the next free address of the mesh's range, where its sidecar serves P for other workloads, and the
- * program reaches services by name through $HTTP_PROXY.
+ * program reaches services by name through $HTTP_PROXY. In a mesh of {@code weft up --transparent}
+ * the program runs in a network namespace of its own ({@link TransparentNetwork#join}), listens on
+ * 0.0.0.0:P and reaches services by name with plain sockets, captured by Istio's rules.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {"Put a program into the running local mesh (weft up) with its own sidecar, until Ctrl-C.",
-        "The program listens on 127.0.0.1:PORT (env PORT) and calls services as http://NAME:PORT/... through env HTTP_PROXY."})
+        "The program listens on 127.0.0.1:PORT (env PORT) and calls services as http://NAME:PORT/... through env HTTP_PROXY.",
+        "In a mesh of `weft up --transparent` (root) it runs in a network namespace of its own, listens on 0.0.0.0:PORT and calls "
+            + "services by name with no proxy setting: Istio's iptables capture sends its traffic through its sidecar."})
 final class RunCommand implements Callable<Integer> {
   @Option(names = "--name", required = true, paramLabel = "NAME", description = "workload name (also its service's, unless --service)")
   String name;
@@ -99,9 +105,35 @@ final class RunCommand implements Callable<Integer> {
     l.putIfAbsent("app", name);
     l.putIfAbsent("version", "v1");
     String svc = service != null ? service : l.get("app");
-    String address = freeAddress(LoopbackRange.parse(mesh.ipRange()), states);
+    String xdsPort = mesh.processes().stream().filter(e -> e.kind().equals("controlplane")).findFirst()
+        .map(e -> Integer.toString(e.ports().get("xds"))).orElse("15010");
     String xds = mesh.processes().stream().filter(e -> e.kind().equals("controlplane")).findFirst()
-        .map(e -> e.address() + ":" + e.ports().get("xds")).orElse("127.0.0.1:15010");
+        .map(e -> e.address() + ":" + xdsPort).orElse("127.0.0.1:15010");
+    String address;
+    String netns = null;
+    TransparentNetwork network = null;
+    if (Files.isRegularFile(TransparentNetwork.file(dir))) {
+      // weft up --transparent: a namespace of our own on the mesh's bridge, Istio's capture, no HTTP_PROXY.
+      String why = TransparentNetwork.unsupported();
+      if (why != null) {
+        err.println("weft run: the mesh runs --transparent: " + why);
+        err.flush();
+        return 2;
+      }
+      try {
+        network = TransparentNetwork.join(dir, name, svc);
+      } catch (IOException e) {
+        err.println("weft run: cannot join the mesh's network: " + e.getMessage());
+        err.flush();
+        return 1;
+      }
+      netns = network.placement(name).namespace();
+      address = network.placement(name).address();
+      xds = network.bridgeAddress() + ":" + xdsPort;
+    } else {
+      address = freeAddress(LoopbackRange.parse(mesh.ipRange()), states);
+    }
+    TransparentNetwork joined = network;
     WorkloadSpec ws = new WorkloadSpec(name, svc, namespace, serviceAccount != null ? serviceAccount : name, l, port, port, health,
         (host, p) -> command);
     ProcessHandle self = ProcessHandle.current();
@@ -121,12 +153,15 @@ final class RunCommand implements Callable<Integer> {
     };
     Workload w;
     try {
-      w = new Workload(ws, address, mesh.controlPlane(), xds, dir, line -> {
+      w = new Workload(ws, address, netns, mesh.controlPlane(), xds, dir, line -> {
         out.println(line);
         out.flush();
       }, writeState);
       holder[0] = w;
     } catch (IOException e) {
+      if (joined != null) {
+        joined.leave(name);
+      }
       err.println("weft run: " + e.getMessage());
       err.flush();
       return 1;
@@ -135,6 +170,9 @@ final class RunCommand implements Callable<Integer> {
       w.start(Duration.ofSeconds(startTimeout));
     } catch (IOException e) {
       w.stop(Duration.ofSeconds(5));
+      if (joined != null) {
+        joined.leave(name);
+      }
       deleteState(dir);
       err.println("weft run: " + e.getMessage());
       err.flush();
@@ -144,13 +182,18 @@ final class RunCommand implements Callable<Integer> {
     ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
     heartbeats.scheduleWithFixedDelay(w::heartbeat, 5, 5, TimeUnit.SECONDS);
     out.println("weft run: " + name + " is in the mesh as " + svc + "." + namespace + ".svc.cluster.local:" + port + " at " + address
-        + " (sidecar admin http://" + address + ":" + Workload.ADMIN_PORT + ", HTTP_PROXY http://" + address + ":" + Workload.HTTP_PROXY_PORT
+        + (netns != null ? " in network namespace " + netns + " (captured: no proxy setting; sidecar admin http://" + address + ":"
+            + Workload.ADMIN_PORT : " (sidecar admin http://" + address + ":" + Workload.ADMIN_PORT + ", HTTP_PROXY http://" + address + ":"
+            + Workload.HTTP_PROXY_PORT)
         + ", log " + dir.resolve("logs").resolve(name + ".log") + "); Ctrl-C to leave");
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
       heartbeats.shutdownNow();
       w.stop(Duration.ofSeconds(5));
+      if (joined != null) {
+        joined.leave(name);
+      }
       deleteState(dir);
       stopped.countDown();
     }));

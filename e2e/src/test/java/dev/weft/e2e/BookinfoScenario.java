@@ -33,9 +33,10 @@ import org.junit.jupiter.api.Timeout;
  * a new user runs it (a subprocess from the built artifact), on its own random loopback range, then
  * Istio's Bookinfo tasks with Istio's own YAML through the ingress gateway: request routing (all
  * v1; jason to v2), traffic shifting (50% v3), fault injection (the 7 s ratings delay for jason ends
- * in productpage's own timeout; the abort shows the ratings error), and {@code weft down} leaves no
- * process behind. Subclasses add the mode's own flags ({@link #modeArgs}) and checks (orders 7 and
- * 9+).
+ * in productpage's own timeout; the abort shows the ratings error), request timeouts (0.5 s on
+ * reviews against a 2 s ratings delay), retries (per-try timeouts counted), circuit breaking (productpage at the gateway) and mirroring
+ * (reviews v1 mirrored to v2), and {@code weft down} leaves no process behind. Subclasses add the
+ * mode's own flags ({@link #modeArgs}) and checks (order 7, and 21+ after {@code weft down}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -236,8 +237,142 @@ abstract class BookinfoScenario {
     assertThat(reviewsFor(null)).isEqualTo(Reviews.NO_STARS);
   }
 
+  /** Inline YAML (Istio's tasks show some of theirs inline) as a file to apply, as a user would. */
+  private String yamlFile(String name, String yaml) throws IOException {
+    Path file = tmp.resolve(name);
+    Files.writeString(file, yaml);
+    return file.toString();
+  }
+
+  private static final String REVIEWS_V2_RATINGS_DELAY = """
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
+      metadata: {name: reviews}
+      spec:
+        hosts: [reviews]
+        http:
+        - route:
+          - destination: {host: reviews, subset: v2}
+          %s
+      ---
+      apiVersion: networking.istio.io/v1
+      kind: VirtualService
+      metadata: {name: ratings}
+      spec:
+        hosts: [ratings]
+        http:
+        - fault:
+            delay: {percentage: {value: 100}, fixedDelay: 2s}
+          route:
+          - destination: {host: ratings, subset: v1}
+      """;
+
   @Test
-  @Order(8)
+  @Order(10)
+  void requestTimeoutOnReviewsShowsReviewsUnavailable() throws Exception {
+    // Istio's "Request Timeouts" task: reviews to v2, a 2 s delay on ratings: black stars after 2 s;
+    // then a 0.5 s timeout on the reviews route: the sidecar answers 504 (UT) before ratings does,
+    // and productpage shows "Sorry, product reviews are currently unavailable for this book."
+    apply("virtual-service-all-v1.yaml", yamlFile("reviews-v2-ratings-delay.yaml", REVIEWS_V2_RATINGS_DELAY.formatted("")));
+    eventually(null, 2, r -> r == Reviews.BLACK, "ratings delay 2 s, no timeout: black stars");
+    apply(yamlFile("reviews-timeout.yaml", REVIEWS_V2_RATINGS_DELAY.formatted("timeout: 0.5s")));
+    eventually(null, 3, r -> r == Reviews.UNAVAILABLE, "reviews timeout 0.5 s: reviews unavailable");
+  }
+
+  @Test
+  @Order(11)
+  void circuitBreakerOnProductpageAnswers503Overflow() throws Exception {
+    // Istio's "Circuit Breaking" task, on productpage at the gateway: one connection, one pending
+    // request; 10 concurrent clients (each page takes about 1 s with the delay above) overflow it.
+    apply(yamlFile("productpage-circuit-breaker.yaml", """
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: productpage}
+        spec:
+          host: productpage
+          trafficPolicy:
+            connectionPool:
+              tcp: {maxConnections: 1}
+              http: {http1MaxPendingRequests: 1, maxRequestsPerConnection: 1}
+          subsets:
+          - {name: v1, labels: {version: v1}}
+        """));
+    long deadline = System.nanoTime() + CONFIG.toNanos();
+    int overflow = 0;
+    int ok = 0;
+    while (overflow == 0 || ok == 0) {
+      assertThat(System.nanoTime() < deadline).as("no 503 UO among concurrent requests (ok %d)", ok).isTrue();
+      List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        inFlight.add(http.sendAsync(HttpRequest.newBuilder(URI.create(gateway + "/productpage")).timeout(Duration.ofSeconds(30)).GET().build(),
+            HttpResponse.BodyHandlers.ofString()));
+      }
+      for (var f : inFlight) {
+        HttpResponse<String> r = f.get(60, TimeUnit.SECONDS);
+        if (r.statusCode() == 503 && r.headers().firstValue("x-weft-response-flags").orElse("").contains("UO")) {
+          overflow++;
+        } else if (r.statusCode() == 200) {
+          ok++;
+        }
+      }
+    }
+  }
+
+  @Test
+  @Order(12)
+  void mirrorSendsACopyToV2WhileThePageShowsV1() throws Exception {
+    // Istio's "Mirroring" task on reviews: all traffic to v1, a copy of each request to v2 (and
+    // productpage's DestinationRule back as the walkthrough had it, without the circuit breaker).
+    apply("destination-rule-all.yaml", "virtual-service-all-v1.yaml", yamlFile("reviews-mirror.yaml", """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: reviews}
+        spec:
+          hosts: [reviews]
+          http:
+          - route:
+            - destination: {host: reviews, subset: v1}
+            mirror: {host: reviews, subset: v2}
+            mirrorPercentage: {value: 100}
+        """));
+    Path v2Log = runDir.resolve("logs/reviews-v2.log");
+    long deadline = System.nanoTime() + CONFIG.toNanos();
+    long before = reviewsRequests(v2Log);
+    int pages = 0;
+    while (reviewsRequests(v2Log) < before + 3) {
+      assertThat(System.nanoTime() < deadline).as("reviews v2 got no mirrored copies (%d pages)", pages).isTrue();
+      assertThat(reviewsFor(null)).isEqualTo(Reviews.NO_STARS); // the answer is v1's, never the mirror's
+      pages++;
+    }
+  }
+
+  @Test
+  @Order(13)
+  void retriesOnReviewsAreCountedByProductpagesSidecar() throws Exception {
+    // The walkthrough's "Retries" step: reviews v2 with a 2 s ratings delay, each try cut at 0.5 s
+    // and retried on gateway errors (a per-try timeout is one, as in Envoy): the page shows
+    // reviews unavailable and productpage's sidecar counts the retries on the reviews v2 cluster.
+    apply("virtual-service-all-v1.yaml", yamlFile("reviews-retries.yaml",
+        REVIEWS_V2_RATINGS_DELAY.formatted("retries: {attempts: 2, perTryTimeout: 0.5s, retryOn: gateway-error}")));
+    eventually(null, 2, r -> r == Reviews.UNAVAILABLE, "reviews retries with per-try timeout 0.5 s: reviews unavailable");
+    String admin = new ObjectMapper().readTree(runDir.resolve("state/mesh.json").toFile()).get("processes").valueStream()
+        .filter(p -> p.get("name").asText().equals("productpage-v1-sidecar")).findFirst().orElseThrow().get("address").asText();
+    String stats = http.send(HttpRequest.newBuilder(URI.create("http://" + admin + ":15000/stats")).timeout(Duration.ofSeconds(10)).GET()
+        .build(), HttpResponse.BodyHandlers.ofString()).body();
+    String name = "cluster.outbound|9080|v2|reviews.default.svc.cluster.local.upstream_rq_retry:";
+    long retries = stats.lines().filter(l -> l.startsWith(name)).mapToLong(l -> Long.parseLong(l.substring(name.length()).strip()))
+        .sum();
+    assertThat(retries).as("%s in productpage's sidecar stats", name).isGreaterThan(0);
+  }
+
+  private static long reviewsRequests(Path log) throws IOException {
+    try (var lines = Files.lines(log)) {
+      return lines.filter(l -> l.contains("GET /reviews/")).count();
+    }
+  }
+
+  @Test
+  @Order(20)
   void statusThenDownLeavesNoProcess() throws Exception {
     Weft.Result status = Weft.run(Duration.ofSeconds(60), "status", "--run-dir", runDir.toString());
     assertThat(status.exit()).as(status.output()).isZero();

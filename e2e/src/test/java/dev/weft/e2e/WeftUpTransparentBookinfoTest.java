@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
  * {@code weft up --transparent}: each workload in its own network namespace, Istio's iptables
  * capture (outbound to 15001, inbound to 15006), applications with no HTTP_PROXY calling services
  * by name. Adds: a plain curl inside productpage's namespace reaches reviews through the sidecar,
- * and after {@code weft down} no namespace, veth, bridge, iptables rule or /etc/netns entry of the
- * run is left. Needs root, ip, iptables and setpriv (skipped with the reason otherwise).
+ * {@code weft run} puts a program into a namespace of its own (it reaches Bookinfo by name with a
+ * plain socket and is reached by name through its sidecar), and after {@code weft down} no
+ * namespace, veth, bridge, iptables rule or /etc/netns entry of the run is left. Needs root, ip, iptables and setpriv (skipped with the reason otherwise).
  */
 class WeftUpTransparentBookinfoTest extends BookinfoScenario {
 
@@ -107,13 +108,58 @@ class WeftUpTransparentBookinfoTest extends BookinfoScenario {
     assertThat(counter(stats, "http.inbound_0.0.0.0_9080.downstream_rq_total")).isGreaterThan(0);
   }
 
+  @Test
+  @Order(8)
+  void runPutsAProgramIntoItsOwnNamespaceWithCapture() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")),
+        "needs /usr/bin/python3 (any HTTP server program would do)");
+    // Inside its own namespace any port is ours: 8000 clashes with nothing.
+    int port = 8000;
+    Files.writeString(tmp.resolve("hello.txt"), "hello from weft run\n");
+    weftRun = Weft.start(tmp.resolve("run.log"), "run", "--run-dir", runDir.toString(), "--name", "hello", "--port",
+        Integer.toString(port), "--", "/usr/bin/python3", "-m", "http.server", Integer.toString(port), "--directory", tmp.toString());
+    long deadline = System.nanoTime() + START.toNanos();
+    while (!Files.readString(tmp.resolve("run.log")).contains("is in the mesh")) {
+      assertThat(weftRun.isAlive()).as("weft run exited:\n%s", Files.readString(tmp.resolve("run.log"))).isTrue();
+      assertThat(System.nanoTime() < deadline).as("weft run not ready:\n%s", Files.readString(tmp.resolve("run.log"))).isTrue();
+      Thread.sleep(250);
+    }
+    network = new ObjectMapper().readTree(runDir.resolve("network.json").toFile()); // now with hello's namespace
+    String hello = namespaceOf("hello");
+    // Out of hello's namespace with a plain socket (no proxy anywhere): captured, through its sidecar.
+    String out = untilOk(() -> run("ip", "netns", "exec", hello, "curl", "-s", "-i", "-m", "20", "--noproxy", "*",
+        "http://reviews:9080/reviews/0"));
+    assertThat(out).startsWith("HTTP/1.1 200").containsIgnoringCase("x-envoy-upstream-service-time").contains("\"podname\"");
+    // Into it by name from productpage's namespace (hello's virtual IP was added to its hosts file).
+    out = untilOk(() -> run("ip", "netns", "exec", namespaceOf("productpage-v1"), "curl", "-s", "-i", "-m", "20", "--noproxy", "*",
+        "http://hello:" + port + "/hello.txt"));
+    assertThat(out).startsWith("HTTP/1.1 200").containsIgnoringCase("x-envoy-upstream-service-time").endsWith("hello from weft run\n");
+    // ... through hello's own sidecar: its inbound capture listener counted the request.
+    String address = Files.readString(Path.of("/etc/netns", hello, "hosts")).lines().filter(l -> l.endsWith(" hello"))
+        .findFirst().orElseThrow().split(" ")[0];
+    String stats = run("curl", "-s", "-m", "10", "http://" + address + ":15000/stats");
+    assertThat(counter(stats, "http.inbound_0.0.0.0_" + port + ".downstream_rq_total")).isGreaterThan(0);
+  }
+
+  private static String untilOk(java.util.function.Supplier<String> call) throws InterruptedException {
+    String out = "";
+    long deadline = System.nanoTime() + CONFIG.toNanos();
+    while (!out.startsWith("HTTP/1.1 200") && System.nanoTime() < deadline) {
+      out = call.get();
+      if (!out.startsWith("HTTP/1.1 200")) {
+        Thread.sleep(250);
+      }
+    }
+    return out;
+  }
+
   private static long counter(String stats, String name) {
     return stats.lines().filter(l -> l.startsWith(name + ":")).mapToLong(l -> Long.parseLong(l.substring(name.length() + 1).strip()))
         .findFirst().orElse(0);
   }
 
   @Test
-  @Order(9)
+  @Order(21)
   void downLeavesNoNamespaceVethRuleOrHostsFile() throws Exception {
     assertThat(network).as("network.json was read after weft up").isNotNull();
     if (up.isAlive()) { // the scenario's own weft down did not run (an earlier failure)

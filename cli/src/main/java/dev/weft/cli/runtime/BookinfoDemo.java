@@ -13,6 +13,11 @@ public final class BookinfoDemo {
   private BookinfoDemo() {}
 
   static final String MAIN = "dev.weft.sample.bookinfo.BookinfoMain";
+  /**
+   * The workload whose application records the sample apps' AOT cache when it is missing: the
+   * product page uses the most classes (the JDK's HTTP server and client, the HTML templates).
+   */
+  static final String TRAINER = "productpage-v1";
 
   public static List<WorkloadSpec> workloads() {
     List<WorkloadSpec> out = new ArrayList<>();
@@ -32,7 +37,8 @@ public final class BookinfoDemo {
           if (app.equals("reviews")) {
             args.addAll(List.of("--version", version));
           }
-          return JavaLauncher.command(MAIN, args);
+          boolean trainer = (app + "-" + version).equals(TRAINER);
+          return JavaLauncher.cached(JavaLauncher.Cache.SAMPLE_APP, MAIN, args, trainer && JavaLauncher.Cache.SAMPLE_APP.missing());
         });
   }
 }

@@ -38,7 +38,12 @@ final class JavaLauncher {
   private static List<String> command(String mainClass, List<String> args, List<String> aotFlags) {
     List<String> cmd = new ArrayList<>();
     cmd.add(java());
-    cmd.addAll(mainClass.equals(PROXY_MAIN) ? ProxyJvmOptions.current() : FLAGS);   // the proxy's flags have one home
+    if (mainClass.equals(PROXY_MAIN)) {
+      cmd.addAll(List.of("-Xlog:aot=off", "-Xlog:cds=off"));   // as for every process: a stale cache is not an error
+      cmd.addAll(ProxyJvmOptions.current());   // the proxy's flags have one home
+    } else {
+      cmd.addAll(FLAGS);
+    }
     cmd.addAll(aotFlags);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
@@ -52,36 +57,60 @@ final class JavaLauncher {
    * without building the whole command line first (a sidecar's start time counts).
    */
   static List<String> proxy(Path bootstrap, boolean train) {
-    List<String> args = List.of("--bootstrap", bootstrap.toString());
-    Path cache = proxyAotCache();
-    if (cache == null) {
-      return command("dev.weft.proxy.ProxyMain", args);
-    }
-    if (current(cache)) {
-      return command("dev.weft.proxy.ProxyMain", args, List.of("-XX:AOTCache=" + cache));
-    }
-    return train ? command("dev.weft.proxy.ProxyMain", args, List.of("-XX:AOTCacheOutput=" + cache)) : command("dev.weft.proxy.ProxyMain", args);
+    return cached(Cache.PROXY, "dev.weft.proxy.ProxyMain", List.of("--bootstrap", bootstrap.toString()), train);
   }
 
   /**
-   * The proxies' own AOT cache (JDK 25, JEP 483/514) beside the weft-cli jar: a proxy started with
-   * it loads and links its ~6,000 classes from the cache (measured: 3.7 CPU-s to ready without,
-   * 1.3-1.6 with). Made by the first {@code weft up} whose gateway runs with
-   * {@code -XX:AOTCacheOutput} (written when it stops); the launcher deletes it on every rebuild,
-   * and a cache that no longer matches the class path is ignored by the JVM.
+   * The AOT caches (JDK 25, JEP 483/514/515) of the mesh's process kinds, beside the weft-cli jar:
+   * a process started with its kind's cache loads and links its classes from it (measured for a
+   * proxy: 3.7 CPU-s to ready without, 1.3-1.6 with; see README Performance for the other kinds).
+   * Each is made by the first {@code weft up} that finds it missing: one process of the kind runs
+   * with {@code -XX:AOTCacheOutput} and the cache is written when it stops (that first
+   * {@code weft down} takes longer). The launcher deletes them on every rebuild, and a cache older
+   * than the class path is not used.
    */
-  static Path proxyAotCache() {
-    String first = System.getProperty("java.class.path").split(java.io.File.pathSeparator)[0];
-    Path jar = Path.of(first).toAbsolutePath();
-    Path dir = jar.getParent();
-    return dir != null && jar.getFileName().toString().startsWith("weft-cli") && Files.isWritable(dir)
-        ? dir.resolve("weft-proxy.aot") : null;
+  enum Cache {
+    PROXY("weft-proxy.aot"), CONTROL_PLANE("weft-controlplane.aot"), SAMPLE_APP("weft-app.aot");
+
+    final String file;
+
+    Cache(String file) {
+      this.file = file;
+    }
+
+    /** Where this cache lives, null when the class path is not the launcher's (tests) or its directory is read-only. */
+    Path path() {
+      String first = System.getProperty("java.class.path").split(java.io.File.pathSeparator)[0];
+      Path jar = Path.of(first).toAbsolutePath();
+      Path dir = jar.getParent();
+      return dir != null && jar.getFileName().toString().startsWith("weft-cli") && Files.isWritable(dir) ? dir.resolve(file) : null;
+    }
+
+    /** Whether a process of this kind started now should record the cache (none there, or older than the class path). */
+    boolean missing() {
+      Path cache = path();
+      return cache != null && !current(cache);
+    }
+  }
+
+  /**
+   * {@code mainClass args} with its kind's AOT cache when current; recording it when {@code train};
+   * else with the launcher's own cache (which holds the classes every kind shares).
+   */
+  static List<String> cached(Cache kind, String mainClass, List<String> args, boolean train) {
+    Path cache = kind.path();
+    if (cache == null) {
+      return command(mainClass, args);
+    }
+    if (current(cache)) {
+      return command(mainClass, args, List.of("-XX:AOTCache=" + cache));
+    }
+    return train ? command(mainClass, args, List.of("-XX:AOTCacheOutput=" + cache)) : command(mainClass, args);
   }
 
   /** Whether proxies started now would train the cache (none there, or older than the class path). */
   static boolean proxyCacheMissing() {
-    Path cache = proxyAotCache();
-    return cache != null && !current(cache);
+    return Cache.PROXY.missing();
   }
 
   /** The cache exists and is newer than every jar of the class path (a rebuild makes it stale). */
@@ -106,5 +135,12 @@ final class JavaLauncher {
   /** {@code weft <args>} as a child process. */
   static List<String> weft(List<String> args) {
     return command("dev.weft.cli.Main", args);
+  }
+
+  /** {@code weft controlplane <args>} as a child process, with the control plane's AOT cache (recording it when {@code train}). */
+  static List<String> controlPlane(List<String> args, boolean train) {
+    List<String> all = new ArrayList<>(List.of("controlplane"));
+    all.addAll(args);
+    return cached(Cache.CONTROL_PLANE, "dev.weft.cli.Main", all, train);
   }
 }

@@ -60,6 +60,10 @@ public final class LocalMesh implements AutoCloseable {
   private final long started = System.nanoTime();
   /** The gateway records the proxies' AOT cache: it is written when the gateway stops, which then takes longer. */
   private volatile boolean trainsProxyCache;
+  /** The control plane records its AOT cache (written when it stops). */
+  private volatile boolean trainsControlPlaneCache;
+  /** One sample application ({@link BookinfoDemo#TRAINER}) records theirs. */
+  private volatile boolean trainsAppCache;
   /** The namespaces, veths and rules of {@code --transparent}, null otherwise. */
   private volatile TransparentNetwork network;
 
@@ -127,11 +131,21 @@ public final class LocalMesh implements AutoCloseable {
     } else {
       say("weft up: run dir " + options.runDir() + ", workload addresses " + options.range());
     }
+    // The applications need nothing from the mesh: they start first, beside the control plane (on
+    // two cores the JVMs' start is CPU-bound; the control plane's start leaves a core idle).
+    List<Workload> demo = new ArrayList<>();
+    if (options.demo()) {
+      trainsAppCache = JavaLauncher.Cache.SAMPLE_APP.missing();
+      int index = 2;
+      for (WorkloadSpec spec : BookinfoDemo.workloads()) {
+        demo.add(startApplication(spec, options.range().address(index++)));
+      }
+    }
     controlPlane();
     if (options.demo()) {
       apply(options.samples().resolve("bookinfo/networking/bookinfo-gateway.yaml"));
     }
-    // The gateway and the workloads start side by side; each reports when it is ready.
+    // Then the gateway and the sidecars side by side; each workload reports when it is ready.
     List<Thread> starting = new ArrayList<>();
     List<Exception> failures = Collections.synchronizedList(new ArrayList<>());
     starting.add(Thread.ofVirtual().start(() -> {
@@ -141,18 +155,14 @@ public final class LocalMesh implements AutoCloseable {
         failures.add(e);
       }
     }));
-    if (options.demo()) {
-      int index = 2;
-      for (WorkloadSpec spec : BookinfoDemo.workloads()) {
-        String address = options.range().address(index++);
-        starting.add(Thread.ofVirtual().start(() -> {
-          try {
-            startWorkload(spec, address);
-          } catch (Exception e) {
-            failures.add(e);
-          }
-        }));
-      }
+    for (Workload w : demo) {
+      starting.add(Thread.ofVirtual().start(() -> {
+        try {
+          finishWorkload(w);
+        } catch (Exception e) {
+          failures.add(e);
+        }
+      }));
     }
     for (Thread t : starting) {
       t.join();
@@ -178,10 +188,11 @@ public final class LocalMesh implements AutoCloseable {
     Map<String, Integer> ports = new LinkedHashMap<>();
     ports.put("admin", options.adminPort());
     ports.put("xds", options.xdsPort());
-    ManagedProcess p = new ManagedProcess(new Component("controlplane", "controlplane", JavaLauncher.weft(List.of("controlplane",
+    trainsControlPlaneCache = JavaLauncher.Cache.CONTROL_PLANE.missing();
+    ManagedProcess p = new ManagedProcess(new Component("controlplane", "controlplane", JavaLauncher.controlPlane(List.of(
         "--data-dir", options.runDir().resolve("data").toString(), "--bind", cp, "--port", Integer.toString(options.adminPort()),
         "--xds-bind", xdsBind(), "--xds-port", Integer.toString(options.xdsPort()), "--workload-ttl",
-        Integer.toString(Workload.REGISTRATION_TTL_SECONDS))), Map.of(), options.runDir().resolve("logs/controlplane.log"), cp,
+        Integer.toString(Workload.REGISTRATION_TTL_SECONDS)), trainsControlPlaneCache), Map.of(), options.runDir().resolve("logs/controlplane.log"), cp,
         ports, controlPlaneUrl() + "/healthz"), this::say, this::writeState);
     infra.add(p);
     p.start();
@@ -244,16 +255,21 @@ public final class LocalMesh implements AutoCloseable {
     progress("ingress gateway", t0, options.demo() ? "http://" + gateway() + "/productpage" : "admin http://" + admin + ":15000");
   }
 
-  private void startWorkload(WorkloadSpec spec, String loopback) throws IOException, InterruptedException {
-    long t0 = System.nanoTime();
+  private Workload startApplication(WorkloadSpec spec, String loopback) throws IOException {
     TransparentNetwork.Placement place = network == null ? null : network.placement(spec.name());
     String address = place == null ? loopback : place.address();
     Workload w = new Workload(spec, address, place == null ? null : place.namespace(), controlPlaneUrl(), xdsAddress(),
         options.runDir(), this::say, this::writeState);
     workloads.add(w);
+    w.startApplication();
+    return w;
+  }
+
+  private void finishWorkload(Workload w) throws IOException, InterruptedException {
     w.start(options.startTimeout());
-    progress(spec.name(), t0, String.format((place == null ? "" : "netns " + place.namespace() + " ") + "%s:%d (sidecar ready %.2f s after its start; admin http://%s:%d)", address,
-        spec.servicePort(), w.sidecarReady().toNanos() / 1e9, address, Workload.ADMIN_PORT));
+    String ns = w.namespace() == null ? "" : "netns " + w.namespace() + " ";
+    progress(w.spec().name(), started, String.format(ns + "%s:%d (sidecar ready %.2f s after its start; admin http://%s:%d)", w.address(),
+        w.spec().servicePort(), w.sidecarReady().toNanos() / 1e9, w.address(), Workload.ADMIN_PORT));
   }
 
   private void progress(String what, long t0, String detail) {
@@ -324,9 +340,26 @@ public final class LocalMesh implements AutoCloseable {
       return;
     }
     heartbeats.shutdownNow();
+    // Workloads first, then the gateway, the control plane last; except that processes recording
+    // an AOT cache stop beside the workloads: each writes its cache as it exits (seconds of CPU),
+    // and one after the other they made the first `weft down` last a minute on two cores.
     List<Thread> stopping = new ArrayList<>();
     for (Workload w : List.copyOf(workloads)) {
-      stopping.add(Thread.ofVirtual().start(() -> w.stop(GRACE)));
+      boolean trains = trainsAppCache && w.spec().name().equals(BookinfoDemo.TRAINER);
+      stopping.add(Thread.ofVirtual().start(() -> w.stop(trains ? TRAINING_GRACE : GRACE)));
+    }
+    List<ManagedProcess> rest = new ArrayList<>();
+    for (ManagedProcess p : List.copyOf(infra)) {
+      boolean trains = switch (p.component().kind()) {
+        case "gateway" -> trainsProxyCache;
+        case "controlplane" -> trainsControlPlaneCache;
+        default -> false;
+      };
+      if (trains) {
+        stopping.add(Thread.ofVirtual().start(() -> p.stop(TRAINING_GRACE)));
+      } else {
+        rest.add(p);
+      }
     }
     for (Thread t : stopping) {
       try {
@@ -335,10 +368,9 @@ public final class LocalMesh implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    List<ManagedProcess> rest = new ArrayList<>(infra);
     Collections.reverse(rest);
     for (ManagedProcess p : rest) {
-      p.stop(p.component().kind().equals("gateway") && trainsProxyCache ? TRAINING_GRACE : GRACE);
+      p.stop(GRACE);
     }
     List<String> left = TransparentNetwork.teardown(options.runDir());
     if (!left.isEmpty()) {

@@ -255,33 +255,132 @@ public final class TransparentNetwork {
     }
     int host = 2;
     for (String workload : workloads.keySet()) {
-      String ns = "weft-" + run + "-" + workload.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
-      if (!NAME.matcher(ns).matches()) {
-        throw new IOException("workload name not usable for a namespace: " + workload);
+      addNamespace(workload, host++, bridge);
+    }
+  }
+
+  /** One workload's namespace on the bridge: veth, address, default route, Istio's capture rules, hosts file. */
+  private void addNamespace(String workload, int host, String bridge) throws IOException {
+    String ns = "weft-" + run + "-" + workload.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    if (!NAME.matcher(ns).matches()) {
+      throw new IOException("workload name not usable for a namespace: " + workload);
+    }
+    placements.put(workload, new Placement(ns, text(base + host)));
+    String hostEnd = "weft" + run + "h" + host;
+    String nsEnd = "weft" + run + "n" + host;
+    record(new Created("netns", ns, List.of()));
+    record(new Created("hosts", ns, List.of()));
+    record(new Created("link", hostEnd, List.of()));
+    exec("ip", "netns", "add", ns);
+    Path etc = ETC_NETNS.resolve(ns);
+    Files.createDirectories(etc);
+    Files.writeString(etc.resolve("hosts"), hosts(workload));
+    exec("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", nsEnd);
+    exec("ip", "link", "set", hostEnd, "master", bridge);
+    exec("ip", "link", "set", hostEnd, "up");
+    exec("ip", "link", "set", nsEnd, "netns", ns);
+    exec("ip", "-n", ns, "link", "set", nsEnd, "name", "eth0");
+    exec("ip", "-n", ns, "addr", "add", placements.get(workload).address() + "/24", "dev", "eth0");
+    exec("ip", "-n", ns, "link", "set", "eth0", "up");
+    exec("ip", "-n", ns, "link", "set", "lo", "up");
+    exec("ip", "-n", ns, "route", "add", "default", "via", bridgeAddress());
+    for (String rule : IstioCaptureRules.rules(SIDECAR_UID)) {
+      exec(concat(List.of("ip", "netns", "exec", ns, "iptables"), List.of(rule.split(" "))));
+    }
+  }
+
+  /**
+   * {@code weft run} into a mesh that {@code weft up --transparent} runs: one more namespace on its
+   * bridge, made as {@code weft up} makes them and recorded in the same network.json (so
+   * {@code weft down}, or the next {@code weft up}, removes it whatever happens to this process).
+   * A service the mesh does not have yet gets the next free virtual IP, added to every namespace's
+   * hosts file (the file {@code ip netns exec} mounts is edited in place, so running programs see
+   * it). {@link #leave} takes it out again.
+   */
+  public static TransparentNetwork join(Path runDir, String workload, String service) throws IOException {
+    try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(runDir.resolve("network.lock"),
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE); var held = lock.lock()) {
+      Record r = JSON.readValue(file(runDir).toFile(), Record.class);
+      TransparentNetwork n = new TransparentNetwork(runDir, r.run(), cidr(r.subnet())[0]);
+      n.created.addAll(r.created());
+      int host = 1;
+      Pattern hostLink = Pattern.compile("weft" + Pattern.quote(r.run()) + "h([0-9]+)");
+      List<Path> hostsFiles = new ArrayList<>();
+      for (Created c : r.created()) {
+        java.util.regex.Matcher m = hostLink.matcher(c.name());
+        if (c.kind().equals("link") && m.matches()) {
+          host = Math.max(host, Integer.parseInt(m.group(1)));
+        }
+        if (c.kind().equals("hosts")) {
+          hostsFiles.add(ETC_NETNS.resolve(c.name()).resolve("hosts"));
+        }
       }
-      placements.put(workload, new Placement(ns, text(base + host)));
-      String hostEnd = "weft" + run + "h" + host;
-      String nsEnd = "weft" + run + "n" + host;
-      host++;
-      record(new Created("netns", ns, List.of()));
-      record(new Created("hosts", ns, List.of()));
-      record(new Created("link", hostEnd, List.of()));
-      exec("ip", "netns", "add", ns);
-      Path etc = ETC_NETNS.resolve(ns);
-      Files.createDirectories(etc);
-      Files.writeString(etc.resolve("hosts"), hosts(workload));
-      exec("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", nsEnd);
-      exec("ip", "link", "set", hostEnd, "master", bridge);
-      exec("ip", "link", "set", hostEnd, "up");
-      exec("ip", "link", "set", nsEnd, "netns", ns);
-      exec("ip", "-n", ns, "link", "set", nsEnd, "name", "eth0");
-      exec("ip", "-n", ns, "addr", "add", placements.get(workload).address() + "/24", "dev", "eth0");
-      exec("ip", "-n", ns, "link", "set", "eth0", "up");
-      exec("ip", "-n", ns, "link", "set", "lo", "up");
-      exec("ip", "-n", ns, "route", "add", "default", "via", bridgeAddress());
-      for (String rule : IstioCaptureRules.rules(SIDECAR_UID)) {
-        exec(concat(List.of("ip", "netns", "exec", ns, "iptables"), List.of(rule.split(" "))));
+      if (host + 1 >= FIRST_VIP) {
+        throw new IOException("no address left in " + r.subnet());
       }
+      // The services' virtual IPs, as the mesh's hosts files have them.
+      int nextVip = FIRST_VIP;
+      for (Path h : hostsFiles) {
+        if (!Files.isRegularFile(h)) {
+          continue;
+        }
+        for (String line : Files.readAllLines(h)) {
+          String[] f = line.strip().split("\\s+");
+          if (f.length >= 3 && !line.startsWith("#") && f[2].equals(f[1] + ".default")) {
+            n.serviceVips.putIfAbsent(f[1], f[0]);
+            nextVip = Math.max(nextVip, Integer.parseInt(f[0].substring(f[0].lastIndexOf('.') + 1)) + 1);
+          }
+        }
+      }
+      if (!n.serviceVips.containsKey(service)) {
+        if (nextVip > 254) {
+          throw new IOException("no virtual IP left in " + r.subnet());
+        }
+        n.serviceVips.put(service, text(n.base + nextVip));
+        String line = n.serviceVips.get(service) + " " + service + " " + service + ".default " + service + ".default.svc " + service
+            + ".default.svc.cluster.local\n";
+        for (Path h : hostsFiles) {
+          if (Files.isRegularFile(h)) {
+            Files.writeString(h, line, java.nio.file.StandardOpenOption.APPEND);
+          }
+        }
+      }
+      try {
+        n.addNamespace(workload, host + 1, "weftbr" + r.run());
+      } catch (IOException | RuntimeException e) {
+        n.leave(workload);
+        throw e;
+      }
+      return n;
+    }
+  }
+
+  /** Removes what {@link #join} made for {@code workload} and drops it from network.json. */
+  public void leave(String workload) {
+    Placement p = placements.get(workload);
+    if (p == null) {
+      return;
+    }
+    try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(runDir.resolve("network.lock"),
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE); var held = lock.lock()) {
+      String hostEnd = "weft" + run + "h" + p.address().substring(p.address().lastIndexOf('.') + 1); // the /24's host number
+      if (Files.exists(Path.of("/run/netns", p.namespace()))) {
+        run(List.of("ip", "netns", "delete", p.namespace()));
+      }
+      deleteTree(ETC_NETNS.resolve(p.namespace()));
+      if (Files.exists(Path.of("/sys/class/net", hostEnd))) {
+        run(List.of("ip", "link", "delete", hostEnd));
+      }
+      if (Files.isRegularFile(file(runDir))) {
+        Record r = JSON.readValue(file(runDir).toFile(), Record.class);
+        created.clear();
+        r.created().stream().filter(c -> !c.name().equals(p.namespace()) && !c.name().equals(hostEnd)).forEach(created::add);
+        Path tmp = file(runDir).resolveSibling("network.json.tmp");
+        Files.write(tmp, JSON.writeValueAsBytes(new Record(run, subnet(), created)));
+        Files.move(tmp, file(runDir), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      }
+    } catch (IOException e) {
+      // what is left stays in network.json: weft down removes it
     }
   }
 

@@ -36,6 +36,7 @@ public final class Workload {
   private final ManagedProcess sidecar;
   private final ApiClient api;
   private volatile boolean registered;
+  private boolean appStarted;
   private volatile Duration sidecarReady = Duration.ZERO;
 
   /**
@@ -179,29 +180,44 @@ public final class Workload {
     return List.of(app, sidecar);
   }
 
+  /** Starts the application alone ({@code weft up} starts every application while the control plane starts). */
+  public synchronized void startApplication() throws IOException {
+    if (!appStarted) {
+      app.start();
+      appStarted = true;
+    }
+  }
+
   /**
-   * Starts the application, then the sidecar, registers the workload and waits until a request to
-   * the service port on its address reaches the application through the sidecar.
+   * Starts the application (unless {@link #startApplication} did) and the sidecar at once (the
+   * sidecar's xDS warming does not need the application), registers the workload once both are up,
+   * and waits until a request to the service port on its address reaches the application through
+   * the sidecar.
    */
   public void start(Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    app.start();
-    // In a namespace the application is reached through the capture only, so once the sidecar is up.
-    if (namespace == null && !Probe.until(left(deadline), app::alive, this::appUp)) {
-      throw new IOException(spec.name() + ": the application did not " + (app.alive() ? "answer" : "stay up")
-          + " (log: " + app.component().log() + ")");
-    }
+    startApplication();
     long sidecarStart = System.nanoTime();
     sidecar.start();
     if (!Probe.until(left(deadline), sidecar::alive, () -> Probe.ok(sidecar.component().health()))) {
       throw new IOException(spec.name() + ": the sidecar did not become ready (log: " + sidecar.component().log() + ")");
     }
     sidecarReady = Duration.ofNanos(System.nanoTime() - sidecarStart);
+    // In a namespace the application is reached through the capture only, so once the sidecar is up.
+    if (namespace == null && !Probe.until(left(deadline), app::alive, this::appUp)) {
+      throw new IOException(spec.name() + ": the application did not " + (app.alive() ? "answer" : "stay up")
+          + " (log: " + app.component().log() + ")");
+    }
     register();
     if (!Probe.until(left(deadline), sidecar::alive, this::inboundUp)) {
       throw new IOException(spec.name() + ": the sidecar does not serve " + address + ":" + spec.servicePort()
           + " (log: " + sidecar.component().log() + ")");
     }
+  }
+
+  /** The network namespace it runs in ({@code --transparent}), null on a loopback address. */
+  public String namespace() {
+    return namespace;
   }
 
   /** How long the sidecar took from its start to /ready (its xDS configuration warmed). */

@@ -46,6 +46,7 @@ public final class SimulatedProxy implements AutoCloseable {
   private final Node node;
   private final ScheduledExecutorService timer;
   private final boolean keepResources;
+  private final boolean parseAll;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
   private final Map<ResourceType, TypeState> states = new EnumMap<>(ResourceType.class);
@@ -85,11 +86,22 @@ public final class SimulatedProxy implements AutoCloseable {
    */
   public SimulatedProxy(ManagedChannel channel, Node node, ScheduledExecutorService timer, boolean keepResources, Duration initialBackoff,
       Duration maxBackoff) {
-    this(channel, false, node, timer, keepResources, initialBackoff, maxBackoff);
+    this(channel, false, node, timer, keepResources, initialBackoff, maxBackoff, true);
+  }
+
+  /**
+   * @param parseAll parse every route configuration and endpoint assignment before ACKing, as Envoy
+   *     does (the default); false reads only what subscriptions need (cluster and listener names), for
+   *     comparing with benchmark runs made before clients parsed everything
+   */
+  public SimulatedProxy(ManagedChannel channel, Node node, ScheduledExecutorService timer, boolean keepResources, Duration initialBackoff,
+      Duration maxBackoff, boolean parseAll) {
+    this(channel, false, node, timer, keepResources, initialBackoff, maxBackoff, parseAll);
   }
 
   private SimulatedProxy(ManagedChannel channel, boolean ownsChannel, Node node, ScheduledExecutorService timer, boolean keepResources,
-      Duration initialBackoff, Duration maxBackoff) {
+      Duration initialBackoff, Duration maxBackoff, boolean parseAll) {
+    this.parseAll = parseAll;
     this.channel = channel;
     this.ownsChannel = ownsChannel;
     this.node = node;
@@ -105,7 +117,7 @@ public final class SimulatedProxy implements AutoCloseable {
   /** A proxy with its own channel to 127.0.0.1:port that keeps what it receives. */
   public static SimulatedProxy connect(int port, Node node, ScheduledExecutorService timer, Duration initialBackoff, Duration maxBackoff) {
     ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-    SimulatedProxy p = new SimulatedProxy(channel, true, node, timer, true, initialBackoff, maxBackoff);
+    SimulatedProxy p = new SimulatedProxy(channel, true, node, timer, true, initialBackoff, maxBackoff, true);
     p.start();
     return p;
   }
@@ -208,6 +220,14 @@ public final class SimulatedProxy implements AutoCloseable {
           .setErrorDetail(com.google.rpc.Status.newBuilder().setCode(3).setMessage(nack)).build());
       return;
     }
+    String invalid = parseAll ? unparseable(type, response.getResourcesList()) : null;
+    if (invalid != null) {
+      // As Envoy: a response it cannot read is rejected, and it keeps what it had.
+      s.nacked = true;
+      send(request(s, s.ackedVersion, response.getNonce(), false).toBuilder()
+          .setErrorDetail(com.google.rpc.Status.newBuilder().setCode(3).setMessage(invalid)).build());
+      return;
+    }
     TreeSet<String> wantEds = null;
     TreeSet<String> wantRds = null;
     if (type == ResourceType.CLUSTER) {
@@ -255,6 +275,29 @@ public final class SimulatedProxy implements AutoCloseable {
     attempt++;
     backoffMillis.add(delay);
     timer.schedule(this::openStream, delay, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Parses every route configuration and endpoint assignment of a response into its message, as
+   * Envoy does before it ACKs (clusters and listeners are parsed below, for the names they
+   * subscribe to): the ACK then means the bytes were read, not only received. Returns the error of
+   * the first resource that does not parse, else null.
+   */
+  private static String unparseable(ResourceType type, List<Any> resources) {
+    for (Any a : resources) {
+      try {
+        switch (type) {
+          case ROUTE -> a.unpack(io.envoyproxy.envoy.config.route.v3.RouteConfiguration.class);
+          case ENDPOINT -> a.unpack(io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment.class);
+          default -> {
+            // parsed where their names are read
+          }
+        }
+      } catch (InvalidProtocolBufferException e) {
+        return type.shortName() + " resource does not parse: " + e.getMessage();
+      }
+    }
+    return null;
   }
 
   private static TreeSet<String> edsNames(List<Any> clusters) {

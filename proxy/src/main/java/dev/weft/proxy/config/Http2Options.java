@@ -5,7 +5,8 @@ import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
 /**
  * Envoy's {@code Http2ProtocolOptions}, the parts this proxy applies, for a downstream connection
  * manager or an upstream cluster. Defaults are Envoy's, except {@code max_concurrent_streams} on
- * the downstream side: each stream buffers its request (up to 1 MiB), so a connection is bounded to
+ * the downstream side: each stream may hold up to its window of request body (1 MiB by default) while
+ * the upstream is slower, so a connection is bounded to
  * {@link #DOWNSTREAM_MAX_CONCURRENT_STREAMS} streams unless the configuration asks for a number.
  *
  * @param maxConcurrentStreams          SETTINGS_MAX_CONCURRENT_STREAMS we announce

@@ -48,7 +48,7 @@ public record HttpConnectionManagerConfig(
             boolean stripAnyHostPort, int maxRequestHeadersKb, Duration requestTimeout, Duration streamIdleTimeout) {
         this(statPrefix, routes, httpFilters, stripAnyHostPort, new ProxyLimits.Http(
                 ProxyLimits.Http.DEFAULTS.maxRequestLineBytes(), maxRequestHeadersKb,
-                ProxyLimits.Http.DEFAULTS.maxHeadersCount(), ProxyLimits.Http.DEFAULTS.maxRequestBodyBytes(),
+                ProxyLimits.Http.DEFAULTS.maxHeadersCount(), ProxyLimits.Http.DEFAULTS.bodyBufferLimitBytes(),
                 ProxyLimits.Http.DEFAULTS.requestHeadersTimeout(), requestTimeout, ProxyLimits.Http.DEFAULTS.idleTimeout(),
                 streamIdleTimeout), Optional.empty(), java.util.Set.of(), Http2Options.DOWNSTREAM, false);
     }

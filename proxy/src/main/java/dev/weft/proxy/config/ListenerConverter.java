@@ -200,7 +200,7 @@ public final class ListenerConverter {
             }
         }
         return new ProxyLimits.Http(defaults.maxRequestLineBytes(), headersKb, headersCount,
-                defaults.maxRequestBodyBytes(), headersTimeout, requestTimeout, idleTimeout, streamIdle);
+                defaults.bodyBufferLimitBytes(), headersTimeout, requestTimeout, idleTimeout, streamIdle);
     }
 
     /** The first {@code envoy.access_loggers.file} log; other loggers and filters are refused, not ignored. */

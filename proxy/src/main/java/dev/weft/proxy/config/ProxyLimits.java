@@ -58,8 +58,11 @@ public record ProxyLimits(
      *                              (Envoy's default 60)
      * @param maxHeadersCount       {@code common_http_protocol_options.max_headers_count}; more: 431 (Envoy's
      *                              default 100)
-     * @param maxRequestBodyBytes   a request body the proxy buffers; more: 413 (Envoy's default
-     *                              per-connection buffer limit, 1 MiB; fixed, not in xDS)
+     * @param bodyBufferLimitBytes   the buffer limit of a request body (Envoy's default
+     *                              per_connection_buffer_limit_bytes, 1 MiB; fixed, not in xDS): bodies
+     *                              stream and have no size limit; up to this much is kept for retries
+     *                              and mirrors (a larger body is neither retried nor mirrored), and at
+     *                              most this much waits for the upstream before the client is not read
      * @param requestHeadersTimeout {@code request_headers_timeout}: from the first byte of a request to the
      *                              end of its headers; then 408 and close. Envoy has none by default; 10 s
      *                              here, against slowloris
@@ -76,7 +79,7 @@ public record ProxyLimits(
             int maxRequestLineBytes,
             int maxRequestHeadersKb,
             int maxHeadersCount,
-            int maxRequestBodyBytes,
+            int bodyBufferLimitBytes,
             Duration requestHeadersTimeout,
             Duration requestTimeout,
             Duration idleTimeout,
@@ -89,7 +92,7 @@ public record ProxyLimits(
             positive(maxRequestLineBytes, "maxRequestLineBytes");
             positive(maxRequestHeadersKb, "maxRequestHeadersKb");
             positive(maxHeadersCount, "maxHeadersCount");
-            positive(maxRequestBodyBytes, "maxRequestBodyBytes");
+            positive(bodyBufferLimitBytes, "bodyBufferLimitBytes");
         }
 
         /** The bytes a request head (request line and headers) may take. */

@@ -8,8 +8,12 @@ import dev.weft.proxy.upstream.UpstreamCluster;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -27,21 +31,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * One downstream request on its way through the filter chain. It holds the configuration the
+ * One downstream request on its way through the filter chain: its head (routing and filters work
+ * on headers only) and its {@link RequestBody}, which streams. It holds the configuration the
  * request started with (listener, routes, clusters), so a configuration swap never changes a
- * request halfway. Exactly one response is sent: the first of {@link #respond} or
- * {@link #localReply} wins, later ones are dropped.
+ * request halfway. Exactly one response is sent: the first of {@link #respond},
+ * {@link #respondHeaders} (a streamed response: then {@link #sendBody}, {@link #endResponse} or
+ * {@link #resetResponse}) or {@link #localReply} wins, later ones are dropped.
  */
 public final class HttpExchange {
 
-    private final FullHttpRequest request;
+    private final HttpRequest request;
+    private final RequestBody body;
     private final RequestView view;
     private final ActiveListener listener;
     private final Map<String, UpstreamCluster> clusters;
     private final Optional<Route> route;
     private final ProxyStats stats;
     private final EventLoop eventLoop;
-    private final Consumer<FullHttpResponse> sink;
+    private final ResponseSink sink;
+    private List<Runnable> downstreamGone;
     private final AtomicBoolean responded = new AtomicBoolean();
     private final Set<ResponseFlag> flags = EnumSet.noneOf(ResponseFlag.class);
     private final long startNanos = System.nanoTime();
@@ -50,23 +58,13 @@ public final class HttpExchange {
     private final List<Consumer<HttpHeaders>> responseHeaderHooks = new ArrayList<>(0);
     private final boolean secure;
 
-    HttpExchange(FullHttpRequest request, ActiveListener listener, Map<String, UpstreamCluster> clusters,
-            ProxyStats stats, EventLoop eventLoop, Consumer<FullHttpResponse> sink) {
-        this(request, listener, clusters, stats, eventLoop, sink, null);
-    }
-
-    HttpExchange(FullHttpRequest request, ActiveListener listener, Map<String, UpstreamCluster> clusters,
-            ProxyStats stats, EventLoop eventLoop, Consumer<FullHttpResponse> sink, SocketAddress remoteAddress) {
-        this(request, listener, clusters, stats, eventLoop, sink, remoteAddress, false);
-    }
-
     /** @param secure the request arrived over TLS (x-forwarded-proto https; no require_tls redirect) */
-    HttpExchange(FullHttpRequest request, ActiveListener listener, Map<String, UpstreamCluster> clusters,
-            ProxyStats stats, EventLoop eventLoop, Consumer<FullHttpResponse> sink, SocketAddress remoteAddress,
-            boolean secure) {
+    HttpExchange(HttpRequest request, RequestBody body, ActiveListener listener, Map<String, UpstreamCluster> clusters,
+            ProxyStats stats, EventLoop eventLoop, ResponseSink sink, SocketAddress remoteAddress, boolean secure) {
         this.remoteAddress = remoteAddress;
         this.secure = secure;
         this.request = request;
+        this.body = body;
         this.view = new NettyRequestView(request);
         this.listener = listener;
         this.clusters = clusters;
@@ -76,9 +74,14 @@ public final class HttpExchange {
         this.route = listener.routes().route(view, listener.http().stripAnyHostPort());
     }
 
-    /** The downstream request; filters must not release it (the connection manager does). */
-    public FullHttpRequest request() {
+    /** The downstream request's head (its body is {@link #body()}). */
+    public HttpRequest request() {
         return request;
+    }
+
+    /** The request body as it streams in. */
+    public RequestBody body() {
+        return body;
     }
 
     public RequestView view() {
@@ -163,21 +166,83 @@ public final class HttpExchange {
         return responded.get();
     }
 
-    /** Sends a response (its reference passes to the exchange); false if one was already sent. */
+    /** Sends a whole response (its reference passes to the exchange); false if one was already sent. */
     public boolean respond(FullHttpResponse response) {
+        return respondHeaders(response);
+    }
+
+    /**
+     * Starts the response with its head (a {@code FullHttpResponse}: the whole response), after the
+     * response header hooks ran on it; false (and released) if a response was already started.
+     * A streamed response goes on with {@link #sendBody} and ends with {@link #endResponse}.
+     */
+    public boolean respondHeaders(HttpResponse head) {
         if (!responded.compareAndSet(false, true)) {
-            response.release();
+            ReferenceCountUtil.release(head);
             return false;
         }
         List<Consumer<HttpHeaders>> hooks;
         synchronized (this) {
-            hooks = List.copyOf(responseHeaderHooks);
+            hooks = responseHeaderHooks.isEmpty() ? List.of() : List.copyOf(responseHeaderHooks);
         }
         for (int i = hooks.size() - 1; i >= 0; i--) {
-            hooks.get(i).accept(response.headers());
+            hooks.get(i).accept(head.headers());
         }
-        sink.accept(response);
+        sink.headers(head);
         return true;
+    }
+
+    /** A chunk of the response started by {@link #respondHeaders} (reference passes). */
+    public void sendBody(HttpContent chunk) {
+        sink.body(chunk);
+    }
+
+    /** The response's last chunk and trailers (reference passes). */
+    public void endResponse(LastHttpContent last) {
+        sink.end(last);
+    }
+
+    public void flushResponse() {
+        sink.flush();
+    }
+
+    /** The response cannot be completed (upstream reset or timeout midway): the downstream is reset. */
+    public void resetResponse(ResponseFlag flag) {
+        if (flag != null) {
+            addFlag(flag);
+        }
+        sink.reset();
+    }
+
+    /** Whether the downstream takes more response now. */
+    public boolean downstreamWritable() {
+        return sink.writable();
+    }
+
+    /** Runs {@code action} once the downstream takes more again. */
+    public void whenDownstreamWritable(Runnable action) {
+        sink.whenWritable(action);
+    }
+
+    /** Runs {@code action} if the downstream goes away (closed, reset) before the exchange ends. */
+    public synchronized void onDownstreamGone(Runnable action) {
+        if (downstreamGone == null) {
+            downstreamGone = new ArrayList<>(1);
+        }
+        downstreamGone.add(action);
+    }
+
+    /** The downstream went away: whatever still works for this exchange stops. */
+    void downstreamGone() {
+        List<Runnable> actions;
+        synchronized (this) {
+            actions = downstreamGone;
+            downstreamGone = null;
+        }
+        responded.set(true);
+        if (actions != null) {
+            actions.forEach(Runnable::run);
+        }
     }
 
     /**

@@ -20,7 +20,7 @@ import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -30,7 +30,7 @@ import java.util.function.Supplier;
 /**
  * Puts a filter chain on a connection's pipeline once the chain is chosen: the chain's transport
  * socket (if any) first, then its terminal network filter, the HTTP connection manager (codec,
- * aggregator, {@link HttpConnectionManagerHandler}, and the WebSocket upgrade when enabled) or the
+ * {@link HttpConnectionManagerHandler}, bodies streamed, and the WebSocket upgrade when enabled) or the
  * TCP proxy.
  */
 public final class NetworkFilters {
@@ -57,7 +57,7 @@ public final class NetworkFilters {
     /**
      * Idle timers, {@link Http1RequestScanner} (strict RFC 9112 checks, header and request timeouts),
      * Netty's codec in its strict mode, the WebSocket upgrade when enabled (it removes the scanner once
-     * upgraded), the aggregator (bounded), the connection manager.
+     * upgraded), Expect: 100-continue, the connection manager (bodies stream through it, not aggregated).
      */
     private static void installHttp(Channel channel, HttpConnectionManagerConfig http, Supplier<ServedListener> served,
             NetworkContext context, BooleanSupplier draining) {
@@ -75,7 +75,8 @@ public final class NetworkFilters {
         HttpServerCodec http1 = new HttpServerCodec(decoderConfig(limits));
         // One set of request handlers, for an HTTP/1.1 connection and for each HTTP/2 stream.
         Consumer<ChannelPipeline> requestHandlers = pipeline -> {
-            pipeline.addLast(new HttpObjectAggregator(limits.maxRequestBodyBytes()));
+            // Bodies stream (no aggregation): the proxy answers Expect: 100-continue itself, as Envoy does.
+            pipeline.addLast(new HttpServerExpectContinueHandler());
             if (http.allowAbsoluteUrl()) {
                 pipeline.addLast(new AbsoluteUrlHandler()); // HTTP_PROXY mode: absolute-form targets
             }
@@ -115,7 +116,7 @@ public final class NetworkFilters {
         }
         // HTTP/1.1, or h2c by prior knowledge or Upgrade.
         channel.pipeline().addLast(Http1RequestScanner.NAME, new Http1RequestScanner(limits));
-        channel.pipeline().addLast(http2.cleartext(http1, limits.maxRequestBodyBytes()));
+        channel.pipeline().addLast(http2.cleartext(http1, limits.bodyBufferLimitBytes()));
         http1Handlers.accept(channel.pipeline());
     }
 

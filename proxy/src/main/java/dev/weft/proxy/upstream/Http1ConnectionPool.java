@@ -9,7 +9,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -35,7 +34,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Http1ConnectionPool implements ConnectionPool {
 
-    static final int MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
     static final int MAX_RESPONSE_HEADER_BYTES = 64 * 1024;
 
     private record Waiter(CompletableFuture<UpstreamConnection> future, EventLoop loop) {
@@ -77,7 +75,6 @@ final class Http1ConnectionPool implements ConnectionPool {
                         tls.ifPresent(t -> channel.pipeline().addLast(t.newHandler(channel.alloc(), address)));
                         channel.pipeline()
                                 .addLast(new HttpClientCodec(8192, MAX_RESPONSE_HEADER_BYTES, 8192))
-                                .addLast(new HttpObjectAggregator(MAX_RESPONSE_BYTES))
                                 .addLast(new UpstreamResponseHandler());
                     }
                 });

@@ -13,7 +13,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
@@ -247,7 +246,6 @@ final class Http2ConnectionPool implements ConnectionPool {
             protected void initChannel(Http2StreamChannel stream) {
                 stream.pipeline()
                         .addLast(new Http2StreamFrameToHttpObjectCodec(false))
-                        .addLast(new HttpObjectAggregator(Http1ConnectionPool.MAX_RESPONSE_BYTES))
                         .addLast(new RefusedStreams())
                         .addLast(new UpstreamResponseHandler());
             }

@@ -4,9 +4,9 @@ import dev.weft.proxy.config.ClusterConfig;
 import dev.weft.proxy.config.EndpointsConfig.EndpointConfig;
 import dev.weft.proxy.net.Transport;
 import dev.weft.proxy.stats.ProxyStats;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -15,11 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A cluster as traffic sees it: its hosts (endpoints with connection pools), its load balancer and
@@ -191,65 +187,43 @@ public final class UpstreamCluster {
     }
 
     /**
-     * Sends a request to a host and completes with its response (which the caller releases), or
-     * with an {@link UpstreamFailure}. The request's reference is consumed. A request that failed
-     * on a reused keep-alive connection that the host had just closed is sent once more on a new
-     * connection. After {@code timeout} (zero: none) it fails with UT and the connection is closed.
-     * {@code loop} is the downstream connection's event loop: the timer runs there, and the
-     * connection is taken (or opened) on it when possible, so the whole exchange stays on one thread.
+     * Opens a stream to {@code host} for one request attempt: its head ({@code FullHttpRequest} for a
+     * request without body) is written as soon as a connection is available, then the body as the
+     * caller writes it; the response is reported to {@code listener} as it arrives (see
+     * {@link UpstreamStream}). Overflow of {@code max_requests} is reported at once. A body-less
+     * request that failed on a reused keep-alive connection the host had just closed is sent once
+     * more on a new connection. {@code timeout} (zero: none) runs from {@link UpstreamStream#startTimer()}
+     * until the response is complete: then UT, and the connection is closed. {@code loop} is the
+     * downstream connection's event loop: the timer runs there, and the connection is taken (or
+     * opened) on it when possible, so the whole exchange stays on one thread.
+     * {@code downstreamHttp2} says the request arrived over HTTP/2 (for {@code use_downstream_protocol_config}).
      */
-    public CompletableFuture<FullHttpResponse> send(UpstreamHost host, FullHttpRequest request, Duration timeout,
-            EventLoop loop) {
-        return send(host, request, timeout, loop, false);
-    }
-
-    /**
-     * As {@link #send(UpstreamHost, FullHttpRequest, Duration, EventLoop)}; {@code downstreamHttp2}
-     * says the request arrived over HTTP/2 (for {@code use_downstream_protocol_config}).
-     */
-    public CompletableFuture<FullHttpResponse> send(UpstreamHost host, FullHttpRequest request, Duration timeout,
-            EventLoop loop, boolean downstreamHttp2) {
+    public UpstreamStream open(UpstreamHost host, HttpRequest head, Duration timeout, EventLoop loop,
+            boolean downstreamHttp2, UpstreamResponseListener listener) {
+        UpstreamStream stream = new UpstreamStream(this, host, head, timeout, loop, downstreamHttp2, listener);
         if (!ClusterLimits.tryIncrement(limits.requests, limits.limits.maxRequests())) {
-            request.release();
-            return CompletableFuture.failedFuture(new UpstreamFailure(UpstreamFailure.Kind.OVERFLOW,
+            ReferenceCountUtil.release(head);
+            listener.onFailure(new UpstreamFailure(UpstreamFailure.Kind.OVERFLOW,
                     "max_requests " + limits.limits.maxRequests() + " reached for cluster " + config.name(), false));
+            return stream;
         }
         host.requestStarted();
-        CompletableFuture<FullHttpResponse> result = new CompletableFuture<>();
-        AtomicReference<UpstreamConnection> current = new AtomicReference<>();
-        ScheduledFuture<?> timeoutTask = timeout.isZero() ? null : loop.schedule(() -> {
-            if (result.completeExceptionally(new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT,
-                    "no response within " + timeout, false))) {
-                UpstreamConnection connection = current.get();
-                if (connection != null) {
-                    connection.abort();
-                }
-            }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        result.whenComplete((response, error) -> {
-            if (timeoutTask != null) {
-                timeoutTask.cancel(false);
-            }
-            host.requestEnded();
-            limits.requests.decrementAndGet();
-            if (outlierDetector != null) {
-                reportOutcome(host, response, error);
-            }
-        });
-        attempt(host, request, result, current, true, loop, downstreamHttp2);
-        return result;
+        stream.open();
+        return stream;
     }
 
-    // Local-origin errors as Envoy maps them without split_external_local_origin_errors; an overflow
-    // of this proxy's own circuit breakers says nothing about the host.
-    private void reportOutcome(UpstreamHost host, FullHttpResponse response, Throwable error) {
-        if (error == null) {
-            outlierDetector.report(host, response.status().code());
+    /** A stream of {@link #open} ended (once): its response (headers) or failure, neither for a reset. */
+    void streamEnded(UpstreamHost host, HttpResponse response, UpstreamFailure failure) {
+        host.requestEnded();
+        limits.requests.decrementAndGet();
+        if (outlierDetector == null) {
             return;
         }
-        Throwable cause = error instanceof java.util.concurrent.CompletionException wrapped && wrapped.getCause() != null
-                ? wrapped.getCause() : error;
-        if (cause instanceof UpstreamFailure failure) {
+        // Local-origin errors as Envoy maps them without split_external_local_origin_errors; an
+        // overflow of this proxy's own circuit breakers, or a reset of ours, says nothing about the host.
+        if (response != null) {
+            outlierDetector.report(host, response.status().code());
+        } else if (failure != null) {
             switch (failure.kind()) {
                 case OVERFLOW -> {
                 }
@@ -257,50 +231,6 @@ public final class UpstreamCluster {
                 case PROTOCOL_ERROR -> outlierDetector.report(host, 502);
                 case CONNECT_FAILURE, CONNECTION_TERMINATION -> outlierDetector.report(host, 503);
             }
-        } else {
-            outlierDetector.report(host, 503);
         }
-    }
-
-    private void attempt(UpstreamHost host, FullHttpRequest request, CompletableFuture<FullHttpResponse> result,
-            AtomicReference<UpstreamConnection> current, boolean mayRetry, EventLoop loop, boolean downstreamHttp2) {
-        host.pool(downstreamHttp2).acquire(loop).whenComplete((connection, acquireError) -> {
-            if (acquireError != null) {
-                request.release();
-                if (acquireError instanceof UpstreamFailure failure
-                        && failure.kind() == UpstreamFailure.Kind.CONNECT_FAILURE) {
-                    host.connectFailures.increment();
-                }
-                result.completeExceptionally(acquireError);
-                return;
-            }
-            if (result.isDone()) {
-                // Timed out while waiting for a connection.
-                request.release();
-                connection.release(true);
-                return;
-            }
-            current.set(connection);
-            request.retain();
-            connection.send(request).whenComplete((response, sendError) -> {
-                if (sendError == null) {
-                    request.release();
-                    boolean reusable = HttpUtil.isKeepAlive(response);
-                    connection.release(reusable);
-                    if (!result.complete(response)) {
-                        response.release();
-                    }
-                    return;
-                }
-                connection.abort();
-                if (mayRetry && sendError instanceof UpstreamFailure failure && failure.retriable()
-                        && !result.isDone()) {
-                    attempt(host, request, result, current, false, loop, downstreamHttp2);
-                } else {
-                    request.release();
-                    result.completeExceptionally(sendError);
-                }
-            });
-        });
     }
 }

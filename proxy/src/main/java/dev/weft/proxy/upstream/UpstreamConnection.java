@@ -1,9 +1,8 @@
 package dev.weft.proxy.upstream;
 
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import java.util.concurrent.CompletableFuture;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.ReferenceCountUtil;
 
 /** One HTTP/1.1 connection, or one HTTP/2 stream, to a host, used by one request at a time. */
 public final class UpstreamConnection {
@@ -27,31 +26,32 @@ public final class UpstreamConnection {
     }
 
     /**
-     * Sends the request (its reference is passed on) and completes with the whole response (which
-     * the caller must release), or fails with an {@link UpstreamFailure}.
+     * Starts {@code stream} on this connection: its response is reported to it, its head is written
+     * and flushed at once (the body follows as the stream writes it). False when the connection
+     * was already gone (reported to the stream as a retriable close).
      */
-    public CompletableFuture<FullHttpResponse> send(FullHttpRequest request) {
+    boolean start(UpstreamStream stream, HttpRequest head) {
         requests++;
-        CompletableFuture<FullHttpResponse> response = new CompletableFuture<>();
         UpstreamResponseHandler handler = channel.pipeline().get(UpstreamResponseHandler.class);
         if (handler == null || !channel.isActive()) {
-            request.release();
-            response.completeExceptionally(new UpstreamFailure(UpstreamFailure.Kind.CONNECTION_TERMINATION,
+            ReferenceCountUtil.release(head);
+            stream.onClosed(new UpstreamFailure(UpstreamFailure.Kind.CONNECTION_TERMINATION,
                     "connection closed before the request was sent", true));
-            return response;
+            return false;
         }
-        handler.expect(response, requests > 1);
-        channel.writeAndFlush(request).addListener(written -> {
+        handler.expect(stream, requests > 1);
+        channel.writeAndFlush(head).addListener(written -> {
             if (!written.isSuccess()) {
-                response.completeExceptionally(new UpstreamFailure(UpstreamFailure.Kind.CONNECTION_TERMINATION,
+                stream.onClosed(new UpstreamFailure(UpstreamFailure.Kind.CONNECTION_TERMINATION,
                         "write failed: " + written.cause(), true));
             }
         });
-        return response;
+        return true;
     }
 
     /** Gives the connection back: kept for the next request if {@code reusable}, else closed. */
     public void release(boolean reusable) {
+        channel.config().setAutoRead(true); // a stream may have paused it (backpressure)
         pool.release(this, reusable);
     }
 

@@ -76,17 +76,19 @@ final class RecordingBackend implements AutoCloseable {
                     return;
                 }
                 int length = 0;
+                boolean chunked = false;
                 for (String line : head.split("\r\n")) {
-                    if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                    String lower = line.toLowerCase(Locale.ROOT);
+                    if (lower.startsWith("content-length:")) {
                         length = Integer.parseInt(line.substring(15).strip());
+                    } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                        chunked = true;
                     }
                 }
-                for (int i = 0; i < length; i++) {
-                    if (in.read() < 0) {
-                        return;
-                    }
+                requests.add(head); // the head reached it, whatever becomes of the body
+                if (chunked ? !skipChunkedBody(in) : !skip(in, length)) {
+                    return;
                 }
-                requests.add(head);
                 if (head.startsWith("GET /slow")) {
                     Thread.sleep(SLOW_MILLIS); // an in-flight request for drain tests
                 }
@@ -95,6 +97,48 @@ final class RecordingBackend implements AutoCloseable {
             }
         } catch (IOException | RuntimeException | InterruptedException e) {
             // connection gone
+        }
+    }
+
+    private static boolean skip(InputStream in, long length) throws IOException {
+        for (long i = 0; i < length; i++) {
+            if (in.read() < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int b;
+        while ((b = in.read()) >= 0 && b != '\n') {
+            if (b != '\r') {
+                line.append((char) b);
+            }
+        }
+        return b < 0 ? null : line.toString();
+    }
+
+    /** A chunked body (the proxy streams bodies as they come): chunks, the last one, trailers. */
+    private static boolean skipChunkedBody(InputStream in) throws IOException {
+        while (true) {
+            String sizeLine = readLine(in);
+            if (sizeLine == null) {
+                return false;
+            }
+            int semicolon = sizeLine.indexOf(';');
+            long size = Long.parseLong((semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).strip(), 16);
+            if (size == 0) {
+                String trailer;
+                do {
+                    trailer = readLine(in);
+                } while (trailer != null && !trailer.isEmpty());
+                return trailer != null;
+            }
+            if (!skip(in, size + 2)) {
+                return false;
+            }
         }
     }
 

@@ -35,6 +35,8 @@ abstract sealed class ProxyConnection<R> permits SotwConnection, DeltaConnection
     protected ProxyNode proxy;
     private String connectionId;
     private boolean closed;
+    /** Set while a push's response is queued in the transport: told once the stream is ready again ({@link PushWindow}). */
+    private Runnable onDrained;
 
     ProxyConnection(Connections connections, ServerCallStreamObserver<R> out, String peer) {
         this.connections = connections;
@@ -79,8 +81,30 @@ abstract sealed class ProxyConnection<R> permits SotwConnection, DeltaConnection
         flush();
     }
 
+    /**
+     * {@link #push}, then whether nothing it sent is still queued in the transport; if something is,
+     * {@code drained} runs once the stream is ready again or ends.
+     */
+    final synchronized boolean pushThenDrained(Set<ResourceType> types, Runnable drained) {
+        push(types);
+        if (closed || out.isReady()) {
+            return true;
+        }
+        onDrained = drained;
+        return false;
+    }
+
+    private void tellDrained() {
+        Runnable r = onDrained;
+        if (r != null && (closed || out.isReady())) {
+            onDrained = null;
+            r.run(); // only frees a slot and hands the next job to an executor: takes no stream's lock
+        }
+    }
+
     /** Sends dirty types while the transport has room; called again by gRPC when it has room. */
     final synchronized void flush() {
+        tellDrained();
         while (!closed && !dirty.isEmpty() && out.isReady()) {
             ResourceType type = dirty.iterator().next();
             dirty.remove(type);
@@ -178,6 +202,7 @@ abstract sealed class ProxyConnection<R> permits SotwConnection, DeltaConnection
         }
         closed = true;
         connections.closed(this);
+        tellDrained();
         try {
             out.onError(status.asRuntimeException());
         } catch (RuntimeException alreadyGone) {
@@ -192,6 +217,7 @@ abstract sealed class ProxyConnection<R> permits SotwConnection, DeltaConnection
         }
         closed = true;
         connections.closed(this);
+        tellDrained();
         if (halfClosed) {
             try {
                 out.onCompleted();

@@ -44,6 +44,13 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class XdsServer implements ConfigChangeSink, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(XdsServer.class.getName());
+    /**
+     * Streams a push sends to at once ({@link PushWindow}): enough to keep the event loops and the
+     * proxies busy, few enough that a large response is not queued a thousand times over.
+     */
+    static final int PUSH_WINDOW = 32;
+    /** How long a stream that does not take its response holds a slot of the window. */
+    static final java.time.Duration PUSH_WINDOW_MAX_HOLD = java.time.Duration.ofSeconds(1);
 
     private final XdsServerOptions options;
     private final Connections connections;
@@ -51,6 +58,7 @@ public final class XdsServer implements ConfigChangeSink, AutoCloseable {
     private final ScheduledExecutorService timer;
     private final ExecutorService pushers;
     private final PushDebouncer debouncer;
+    private final PushWindow window;
     private final AtomicLong changesReceived = new AtomicLong();
     private final AtomicLong pushes = new AtomicLong();
     private Server server;
@@ -66,6 +74,7 @@ public final class XdsServer implements ConfigChangeSink, AutoCloseable {
                 .name("xds-debounce").daemon(true).factory());
         this.pushers = Executors.newFixedThreadPool(options.pushThreads(), Thread.ofPlatform()
                 .name("xds-push-", 0).daemon(true).factory());
+        this.window = new PushWindow(PUSH_WINDOW, PUSH_WINDOW_MAX_HOLD, pushers, timer);
         this.debouncer = new PushDebouncer(options.debounceQuiet(), options.debounceMax(), timer, this::push,
                 System::nanoTime);
     }
@@ -112,11 +121,7 @@ public final class XdsServer implements ConfigChangeSink, AutoCloseable {
         Set<ResourceType> types = change.typesOrAll();
         for (ProxyConnection<?> connection : connections.all()) {
             if (change.affects(connection.node().id())) {
-                try {
-                    pushers.execute(() -> connection.push(types));
-                } catch (java.util.concurrent.RejectedExecutionException stopping) {
-                    return;
-                }
+                window.submit(drained -> connection.pushThenDrained(types, drained));
             }
         }
     }

@@ -72,8 +72,12 @@ record Interception(boolean none, int httpProxyPort, Map<String, String> appPort
   }
 
   private static int port(String text) {
+    String t = text.trim();
+    if (t.isEmpty()) {
+      return 0; // unset, the common case: no exception per translation
+    }
     try {
-      int p = Integer.parseInt(text.trim());
+      int p = Integer.parseInt(t);
       return p > 0 && p <= 65535 ? p : 0;
     } catch (NumberFormatException e) {
       return 0;

@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Istio's model translated to Envoy's, per proxy: clusters ({@link ClusterBuilder}), endpoints
@@ -20,16 +21,26 @@ import java.util.TreeMap;
  * ({@link OutboundCache}): their resources are the same messages.
  */
 public final class IstioTranslator implements MeshTranslator {
+  /** Proxies whose own parts are remembered; beyond this (proxies come and go) the memory starts afresh. */
+  private static final int MAX_OWN_PARTS = 65_536;
+
   private final OutboundCache outbound = new OutboundCache();
+  /**
+   * A sidecar's own clusters and listeners by proxy id, with the node and {@link OutboundCache#routingOnlyEpoch}
+   * they were built for: a VirtualService change (the common push) does not rebuild and re-encode
+   * them for each of a thousand proxies; any other change does.
+   */
+  private final ConcurrentHashMap<String, OwnParts> ownParts = new ConcurrentHashMap<>();
+
+  /** What {@link #translate} builds per sidecar from its node and everything but the VirtualServices. */
+  private record OwnParts(ProxyNode node, long epoch, Map<String, Any> clusters, Map<String, Any> listeners) {}
 
   @Override
   public ProxyResources translate(MeshSnapshot snapshot, ProxyNode proxy) {
     ProxyScope scope = new ProxyScope(snapshot, proxy);
     OutboundCache.Outbound shared = outbound.get(scope.outboundKey(), reusable -> outbound(scope, reusable));
-    Map<String, Any> local = new TreeMap<>();
-    for (ClusterBuilder.Built b : ClusterBuilder.local(scope)) {
-      local.put(b.cluster().getName(), Any.pack(b.cluster()));
-    }
+    OwnParts own = proxy.type() == dev.weft.controlplane.xds.ProxyType.SIDECAR ? sidecarOwnParts(snapshot, scope) : null;
+    Map<String, Any> local = own != null ? own.clusters() : localClusters(scope);
     Map<String, Any> cds = shared.perProxy().get(OutboundCache.CLUSTERS, local, part -> {
       Map<String, Any> all = new TreeMap<>(shared.clusters());
       all.putAll(part);
@@ -43,14 +54,7 @@ public final class IstioTranslator implements MeshTranslator {
       case SIDECAR -> {
         listeners = null;
         Interception interception = Interception.of(proxy);
-        Map<String, Any> own = new TreeMap<>();
-        if (interception.none()) {
-          own.putAll(pack(NoneModeListeners.inbound(scope, interception)));
-        } else {
-          own.put(Names.VIRTUAL_INBOUND, Any.pack(SidecarListeners.virtualInbound(scope)));
-        }
-        own.putAll(pack(NoneModeListeners.httpProxy(scope, interception)));
-        packedListeners = shared.perProxy().get(interception.none() ? "listeners-none" : "listeners", own, part -> {
+        packedListeners = shared.perProxy().get(interception.none() ? "listeners-none" : "listeners", own.listeners(), part -> {
           // Without capture, the outbound listeners (reached only through virtualOutbound) have no use.
           Map<String, Any> all = interception.none() ? new TreeMap<>() : new TreeMap<>(shared.sidecarListeners());
           all.putAll(part);
@@ -82,6 +86,44 @@ public final class IstioTranslator implements MeshTranslator {
     out.put(ResourceType.ROUTE, rds);
     out.put(ResourceType.SECRET, secrets);
     return new ProxyResources(out);
+  }
+
+  /**
+   * A sidecar's own clusters and listeners: those built for an earlier snapshot when only
+   * VirtualServices changed since and the node is the same (they read neither), else built now and
+   * kept for the next change.
+   */
+  private OwnParts sidecarOwnParts(MeshSnapshot snapshot, ProxyScope scope) {
+    ProxyNode proxy = scope.proxy();
+    long epoch = outbound.routingOnlyEpoch(snapshot);
+    OwnParts known = ownParts.get(proxy.id());
+    if (known != null && epoch >= 0 && known.epoch() == epoch && known.node().equals(proxy)) {
+      return known;
+    }
+    Interception interception = Interception.of(proxy);
+    Map<String, Any> listeners = new TreeMap<>();
+    if (interception.none()) {
+      listeners.putAll(pack(NoneModeListeners.inbound(scope, interception)));
+    } else {
+      listeners.put(Names.VIRTUAL_INBOUND, Any.pack(SidecarListeners.virtualInbound(scope)));
+    }
+    listeners.putAll(pack(NoneModeListeners.httpProxy(scope, interception)));
+    OwnParts built = new OwnParts(proxy, epoch, Map.copyOf(localClusters(scope)), Map.copyOf(listeners));
+    if (epoch >= 0) {
+      if (ownParts.size() >= MAX_OWN_PARTS) {
+        ownParts.clear();
+      }
+      ownParts.put(proxy.id(), built);
+    }
+    return built;
+  }
+
+  private static Map<String, Any> localClusters(ProxyScope scope) {
+    Map<String, Any> local = new TreeMap<>();
+    for (ClusterBuilder.Built b : ClusterBuilder.local(scope)) {
+      local.put(b.cluster().getName(), Any.pack(b.cluster()));
+    }
+    return local;
   }
 
   /**

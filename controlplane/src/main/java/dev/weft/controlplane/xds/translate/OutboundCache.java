@@ -95,6 +95,12 @@ final class OutboundCache {
   private MeshSnapshot previousSnapshot;
   /** Whether {@link #previousSnapshot} -> {@link #current} changed only routing (see {@link #onlyRoutingChanged}); computed once. */
   private Boolean clustersHold;
+  /**
+   * Bumped whenever a newer snapshot differs from the one before it in more than VirtualServices
+   * ({@link #onlyRoutingChanged}): what a proxy's own resources were translated from holds while it
+   * stays the same ({@link #routingOnlyEpoch}).
+   */
+  private long epoch;
 
   /**
    * The outbound resources of {@code key}'s scope, translated by {@code translate} once per snapshot.
@@ -110,13 +116,18 @@ final class OutboundCache {
         if (current != null && snapshot.version() < current.version()) {
           return translate.apply(null); // a translation racing a newer snapshot: not worth keeping
         }
+        boolean onlyRouting = current != null && onlyRoutingChanged(current, snapshot);
+        if (!onlyRouting) {
+          epoch++;
+        }
+        clustersHold = null;
         if (current != null && !entries.isEmpty()) {
           Map<ProxyScope.OutboundKey, Outbound> byScope = new HashMap<>();
           entries.forEach((k, v) -> byScope.put(k.withoutSnapshot(), v));
           previous = byScope;
           previousSnapshot = current;
+          clustersHold = onlyRouting; // the comparison just made: previousSnapshot -> current
         }
-        clustersHold = null;
         entries = new ConcurrentHashMap<>();
         current = snapshot;
       } else if (entries.size() >= MAX_ENTRIES) {
@@ -131,6 +142,16 @@ final class OutboundCache {
     // Looked up before computeIfAbsent: that holds a lock of the map, and this one's lock must not be taken inside it.
     Outbound reuse = reusable(key);
     return mine.computeIfAbsent(key, k -> translate.apply(reuse));
+  }
+
+  /**
+   * For the snapshot of the last {@link #get}: a number that stays the same across newer snapshots
+   * that differ from each other only in VirtualServices, so what a proxy's own clusters and inbound
+   * listeners were built from still holds while it does; -1 when {@code snapshot} is no longer the
+   * newest (a translation racing a change: its result is not to be kept).
+   */
+  synchronized long routingOnlyEpoch(MeshSnapshot snapshot) {
+    return snapshot == current ? epoch : -1;
   }
 
   /** The previous snapshot's outbound of this scope if its clusters and endpoints still hold, else null. */

@@ -137,6 +137,48 @@ class SharedOutboundTest {
     assertThat(endpoints).isEqualTo(new IstioTranslator().translate(moved, REVIEWS));
   }
 
+  @Test
+  void aSidecarsOwnClustersAndListenersAreBuiltAgainOnlyWhenMoreThanVirtualServicesChanged() {
+    ConfigSet base = Mesh.load(List.of(Translated.BOOKINFO), Map.of());
+    MeshSnapshot first = Mesh.snapshot(base);
+    IstioTranslator translator = new IstioTranslator();
+    ProxyResources before = translator.translate(first, REVIEWS);
+    Object inbound = before.of(ResourceType.LISTENER).get("virtualInbound");
+    assertThat(inbound).isNotNull();
+    assertThat(before.of(ResourceType.CLUSTER).keySet()).anyMatch(name -> name.startsWith("inbound|"));
+
+    // A VirtualService changes nothing of the proxy's own: the same messages, not built again.
+    MeshSnapshot routed = next(first, 2, with(base, """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: ratings, namespace: default}
+        spec:
+          hosts: [ratings]
+          http:
+          - timeout: 3s
+            route:
+            - destination: {host: ratings}
+        """), first.endpoints());
+    ProxyResources after = translator.translate(routed, REVIEWS);
+    assertThat(after.of(ResourceType.LISTENER).get("virtualInbound")).isSameAs(inbound);
+    assertThat(after).isEqualTo(new IstioTranslator().translate(routed, REVIEWS));
+
+    // The proxy's own service goes away: its inbound cluster and listener chains go with it.
+    MeshSnapshot withoutReviews = new MeshSnapshot(3, routed.config(),
+        routed.services().stream().filter(s -> !s.hostname().startsWith("reviews.")).toList(), routed.endpoints(), routed.mesh());
+    ProxyResources alone = translator.translate(withoutReviews, REVIEWS);
+    assertThat(alone.of(ResourceType.CLUSTER).keySet()).noneMatch(name -> name.startsWith("inbound|"));
+    assertThat(alone.of(ResourceType.LISTENER).get("virtualInbound")).isNotEqualTo(inbound);
+    assertThat(alone).isEqualTo(new IstioTranslator().translate(withoutReviews, REVIEWS));
+
+    // The same proxy id with other labels (a new pod under the old name): built for the new node.
+    ProxyNode relabelled = Mesh.sidecar("reviews-v1-1", "default", Map.of("app", "ratings", "version", "v1"));
+    assertThat(relabelled.id()).isEqualTo(REVIEWS.id());
+    assertThat(translator.translate(withoutReviews, relabelled)).isEqualTo(new IstioTranslator().translate(withoutReviews, relabelled));
+    // And an older snapshot still translates correctly.
+    assertThat(translator.translate(routed, REVIEWS)).isEqualTo(new IstioTranslator().translate(routed, REVIEWS));
+  }
+
   private static MeshSnapshot next(MeshSnapshot before, long version, ConfigSet config,
       Map<String, List<dev.weft.controlplane.registry.Endpoint>> endpoints) {
     return new MeshSnapshot(version, config, before.services(), endpoints, before.mesh());

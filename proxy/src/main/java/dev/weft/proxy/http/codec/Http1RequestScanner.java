@@ -417,10 +417,8 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
                     || !contentLength.chars().allMatch(Http1RequestScanner::isDigit)) {
                 return new HttpViolation(400, "http1.invalid_content_length");
             }
+            // No bound on the length: bodies stream (Envoy's behaviour), held back by backpressure.
             length = Long.parseLong(contentLength);
-            if (length > limits.maxRequestBodyBytes()) {
-                return new HttpViolation(413, "request_payload_too_large");
-            }
         }
         safeIndex = scanIndex;
         if (chunked) {
@@ -462,9 +460,6 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
             }
         }
         bodyBytes += size;
-        if (bodyBytes > limits.maxRequestBodyBytes()) {
-            return new HttpViolation(413, "request_payload_too_large");
-        }
         safeIndex = scanIndex;
         if (size == 0) {
             state = State.TRAILER_LINE;

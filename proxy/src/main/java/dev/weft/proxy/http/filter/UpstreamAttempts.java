@@ -1,6 +1,8 @@
 package dev.weft.proxy.http.filter;
 
+import dev.weft.proxy.http.Grpc;
 import dev.weft.proxy.http.HttpExchange;
+import dev.weft.proxy.http.RequestBody;
 import dev.weft.proxy.http.ResponseFlag;
 import dev.weft.proxy.route.ClusterSpecifier;
 import dev.weft.proxy.route.RetryPolicy;
@@ -10,14 +12,21 @@ import dev.weft.proxy.upstream.HostSelection;
 import dev.weft.proxy.upstream.UpstreamCluster;
 import dev.weft.proxy.upstream.UpstreamFailure;
 import dev.weft.proxy.upstream.UpstreamHost;
+import dev.weft.proxy.upstream.UpstreamResponseListener;
+import dev.weft.proxy.upstream.UpstreamStream;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -28,7 +37,14 @@ import java.util.concurrent.TimeUnit;
  * timeout and all within the route timeout. A retry needs a slot of the cluster's retry circuit
  * breaker (max_retries, or the retry budget): without one the last result is sent
  * ({@code upstream_rq_retry_overflow}, flag UO). When the retries are used up the last result is
- * sent with the flag URX ({@code upstream_rq_retry_limit_exceeded}).
+ * sent with the flag URX ({@code upstream_rq_retry_limit_exceeded}). A request whose body outgrew
+ * the buffer limit is never sent again ({@code retry_or_shadow_abandoned}).
+ *
+ * <p>Streaming: the request body goes to the attempt's {@link UpstreamStream} as it arrives; the
+ * response is decided on its headers (retry or send downstream), then its chunks go downstream as
+ * they come, the upstream paused while the downstream cannot take more. A failure after the headers
+ * went downstream resets the downstream. Confined to the downstream event loop: upstream events
+ * hop there (usually they are there already, the pools' affinity).
  */
 final class UpstreamAttempts {
 
@@ -42,11 +58,17 @@ final class UpstreamAttempts {
     private final OptionalLong hash;
     private final long deadlineNanos;
     private final long startedNanos = System.nanoTime();
-    /** Hosts tried so far (read by the host predicate during {@link #attempt}, under this lock). */
+    /** Hosts tried so far (read by the host predicate during {@link #attempt}). */
     private final List<UpstreamHost> tried = new ArrayList<>(2);
     private int attempts;
     private int retries;
     private boolean holdsRetrySlot;
+    private boolean staleResent;
+    /** The attempt in progress (events of earlier ones are dropped). */
+    private Try current;
+    /** The response headers went downstream: no retry or local reply any more. */
+    private boolean committed;
+    private boolean over;
 
     UpstreamAttempts(HttpExchange exchange, RouteAction.Forward forward, ClusterSpecifier.WeightedCluster target,
             UpstreamCluster cluster, OptionalLong hash) {
@@ -63,21 +85,64 @@ final class UpstreamAttempts {
     }
 
     void start() {
-        attempt();
+        RequestBody body = exchange.body();
+        if (retry.isPresent() && body.present()) {
+            body.whenOverflowed(() -> exchange.stats().inc(stat + "retry_or_shadow_abandoned"));
+        }
+        body.whenAborted(this::stop);
+        exchange.onDownstreamGone(() -> onLoop(this::stop));
+        if (body.present() && !Grpc.isGrpc(exchange.request().headers())) {
+            // A request with a body goes upstream with its first body bytes, not before: a client
+            // that opens requests and stalls (half-open HTTP/2 streams, a slow body) ties up no
+            // upstream request or connection, and an HTTP/1.1 request whose framing is bad from its
+            // first chunk (refused by the scanner) reaches no upstream at all. Clients send a body
+            // right behind its head (Expect: 100-continue is answered here). gRPC goes at once: a
+            // streaming call may wait for the server's first message.
+            body.whenData(this::attempt);
+        } else {
+            attempt();
+        }
     }
 
-    private synchronized void attempt() {
-        if (exchange.responded()) {
+    private void onLoop(Runnable task) {
+        if (exchange.eventLoop().inEventLoop()) {
+            task.run();
+        } else {
+            exchange.eventLoop().execute(task);
+        }
+    }
+
+    /** The downstream is gone (or its request broke off): the attempt in progress is reset. */
+    private void stop() {
+        over = true;
+        endRetry();
+        Try attempt = current;
+        current = null;
+        if (attempt != null && attempt.stream != null) {
+            attempt.stream.reset();
+        }
+    }
+
+    private void attempt() {
+        send(true);
+    }
+
+    /** Sends the request to a host; {@code counted}: a new attempt (not a resend after a stale connection). */
+    private void send(boolean counted) {
+        if (over || exchange.responded()) {
             endRetry();
             return;
         }
-        attempts++;
+        if (counted) {
+            attempts++;
+        }
         HostSelection selection = retry.isPresent() && retry.get().avoidPreviousHosts() && !tried.isEmpty()
                 ? new HostSelection(hash, tried::contains, retry.get().hostSelectionMaxAttempts())
                 : hash.isEmpty() ? HostSelection.ANY : new HostSelection(hash, host -> false, 1);
         Optional<UpstreamHost> host = cluster.chooseHost(selection);
         if (host.isEmpty()) {
             endRetry();
+            over = true;
             exchange.stats().inc(stat + "upstream_cx_none_healthy");
             exchange.localReply(503, ResponseFlag.UH, "no healthy upstream");
             return;
@@ -87,6 +152,7 @@ final class UpstreamAttempts {
         long remaining = deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
         if (remaining <= 0) {
             endRetry();
+            over = true;
             timedOut();
             return;
         }
@@ -94,70 +160,228 @@ final class UpstreamAttempts {
         boolean perTryBound = !perTry.isZero() && perTry.toNanos() < remaining;
         Duration timeout = perTryBound ? perTry
                 : remaining == Long.MAX_VALUE ? Duration.ZERO : Duration.ofNanos(remaining);
-        exchange.stats().inc(stat + "upstream_rq_total");
-        FullHttpRequest request = UpstreamRequests.build(exchange, forward, target, attempts);
-        cluster.send(host.get(), request, timeout, exchange.eventLoop(), exchange.downstreamHttp2()).whenComplete((response, thrown) -> {
-            synchronized (this) {
-                endRetry();
-                if (thrown == null) {
-                    onResponse(response);
-                } else {
-                    onFailure(thrown, perTryBound);
-                }
-            }
-        });
+        if (counted) {
+            exchange.stats().inc(stat + "upstream_rq_total");
+        }
+        RequestBody body = exchange.body();
+        // A body that arrived whole and is kept goes as one message (a retry's always does); any
+        // other streams behind the head.
+        ByteBuf whole = body.present() && body.ended() ? body.copy() : null;
+        HttpRequest head = UpstreamRequests.build(exchange, forward, target, attempts, whole);
+        Try attempt = new Try(perTryBound, !(head instanceof FullHttpRequest));
+        current = attempt;
+        UpstreamStream stream = cluster.open(host.get(), head, timeout, exchange.eventLoop(),
+                exchange.downstreamHttp2(), attempt);
+        if (attempt.stream == null) {
+            attempt.stream = stream;
+        }
+        // Envoy's route and per-try timeouts run from the end of the downstream request.
+        body.whenEnded(stream::startTimer);
     }
 
-    private void onResponse(FullHttpResponse upstream) {
+    /** One attempt: the stream's listener, and the request body's sink while it streams. */
+    private final class Try implements UpstreamResponseListener, RequestBody.Sink {
+
+        private final boolean perTryBound;
+        private final boolean streamsBody;
+        UpstreamStream stream;
+
+        Try(boolean perTryBound, boolean streamsBody) {
+            this.perTryBound = perTryBound;
+            this.streamsBody = streamsBody;
+        }
+
+        // --- RequestBody.Sink (on the downstream loop) ---
+
+        @Override
+        public boolean writable() {
+            return stream.writable();
+        }
+
+        @Override
+        public void write(HttpContent chunk) {
+            stream.write(chunk);
+        }
+
+        @Override
+        public void flush() {
+            stream.flush();
+        }
+
+        @Override
+        public void end(LastHttpContent last) {
+            stream.end(last);
+        }
+
+        // --- UpstreamResponseListener (on the upstream loop: hop) ---
+
+        @Override
+        public void onReady(UpstreamStream ready) {
+            onLoop(() -> {
+                if (stream == null) {
+                    stream = ready;
+                }
+                if (current != this) {
+                    ready.reset();
+                } else if (streamsBody) {
+                    exchange.body().attach(this);
+                }
+            });
+        }
+
+        @Override
+        public void onHeaders(HttpResponse head) {
+            onLoop(() -> headers(this, head));
+        }
+
+        @Override
+        public void onBody(HttpContent chunk) {
+            onLoop(() -> {
+                if (current != this || !committed) {
+                    chunk.release();
+                    return;
+                }
+                exchange.sendBody(chunk);
+                if (!exchange.downstreamWritable()) {
+                    // The downstream is slow: stop reading the upstream until it drains (backpressure).
+                    stream.readResponse(false);
+                    exchange.whenDownstreamWritable(() -> stream.readResponse(true));
+                }
+            });
+        }
+
+        @Override
+        public void onEnd(LastHttpContent last) {
+            onLoop(() -> {
+                if (current != this || !committed) {
+                    ReferenceCountUtil.release(last);
+                    return;
+                }
+                done(this);
+                exchange.endResponse(last);
+            });
+        }
+
+        @Override
+        public void onReadComplete() {
+            onLoop(() -> {
+                if (current == this && committed) {
+                    exchange.flushResponse();
+                }
+            });
+        }
+
+        @Override
+        public void onWritable() {
+            onLoop(() -> {
+                if (current == this) {
+                    exchange.body().pump();
+                }
+            });
+        }
+
+        @Override
+        public void onFailure(UpstreamFailure failure) {
+            onLoop(() -> failed(this, failure));
+        }
+    }
+
+    private void headers(Try attempt, HttpResponse upstream) {
+        if (current != attempt || over) {
+            ReferenceCountUtil.release(upstream);
+            return;
+        }
+        endRetry();
         int status = upstream.status().code();
         exchange.stats().inc(stat + "upstream_rq_" + ProxyStats.statusClass(status));
         if (retry.isPresent() && retry.get().retriableResponse(status, grpcStatus(upstream))
                 // An upstream Envoy that says it is overloaded is not to be retried (Envoy's rule).
                 && !upstream.headers().contains("x-envoy-overloaded")) {
             if (mayRetry()) {
-                upstream.release();
+                ReferenceCountUtil.release(upstream);
+                abandon(attempt);
                 scheduleRetry();
                 return;
             }
         } else if (attempts > 1) {
             exchange.stats().inc(stat + "upstream_rq_retry_success");
         }
-        FullHttpResponse response = UpstreamRequests.downstreamResponse(upstream, startedNanos);
+        HttpResponse response = UpstreamRequests.downstreamResponse(upstream, startedNanos);
         if (forward.attemptCount().inResponse()) {
             response.headers().set("x-envoy-attempt-count", Integer.toString(attempts));
         }
-        exchange.respond(response);
+        committed = true;
+        boolean whole = response instanceof FullHttpResponse;
+        if (whole) {
+            done(attempt);
+        }
+        if (!exchange.respondHeaders(response) && !whole) {
+            // Answered already (a local reply won): this response goes nowhere.
+            over = true;
+            attempt.stream.reset();
+        }
     }
 
-    private void onFailure(Throwable thrown, boolean perTryBound) {
-        Throwable error = thrown instanceof CompletionException wrapped && wrapped.getCause() != null
-                ? wrapped.getCause() : thrown;
-        UpstreamFailure failure = error instanceof UpstreamFailure f ? f
-                : new UpstreamFailure(UpstreamFailure.Kind.CONNECTION_TERMINATION, String.valueOf(error), false);
+    /** The response is complete: the body (if still coming) goes nowhere now. */
+    private void done(Try attempt) {
+        over = true;
+        exchange.body().detach(attempt);
+    }
+
+    /** Gives up an attempt for a retry: its stream is reset, the body will be sent again. */
+    private void abandon(Try attempt) {
+        exchange.body().detach(attempt);
+        current = null;
+        attempt.stream.reset();
+    }
+
+    private void failed(Try attempt, UpstreamFailure failure) {
+        if (current != attempt || over) {
+            return;
+        }
+        endRetry();
+        exchange.body().detach(attempt);
+        if (!committed && failure.retriable() && !staleResent && exchange.body().replayable()) {
+            // A stale keep-alive connection or a stream the host refused: nothing was processed;
+            // sent once more (the same attempt, as Envoy's pools do).
+            staleResent = true;
+            current = null;
+            send(false);
+            return;
+        }
         exchange.stats().inc(stat + switch (failure.kind()) {
             case CONNECT_FAILURE -> "upstream_cx_connect_fail";
             case OVERFLOW -> "upstream_rq_pending_overflow";
-            case TIMEOUT -> perTryBound ? "upstream_rq_per_try_timeout" : "upstream_rq_timeout";
+            case TIMEOUT -> attempt.perTryBound ? "upstream_rq_per_try_timeout" : "upstream_rq_timeout";
             case CONNECTION_TERMINATION, PROTOCOL_ERROR -> "upstream_rq_rx_reset";
         });
+        ResponseFlag flag = ResponseFlag.valueOf(failure.kind().flag());
+        if (committed) {
+            // Headers (and maybe part of the body) went downstream: it is reset, never cut short silently.
+            over = true;
+            exchange.resetResponse(flag);
+            return;
+        }
         RetryPolicy.Reset reset = switch (failure.kind()) {
             case CONNECT_FAILURE -> RetryPolicy.Reset.CONNECT_FAILURE;
             case OVERFLOW -> RetryPolicy.Reset.OVERFLOW;
             // The route timeout ends the request; only a per-try timeout may be retried.
-            case TIMEOUT -> perTryBound ? RetryPolicy.Reset.PER_TRY_TIMEOUT : null;
+            case TIMEOUT -> attempt.perTryBound ? RetryPolicy.Reset.PER_TRY_TIMEOUT : null;
             case CONNECTION_TERMINATION, PROTOCOL_ERROR -> RetryPolicy.Reset.CONNECTION_RESET;
         };
         if (reset != null && retry.isPresent() && retry.get().retriableReset(reset) && mayRetry()) {
+            current = null;
             scheduleRetry();
             return;
         }
-        exchange.localReply(failure.kind().status(), ResponseFlag.valueOf(failure.kind().flag()),
-                failure.kind().body());
+        over = true;
+        exchange.localReply(failure.kind().status(), flag, failure.kind().body());
     }
 
     /** Whether one more attempt may be made now; takes a retry slot when so. */
     private boolean mayRetry() {
-        if (!bodyReplayable()) {
+        if (!exchange.body().replayable()) {
+            // Envoy's rule: a request whose body was not kept whole (over the buffer limit) is not sent again.
             return false;
         }
         if (retries >= retry.orElseThrow().numRetries()) {
@@ -176,17 +400,6 @@ final class UpstreamAttempts {
         holdsRetrySlot = true;
         retries++;
         return true;
-    }
-
-    /**
-     * Envoy retries only a request whose whole body it still holds (retry_shadow_buffer_limit): a
-     * body already streamed upstream cannot be sent again. Requests reach the router aggregated
-     * today (a FullHttpRequest whose content the exchange keeps until the response is written), so
-     * this holds while the content is alive; a streaming request path must answer false here.
-     */
-    private boolean bodyReplayable() {
-        FullHttpRequest request = exchange.request();
-        return request.decoderResult().isSuccess() && request.content().refCnt() > 0;
     }
 
     private void scheduleRetry() {
@@ -212,11 +425,11 @@ final class UpstreamAttempts {
         exchange.localReply(kind.status(), ResponseFlag.UT, kind.body());
     }
 
-    /** The gRPC status of a response (headers, or trailers for a whole response), -1 if none. */
-    private static int grpcStatus(FullHttpResponse response) {
+    /** The gRPC status of a response head (a trailers-only response has it there), -1 if none. */
+    private static int grpcStatus(HttpResponse response) {
         String value = response.headers().get("grpc-status");
-        if (value == null) {
-            value = response.trailingHeaders().get("grpc-status");
+        if (value == null && response instanceof FullHttpResponse full) {
+            value = full.trailingHeaders().get("grpc-status");
         }
         if (value == null) {
             return -1;

@@ -1,18 +1,21 @@
 package dev.weft.proxy.http.filter;
 
 import dev.weft.proxy.http.HttpExchange;
+import dev.weft.proxy.http.RequestBody;
 import dev.weft.proxy.route.ClusterSpecifier;
 import dev.weft.proxy.route.HeaderMutation;
 import dev.weft.proxy.route.PathRewrite;
 import dev.weft.proxy.route.RetryPolicy;
 import dev.weft.proxy.route.RouteAction;
-import dev.weft.proxy.upstream.UpstreamHost;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.HttpConversionUtil;
 import java.time.Duration;
@@ -26,6 +29,12 @@ final class UpstreamRequests {
     private UpstreamRequests() {
     }
 
+    /**
+     * Headers of the upstream request are copied from the downstream's, which the codecs validated
+     * already: validating every name and value again cost a visible share of the proxy's CPU.
+     */
+    private static final HttpHeadersFactory TRUSTED = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+
     /** Hop-by-hop headers (RFC 9110 7.6.1) never forwarded; Connection's own list is removed too. */
     private static final List<CharSequence> HOP_BY_HOP = List.of(HttpHeaderNames.CONNECTION,
             HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION, HttpHeaderNames.TE,
@@ -38,24 +47,21 @@ final class UpstreamRequests {
             HttpConversionUtil.ExtensionHeaderNames.PATH.text(), HttpConversionUtil.ExtensionHeaderNames.STREAM_DEPENDENCY_ID.text(),
             HttpConversionUtil.ExtensionHeaderNames.STREAM_WEIGHT.text(), HttpConversionUtil.ExtensionHeaderNames.STREAM_PROMISE_ID.text());
 
-    static FullHttpRequest build(HttpExchange exchange, RouteAction.Forward forward, UpstreamHost host) {
-        return build(exchange, forward, ClusterSpecifier.WeightedCluster.of(forward), 1);
-    }
-
     /**
-     * The upstream request of one attempt ({@code attempt} counts from 1): rewritten path and Host,
-     * hop-by-hop headers gone, the weighted cluster's, route's, virtual host's and route
+     * The upstream request head of one attempt ({@code attempt} counts from 1): rewritten path and
+     * Host, hop-by-hop headers gone, the weighted cluster's, route's, virtual host's and route
      * configuration's header mutations applied, {@code x-envoy-attempt-count} when the virtual host
-     * asks for it.
+     * asks for it. With {@code wholeBody} (the body arrived and is kept; retained, passed on) it is
+     * a whole request with Content-Length; without, a head whose body the caller streams after it
+     * (chunked unless the downstream gave a Content-Length); a request without body is a whole one.
      */
-    static FullHttpRequest build(HttpExchange exchange, RouteAction.Forward forward,
-            ClusterSpecifier.WeightedCluster target, int attempt) {
-        FullHttpRequest downstream = exchange.request();
+    static HttpRequest build(HttpExchange exchange, RouteAction.Forward forward,
+            ClusterSpecifier.WeightedCluster target, int attempt, ByteBuf wholeBody) {
+        HttpRequest downstream = exchange.request();
+        RequestBody body = exchange.body();
         String uri = PathRewrite.apply(downstream.uri(), exchange.route().orElseThrow().match().path(),
                 forward.prefixRewrite(), forward.regexRewrite());
-        FullHttpRequest upstream = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, downstream.method(), uri,
-                downstream.content().retainedDuplicate());
-        HttpHeaders headers = upstream.headers();
+        HttpHeaders headers = TRUSTED.newHeaders();
         headers.set(downstream.headers());
         // gRPC needs "te: trailers" end to end (Envoy keeps TE when it is exactly "trailers").
         boolean teTrailers = "trailers".equalsIgnoreCase(downstream.headers().get(HttpHeaderNames.TE));
@@ -64,7 +70,6 @@ final class UpstreamRequests {
         if (teTrailers) {
             headers.set(HttpHeaderNames.TE, "trailers");
         }
-        upstream.trailingHeaders().set(downstream.trailingHeaders());
         // One Host, the one routing used: an HTTP/2 request's :authority wins over a "host" header
         // it also carried (RFC 9113 8.3.1), never both upstream.
         String authority = downstream.headers().get(HttpHeaderNames.HOST);
@@ -88,30 +93,49 @@ final class UpstreamRequests {
         if (forward.attemptCount().inRequest()) {
             headers.set("x-envoy-attempt-count", Integer.toString(attempt));
         }
-        headers.setInt(HttpHeaderNames.CONTENT_LENGTH, upstream.content().readableBytes());
-        if (upstream.content().readableBytes() == 0 && !downstream.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
-                && !downstream.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
-            headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+        if (wholeBody != null || !body.present()) {
+            boolean trailers = wholeBody != null && !body.trailers().isEmpty();
+            DefaultFullHttpRequest whole = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, downstream.method(), uri,
+                    wholeBody != null ? wholeBody : io.netty.buffer.Unpooled.EMPTY_BUFFER, headers,
+                    trailers ? TRUSTED.newHeaders() : TRUSTED.newEmptyHeaders());
+            int length = whole.content().readableBytes();
+            if (length > 0 || downstream.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
+                    || downstream.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+                headers.setInt(HttpHeaderNames.CONTENT_LENGTH, length);
+            } else {
+                headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+            }
+            if (trailers) {
+                whole.trailingHeaders().set(body.trailers());
+            }
+            return whole;
         }
+        if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, io.netty.handler.codec.http.HttpHeaderValues.CHUNKED);
+        }
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, downstream.method(), uri, headers);
+    }
+
+    /** The upstream response head made a downstream one, in place (no copy of its headers). */
+    static HttpResponse downstreamResponse(HttpResponse upstream, long startedNanos) {
+        upstream.setProtocolVersion(HttpVersion.HTTP_1_1);
+        HttpHeaders headers = upstream.headers();
+        stripHopByHop(headers);
+        HTTP2_EXTENSIONS.forEach(headers::remove);
+        // Content-Length stays as the upstream sent it (right for HEAD and 304 responses too); a body
+        // without it is framed anew by the downstream codec (chunked, or HTTP/2 DATA frames).
+        headers.set("x-envoy-upstream-service-time",
+                Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos)));
         return upstream;
     }
 
-    static FullHttpResponse downstreamResponse(FullHttpResponse upstream, long startedNanos) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, upstream.status(),
-                upstream.content(), upstream.headers(), upstream.trailingHeaders());
-        stripHopByHop(response.headers());
-        HTTP2_EXTENSIONS.forEach(response.headers()::remove);
-        // Content-Length stays as the aggregator left it (right for HEAD and 304 responses too).
-        response.headers().set("x-envoy-upstream-service-time",
-                Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos)));
-        return response;
-    }
-
     private static void stripHopByHop(HttpHeaders headers) {
-        for (String listed : headers.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String name : listed.split(",")) {
-                if (!name.isBlank()) {
-                    headers.remove(name.strip());
+        if (headers.contains(HttpHeaderNames.CONNECTION)) {
+            for (String listed : headers.getAll(HttpHeaderNames.CONNECTION)) {
+                for (String name : listed.split(",")) {
+                    if (!name.isBlank()) {
+                        headers.remove(name.strip());
+                    }
                 }
             }
         }
