@@ -4,6 +4,7 @@ import dev.weft.proxy.config.ClusterConfig;
 import dev.weft.proxy.config.EndpointsConfig.EndpointConfig;
 import dev.weft.proxy.net.Transport;
 import dev.weft.proxy.stats.ProxyStats;
+import dev.weft.proxy.stats.StatusClassCounters;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
@@ -31,6 +32,8 @@ public final class UpstreamCluster {
     private final ProxyStats stats;
     private final OutlierDetector outlierDetector;
     private final Optional<UpstreamTls> tls;
+    private final String statPrefix;
+    private final StatusClassCounters upstreamRequests;
     private volatile List<UpstreamHost> hosts = List.of();
 
     UpstreamCluster(ClusterConfig config, Transport transport, ProxyStats stats) {
@@ -42,6 +45,8 @@ public final class UpstreamCluster {
         this.tls = tls.map(context -> new UpstreamTls(context, config.tls().map(t -> t.sni()).orElse("")));
         this.transport = transport;
         this.stats = stats;
+        this.statPrefix = "cluster." + config.name() + ".";
+        this.upstreamRequests = new StatusClassCounters(stats, statPrefix + "upstream_rq_");
         this.poolStats = PoolStats.of(stats, config.name());
         this.loadBalancer = LoadBalancer.of(config);
         this.limits = new ClusterLimits(config.limits());
@@ -55,6 +60,19 @@ public final class UpstreamCluster {
 
     public ClusterConfig config() {
         return config;
+    }
+
+    /** {@code cluster.<name>.}: the prefix of this cluster's stats names. */
+    public String statPrefix() {
+        return statPrefix;
+    }
+
+    /**
+     * {@code cluster.<name>.upstream_rq_total} and {@code upstream_rq_<class>}, looked up once: every
+     * request bumps them, and building their names per request showed in the proxy's CPU profile.
+     */
+    public StatusClassCounters upstreamRequests() {
+        return upstreamRequests;
     }
 
     /** The client TLS context connections start with (empty: plaintext). */

@@ -7,7 +7,6 @@ import dev.weft.proxy.http.ResponseFlag;
 import dev.weft.proxy.route.ClusterSpecifier;
 import dev.weft.proxy.route.RetryPolicy;
 import dev.weft.proxy.route.RouteAction;
-import dev.weft.proxy.stats.ProxyStats;
 import dev.weft.proxy.upstream.HostSelection;
 import dev.weft.proxy.upstream.UpstreamCluster;
 import dev.weft.proxy.upstream.UpstreamFailure;
@@ -76,7 +75,7 @@ final class UpstreamAttempts {
         this.forward = forward;
         this.target = target;
         this.cluster = cluster;
-        this.stat = "cluster." + target.cluster() + ".";
+        this.stat = cluster.statPrefix(); // the cluster named by target.cluster()
         this.retry = forward.retryPolicy().filter(policy -> policy.numRetries() > 0);
         this.backoff = retry.map(policy -> new RetryBackoff(policy.baseInterval(), policy.maxInterval(),
                 ThreadLocalRandom.current())).orElse(null);
@@ -161,7 +160,7 @@ final class UpstreamAttempts {
         Duration timeout = perTryBound ? perTry
                 : remaining == Long.MAX_VALUE ? Duration.ZERO : Duration.ofNanos(remaining);
         if (counted) {
-            exchange.stats().inc(stat + "upstream_rq_total");
+            cluster.upstreamRequests().incTotal();
         }
         RequestBody body = exchange.body();
         // A body that arrived whole and is kept goes as one message (a retry's always does); any
@@ -293,7 +292,7 @@ final class UpstreamAttempts {
         }
         endRetry();
         int status = upstream.status().code();
-        exchange.stats().inc(stat + "upstream_rq_" + ProxyStats.statusClass(status));
+        cluster.upstreamRequests().incStatus(status);
         if (retry.isPresent() && retry.get().retriableResponse(status, grpcStatus(upstream))
                 // An upstream Envoy that says it is overloaded is not to be retried (Envoy's rule).
                 && !upstream.headers().contains("x-envoy-overloaded")) {
