@@ -141,6 +141,11 @@ public final class UpstreamCluster {
      */
     public Optional<UpstreamHost> chooseHost(HostSelection selection) {
         List<UpstreamHost> current = hosts;
+        if (allRoutableAtOnePriority(current)) {
+            // The usual case (every host healthy, none ejected, one priority): the balancer picks
+            // from the host list itself, with no per-request copy of it.
+            return Optional.of(pick(current, selection));
+        }
         List<UpstreamHost> routable = new ArrayList<>(current.size());
         for (UpstreamHost host : current) {
             if (host.endpoint().health().routable() && !host.ejected()) {
@@ -180,6 +185,23 @@ public final class UpstreamCluster {
         if (routable.isEmpty()) {
             return Optional.empty();
         }
+        return Optional.of(pick(routable, selection));
+    }
+
+    private static boolean allRoutableAtOnePriority(List<UpstreamHost> hosts) {
+        if (hosts.isEmpty()) {
+            return false;
+        }
+        int priority = hosts.getFirst().endpoint().priority();
+        for (UpstreamHost host : hosts) {
+            if (!host.endpoint().health().routable() || host.ejected() || host.endpoint().priority() != priority) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private UpstreamHost pick(List<UpstreamHost> routable, HostSelection selection) {
         UpstreamHost chosen = null;
         for (int attempt = 0; attempt < Math.max(1, selection.maxAttempts()); attempt++) {
             // A hash-based balancer would pick the same host again: each new pick moves the hash.
@@ -191,7 +213,7 @@ public final class UpstreamCluster {
                 break;
             }
         }
-        return Optional.of(chosen);
+        return chosen;
     }
 
     /** Takes a slot of the retry circuit breaker (max_retries or the retry budget); false: overflow. */
