@@ -53,7 +53,8 @@ final class UpstreamAttempts {
     private final UpstreamCluster cluster;
     private final String stat;
     private final Optional<RetryPolicy> retry;
-    private final RetryBackoff backoff;
+    /** Made at the first retry (most requests have none). */
+    private RetryBackoff backoff;
     private final OptionalLong hash;
     private final long deadlineNanos;
     private final long startedNanos = System.nanoTime();
@@ -77,8 +78,7 @@ final class UpstreamAttempts {
         this.cluster = cluster;
         this.stat = cluster.statPrefix(); // the cluster named by target.cluster()
         this.retry = forward.retryPolicy().filter(policy -> policy.numRetries() > 0);
-        this.backoff = retry.map(policy -> new RetryBackoff(policy.baseInterval(), policy.maxInterval(),
-                ThreadLocalRandom.current())).orElse(null);
+
         this.hash = hash;
         this.deadlineNanos = forward.timeout().isZero() ? Long.MAX_VALUE : startedNanos + forward.timeout().toNanos();
     }
@@ -230,7 +230,11 @@ final class UpstreamAttempts {
 
         @Override
         public void onHeaders(HttpResponse head) {
-            onLoop(() -> headers(this, head));
+            if (exchange.eventLoop().inEventLoop()) {
+                headers(this, head);
+            } else {
+                exchange.eventLoop().execute(() -> headers(this, head));
+            }
         }
 
         @Override
@@ -251,23 +255,35 @@ final class UpstreamAttempts {
 
         @Override
         public void onEnd(LastHttpContent last) {
-            onLoop(() -> {
-                if (current != this || !committed) {
-                    ReferenceCountUtil.release(last);
-                    return;
-                }
-                done(this);
-                exchange.endResponse(last);
-            });
+            if (exchange.eventLoop().inEventLoop()) {
+                ended(last);
+            } else {
+                exchange.eventLoop().execute(() -> ended(last));
+            }
+        }
+
+        private void ended(LastHttpContent last) {
+            if (current != this || !committed) {
+                ReferenceCountUtil.release(last);
+                return;
+            }
+            done(this);
+            exchange.endResponse(last);
         }
 
         @Override
         public void onReadComplete() {
-            onLoop(() -> {
-                if (current == this && committed) {
-                    exchange.flushResponse();
-                }
-            });
+            if (exchange.eventLoop().inEventLoop()) {
+                readComplete();
+            } else {
+                exchange.eventLoop().execute(this::readComplete);
+            }
+        }
+
+        private void readComplete() {
+            if (current == this && committed) {
+                exchange.flushResponse();
+            }
         }
 
         @Override
@@ -404,6 +420,10 @@ final class UpstreamAttempts {
     private void scheduleRetry() {
         exchange.stats().inc(stat + "upstream_rq_retry");
         exchange.stats().inc(stat + "upstream_rq_retry_backoff_exponential");
+        if (backoff == null) {
+            RetryPolicy policy = retry.orElseThrow();
+            backoff = new RetryBackoff(policy.baseInterval(), policy.maxInterval(), ThreadLocalRandom.current());
+        }
         long wait = backoff.next().toNanos();
         if (deadlineNanos != Long.MAX_VALUE) {
             wait = Math.max(0, Math.min(wait, deadlineNanos - System.nanoTime()));
