@@ -152,6 +152,14 @@ final class UpstreamRequests {
     private static void stripHopByHop(HttpHeaders headers) {
         if (headers.contains(HttpHeaderNames.CONNECTION)) {
             for (String listed : headers.getAll(HttpHeaderNames.CONNECTION)) {
+                if (listed.indexOf(',') < 0) {
+                    // The usual value (keep-alive or close): one name, no split.
+                    String name = listed.strip();
+                    if (!name.isEmpty() && !name.equalsIgnoreCase("keep-alive")) { // keep-alive: removed below
+                        headers.remove(name);
+                    }
+                    continue;
+                }
                 for (String name : listed.split(",")) {
                     if (!name.isBlank()) {
                         headers.remove(name.strip());
