@@ -3,6 +3,7 @@ package dev.weft.proxy.http;
 import dev.weft.proxy.config.ActiveListener;
 import dev.weft.proxy.route.RequestView;
 import dev.weft.proxy.route.Route;
+import dev.weft.proxy.route.VirtualHost;
 import dev.weft.proxy.stats.ProxyStats;
 import dev.weft.proxy.upstream.UpstreamCluster;
 import io.netty.buffer.Unpooled;
@@ -45,6 +46,7 @@ public final class HttpExchange {
     private final RequestView view;
     private final ActiveListener listener;
     private final Map<String, UpstreamCluster> clusters;
+    private final Optional<VirtualHost> virtualHost;
     private final Optional<Route> route;
     private final ProxyStats stats;
     private final EventLoop eventLoop;
@@ -71,7 +73,9 @@ public final class HttpExchange {
         this.stats = stats;
         this.eventLoop = eventLoop;
         this.sink = sink;
-        this.route = listener.routes().route(view, listener.http().stripAnyHostPort());
+        // Looked up once: the TLS redirect check and routing both need it.
+        this.virtualHost = listener.routes().virtualHost(view, listener.http().stripAnyHostPort());
+        this.route = virtualHost.isPresent() ? virtualHost.get().route(view) : Optional.empty();
     }
 
     /** The downstream request's head (its body is {@link #body()}). */
@@ -95,7 +99,7 @@ public final class HttpExchange {
 
     /** The virtual host requires TLS and the request came in plaintext: it gets a redirect to https. */
     public boolean needsTlsRedirect() {
-        return !secure && listener.routes().requiresTls(view, listener.http().stripAnyHostPort());
+        return !secure && virtualHost.isPresent() && virtualHost.get().requireTls();
     }
 
     /** The route selected for the request when it arrived (empty: no virtual host or route matched). */

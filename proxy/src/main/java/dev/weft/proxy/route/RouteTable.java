@@ -77,6 +77,12 @@ public final class RouteTable {
         return Optional.ofNullable(any);
     }
 
+    /** The virtual host of a request (its authority, the port stripped if asked). */
+    public Optional<VirtualHost> virtualHost(RequestView request, boolean stripPort) {
+        String host = request.authority();
+        return virtualHost(stripPort ? withoutPort(host) : host);
+    }
+
     /**
      * Whether the request's virtual host requires TLS ({@code require_tls}): checked before any route,
      * as Envoy answers such a request with a redirect whatever its path.

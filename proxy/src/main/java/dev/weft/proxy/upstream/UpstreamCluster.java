@@ -4,6 +4,7 @@ import dev.weft.proxy.config.ClusterConfig;
 import dev.weft.proxy.config.EndpointsConfig.EndpointConfig;
 import dev.weft.proxy.net.Transport;
 import dev.weft.proxy.stats.ProxyStats;
+import dev.weft.proxy.stats.StatusClassCounters;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
@@ -31,6 +32,8 @@ public final class UpstreamCluster {
     private final ProxyStats stats;
     private final OutlierDetector outlierDetector;
     private final Optional<UpstreamTls> tls;
+    private final String statPrefix;
+    private final StatusClassCounters upstreamRequests;
     private volatile List<UpstreamHost> hosts = List.of();
 
     UpstreamCluster(ClusterConfig config, Transport transport, ProxyStats stats) {
@@ -42,6 +45,8 @@ public final class UpstreamCluster {
         this.tls = tls.map(context -> new UpstreamTls(context, config.tls().map(t -> t.sni()).orElse("")));
         this.transport = transport;
         this.stats = stats;
+        this.statPrefix = "cluster." + config.name() + ".";
+        this.upstreamRequests = new StatusClassCounters(stats, statPrefix + "upstream_rq_");
         this.poolStats = PoolStats.of(stats, config.name());
         this.loadBalancer = LoadBalancer.of(config);
         this.limits = new ClusterLimits(config.limits());
@@ -55,6 +60,19 @@ public final class UpstreamCluster {
 
     public ClusterConfig config() {
         return config;
+    }
+
+    /** {@code cluster.<name>.}: the prefix of this cluster's stats names. */
+    public String statPrefix() {
+        return statPrefix;
+    }
+
+    /**
+     * {@code cluster.<name>.upstream_rq_total} and {@code upstream_rq_<class>}, looked up once: every
+     * request bumps them, and building their names per request showed in the proxy's CPU profile.
+     */
+    public StatusClassCounters upstreamRequests() {
+        return upstreamRequests;
     }
 
     /** The client TLS context connections start with (empty: plaintext). */
@@ -123,6 +141,11 @@ public final class UpstreamCluster {
      */
     public Optional<UpstreamHost> chooseHost(HostSelection selection) {
         List<UpstreamHost> current = hosts;
+        if (allRoutableAtOnePriority(current)) {
+            // The usual case (every host healthy, none ejected, one priority): the balancer picks
+            // from the host list itself, with no per-request copy of it.
+            return Optional.of(pick(current, selection));
+        }
         List<UpstreamHost> routable = new ArrayList<>(current.size());
         for (UpstreamHost host : current) {
             if (host.endpoint().health().routable() && !host.ejected()) {
@@ -162,6 +185,23 @@ public final class UpstreamCluster {
         if (routable.isEmpty()) {
             return Optional.empty();
         }
+        return Optional.of(pick(routable, selection));
+    }
+
+    private static boolean allRoutableAtOnePriority(List<UpstreamHost> hosts) {
+        if (hosts.isEmpty()) {
+            return false;
+        }
+        int priority = hosts.getFirst().endpoint().priority();
+        for (UpstreamHost host : hosts) {
+            if (!host.endpoint().health().routable() || host.ejected() || host.endpoint().priority() != priority) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private UpstreamHost pick(List<UpstreamHost> routable, HostSelection selection) {
         UpstreamHost chosen = null;
         for (int attempt = 0; attempt < Math.max(1, selection.maxAttempts()); attempt++) {
             // A hash-based balancer would pick the same host again: each new pick moves the hash.
@@ -173,7 +213,7 @@ public final class UpstreamCluster {
                 break;
             }
         }
-        return Optional.of(chosen);
+        return chosen;
     }
 
     /** Takes a slot of the retry circuit breaker (max_retries or the retry budget); false: overflow. */

@@ -7,7 +7,6 @@ import dev.weft.proxy.http.ResponseFlag;
 import dev.weft.proxy.route.ClusterSpecifier;
 import dev.weft.proxy.route.RetryPolicy;
 import dev.weft.proxy.route.RouteAction;
-import dev.weft.proxy.stats.ProxyStats;
 import dev.weft.proxy.upstream.HostSelection;
 import dev.weft.proxy.upstream.UpstreamCluster;
 import dev.weft.proxy.upstream.UpstreamFailure;
@@ -54,7 +53,8 @@ final class UpstreamAttempts {
     private final UpstreamCluster cluster;
     private final String stat;
     private final Optional<RetryPolicy> retry;
-    private final RetryBackoff backoff;
+    /** Made at the first retry (most requests have none). */
+    private RetryBackoff backoff;
     private final OptionalLong hash;
     private final long deadlineNanos;
     private final long startedNanos = System.nanoTime();
@@ -76,10 +76,9 @@ final class UpstreamAttempts {
         this.forward = forward;
         this.target = target;
         this.cluster = cluster;
-        this.stat = "cluster." + target.cluster() + ".";
+        this.stat = cluster.statPrefix(); // the cluster named by target.cluster()
         this.retry = forward.retryPolicy().filter(policy -> policy.numRetries() > 0);
-        this.backoff = retry.map(policy -> new RetryBackoff(policy.baseInterval(), policy.maxInterval(),
-                ThreadLocalRandom.current())).orElse(null);
+
         this.hash = hash;
         this.deadlineNanos = forward.timeout().isZero() ? Long.MAX_VALUE : startedNanos + forward.timeout().toNanos();
     }
@@ -161,7 +160,7 @@ final class UpstreamAttempts {
         Duration timeout = perTryBound ? perTry
                 : remaining == Long.MAX_VALUE ? Duration.ZERO : Duration.ofNanos(remaining);
         if (counted) {
-            exchange.stats().inc(stat + "upstream_rq_total");
+            cluster.upstreamRequests().incTotal();
         }
         RequestBody body = exchange.body();
         // A body that arrived whole and is kept goes as one message (a retry's always does); any
@@ -231,7 +230,11 @@ final class UpstreamAttempts {
 
         @Override
         public void onHeaders(HttpResponse head) {
-            onLoop(() -> headers(this, head));
+            if (exchange.eventLoop().inEventLoop()) {
+                headers(this, head);
+            } else {
+                exchange.eventLoop().execute(() -> headers(this, head));
+            }
         }
 
         @Override
@@ -252,23 +255,35 @@ final class UpstreamAttempts {
 
         @Override
         public void onEnd(LastHttpContent last) {
-            onLoop(() -> {
-                if (current != this || !committed) {
-                    ReferenceCountUtil.release(last);
-                    return;
-                }
-                done(this);
-                exchange.endResponse(last);
-            });
+            if (exchange.eventLoop().inEventLoop()) {
+                ended(last);
+            } else {
+                exchange.eventLoop().execute(() -> ended(last));
+            }
+        }
+
+        private void ended(LastHttpContent last) {
+            if (current != this || !committed) {
+                ReferenceCountUtil.release(last);
+                return;
+            }
+            done(this);
+            exchange.endResponse(last);
         }
 
         @Override
         public void onReadComplete() {
-            onLoop(() -> {
-                if (current == this && committed) {
-                    exchange.flushResponse();
-                }
-            });
+            if (exchange.eventLoop().inEventLoop()) {
+                readComplete();
+            } else {
+                exchange.eventLoop().execute(this::readComplete);
+            }
+        }
+
+        private void readComplete() {
+            if (current == this && committed) {
+                exchange.flushResponse();
+            }
         }
 
         @Override
@@ -293,7 +308,7 @@ final class UpstreamAttempts {
         }
         endRetry();
         int status = upstream.status().code();
-        exchange.stats().inc(stat + "upstream_rq_" + ProxyStats.statusClass(status));
+        cluster.upstreamRequests().incStatus(status);
         if (retry.isPresent() && retry.get().retriableResponse(status, grpcStatus(upstream))
                 // An upstream Envoy that says it is overloaded is not to be retried (Envoy's rule).
                 && !upstream.headers().contains("x-envoy-overloaded")) {
@@ -405,6 +420,10 @@ final class UpstreamAttempts {
     private void scheduleRetry() {
         exchange.stats().inc(stat + "upstream_rq_retry");
         exchange.stats().inc(stat + "upstream_rq_retry_backoff_exponential");
+        if (backoff == null) {
+            RetryPolicy policy = retry.orElseThrow();
+            backoff = new RetryBackoff(policy.baseInterval(), policy.maxInterval(), ThreadLocalRandom.current());
+        }
         long wait = backoff.next().toNanos();
         if (deadlineNanos != Long.MAX_VALUE) {
             wait = Math.max(0, Math.min(wait, deadlineNanos - System.nanoTime()));

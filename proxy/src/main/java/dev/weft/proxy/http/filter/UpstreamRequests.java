@@ -21,6 +21,7 @@ import io.netty.handler.codec.http2.HttpConversionUtil;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /** How a downstream request becomes an upstream one and the upstream response a downstream one. */
@@ -66,7 +67,7 @@ final class UpstreamRequests {
         // gRPC needs "te: trailers" end to end (Envoy keeps TE when it is exactly "trailers").
         boolean teTrailers = "trailers".equalsIgnoreCase(downstream.headers().get(HttpHeaderNames.TE));
         stripHopByHop(headers);
-        HTTP2_EXTENSIONS.forEach(headers::remove);
+        removeAll(headers, HTTP2_EXTENSIONS);
         if (teTrailers) {
             headers.set(HttpHeaderNames.TE, "trailers");
         }
@@ -81,7 +82,7 @@ final class UpstreamRequests {
         }
         headers.set("x-forwarded-proto", exchange.secure() ? "https" : "http");
         if (!headers.contains("x-request-id")) {
-            headers.set("x-request-id", UUID.randomUUID().toString());
+            headers.set("x-request-id", randomRequestId());
         }
         Duration expected = forward.retryPolicy().map(RetryPolicy::perTryTimeout).filter(t -> !t.isZero())
                 .orElse(forward.timeout());
@@ -116,12 +117,24 @@ final class UpstreamRequests {
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, downstream.method(), uri, headers);
     }
 
+    /**
+     * A version 4 UUID from the thread's fast generator: an id, not a secret (Envoy's comes from its
+     * own buffered generator too). UUID.randomUUID reads SecureRandom (NativePRNG: a lock and a read
+     * of /dev/urandom) for every request, a visible share of the proxy's per-request CPU.
+     */
+    static String randomRequestId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
+        return new UUID(high, low).toString();
+    }
+
     /** The upstream response head made a downstream one, in place (no copy of its headers). */
     static HttpResponse downstreamResponse(HttpResponse upstream, long startedNanos) {
         upstream.setProtocolVersion(HttpVersion.HTTP_1_1);
         HttpHeaders headers = upstream.headers();
         stripHopByHop(headers);
-        HTTP2_EXTENSIONS.forEach(headers::remove);
+        removeAll(headers, HTTP2_EXTENSIONS);
         // Content-Length stays as the upstream sent it (right for HEAD and 304 responses too); a body
         // without it is framed anew by the downstream codec (chunked, or HTTP/2 DATA frames).
         headers.set("x-envoy-upstream-service-time",
@@ -129,9 +142,24 @@ final class UpstreamRequests {
         return upstream;
     }
 
+    // A loop, not forEach(headers::remove): that bound method reference is an allocation per call.
+    private static void removeAll(HttpHeaders headers, List<CharSequence> names) {
+        for (int i = 0; i < names.size(); i++) {
+            headers.remove(names.get(i));
+        }
+    }
+
     private static void stripHopByHop(HttpHeaders headers) {
         if (headers.contains(HttpHeaderNames.CONNECTION)) {
             for (String listed : headers.getAll(HttpHeaderNames.CONNECTION)) {
+                if (listed.indexOf(',') < 0) {
+                    // The usual value (keep-alive or close): one name, no split.
+                    String name = listed.strip();
+                    if (!name.isEmpty() && !name.equalsIgnoreCase("keep-alive")) { // keep-alive: removed below
+                        headers.remove(name);
+                    }
+                    continue;
+                }
                 for (String name : listed.split(",")) {
                     if (!name.isBlank()) {
                         headers.remove(name.strip());
@@ -139,6 +167,6 @@ final class UpstreamRequests {
                 }
             }
         }
-        HOP_BY_HOP.forEach(headers::remove);
+        removeAll(headers, HOP_BY_HOP);
     }
 }
