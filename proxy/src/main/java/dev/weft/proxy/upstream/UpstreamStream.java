@@ -166,6 +166,11 @@ public final class UpstreamStream {
      * the host for outlier detection.
      */
     public void reset() {
+        abandon(null);
+    }
+
+    /** Ends the stream once, settles it with {@code head} (null: no answer) and drops its connection. */
+    private void abandon(HttpResponse head) {
         UpstreamConnection current;
         synchronized (this) {
             if (done) {
@@ -174,7 +179,7 @@ public final class UpstreamStream {
             done = true;
             current = connection;
         }
-        settle(null, null);
+        settle(head, null);
         if (current != null) {
             current.abort();
         }
@@ -267,18 +272,7 @@ public final class UpstreamStream {
         } else {
             // The host answered before the whole request was sent: it wants no more of it. The
             // connection cannot be reused (HTTP/1.1) or the stream is reset (HTTP/2).
-            UpstreamConnection current;
-            synchronized (this) {
-                if (done) {
-                    return;
-                }
-                done = true;
-                current = connection;
-            }
-            settle(responseHead, null);
-            if (current != null) {
-                current.abort();
-            }
+            abandon(responseHead);
         }
     }
 
