@@ -166,23 +166,27 @@ public final class UpstreamStream {
      * the host for outlier detection.
      */
     public void reset() {
-        abandon(null);
+        abandon(null, null);
     }
 
-    /** Ends the stream once, settles it with {@code head} (null: no answer) and drops its connection. */
-    private void abandon(HttpResponse head) {
+    /**
+     * Ends the stream once, settles it with {@code head} (null: no answer) or {@code failure}, and
+     * drops its connection; false when it had ended already.
+     */
+    private boolean abandon(HttpResponse head, UpstreamFailure failure) {
         UpstreamConnection current;
         synchronized (this) {
             if (done) {
-                return;
+                return false;
             }
             done = true;
             current = connection;
         }
-        settle(head, null);
+        settle(head, failure);
         if (current != null) {
             current.abort();
         }
+        return true;
     }
 
     private synchronized Channel channelIfOpen() {
@@ -272,7 +276,7 @@ public final class UpstreamStream {
         } else {
             // The host answered before the whole request was sent: it wants no more of it. The
             // connection cannot be reused (HTTP/1.1) or the stream is reset (HTTP/2).
-            abandon(responseHead);
+            abandon(responseHead, null);
         }
     }
 
@@ -294,19 +298,9 @@ public final class UpstreamStream {
     }
 
     private void fail(UpstreamFailure failure) {
-        UpstreamConnection current;
-        synchronized (this) {
-            if (done) {
-                return;
-            }
-            done = true;
-            current = connection;
+        if (abandon(null, failure)) {
+            listener.onFailure(failure);
         }
-        settle(null, failure);
-        if (current != null) {
-            current.abort();
-        }
-        listener.onFailure(failure);
     }
 
     // Exactly once: the timer, the cluster's counts, the host's outcome.

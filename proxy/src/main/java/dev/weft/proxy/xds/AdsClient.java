@@ -220,10 +220,15 @@ public final class AdsClient implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, message);
             send(typeState, typeState.acceptedVersion, response.getNonce(), message);
         }
+        updateSubscriptions();
+        publish();
+    }
+
+    /** Follows what the accepted listeners and clusters now reference (routes, endpoints, secrets). */
+    private void updateSubscriptions() {
         updateSubscription(state.routes, state.wantedRoutes());
         updateSubscription(state.endpoints, state.wantedEndpoints());
         updateSubscription(state.secrets, state.wantedSecrets());
-        publish();
     }
 
     /** Takes the valid resources of a response; returns one error line per refused resource. */
@@ -285,9 +290,7 @@ public final class AdsClient implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, message);
             sendDelta(typeState, response.getNonce(), message, Set.of(), Set.of(), Map.of());
         }
-        updateSubscription(state.routes, state.wantedRoutes());
-        updateSubscription(state.endpoints, state.wantedEndpoints());
-        updateSubscription(state.secrets, state.wantedSecrets());
+        updateSubscriptions();
         publish();
     }
 
