@@ -36,9 +36,6 @@ final class Http1ConnectionPool implements ConnectionPool {
 
     static final int MAX_RESPONSE_HEADER_BYTES = 64 * 1024;
 
-    private record Waiter(CompletableFuture<UpstreamConnection> future, EventLoop loop) {
-    }
-
     private final InetSocketAddress address;
     private final Bootstrap bootstrap;
     private final Map<EventLoop, Bootstrap> bootstrapPerLoop = new ConcurrentHashMap<>();
@@ -46,7 +43,7 @@ final class Http1ConnectionPool implements ConnectionPool {
     private final int maxRequestsPerConnection;
     private final PoolStats stats;
     private final Deque<UpstreamConnection> idle = new ArrayDeque<>();
-    private final Deque<Waiter> waiting = new ArrayDeque<>();
+    private final PendingRequests waiting;
     private boolean draining;
 
     Http1ConnectionPool(Transport transport, InetSocketAddress address, ClusterLimits limits,
@@ -64,6 +61,7 @@ final class Http1ConnectionPool implements ConnectionPool {
         this.limits = limits;
         this.maxRequestsPerConnection = maxRequestsPerConnection;
         this.stats = stats;
+        this.waiting = new PendingRequests(limits, stats);
         this.bootstrap = new Bootstrap()
                 .group(transport.workers())
                 .channel(transport.clientChannel())
@@ -109,10 +107,8 @@ final class Http1ConnectionPool implements ConnectionPool {
                 idle.remove(other);
                 result.complete(other);
                 return result;
-            } else if (ClusterLimits.tryIncrement(limits.pending, limits.limits.maxPendingRequests())) {
-                stats.pending().increment();
+            } else if (waiting.offer(result, loop)) {
                 stats.connectionOverflow().increment();
-                waiting.add(new Waiter(result, loop));
             } else {
                 result.completeExceptionally(new UpstreamFailure(UpstreamFailure.Kind.OVERFLOW,
                         "too many connections and pending requests to " + address, false));
@@ -168,14 +164,7 @@ final class Http1ConnectionPool implements ConnectionPool {
                 connection.channel().close();
                 return;
             }
-            Waiter waiter;
-            while ((waiter = waiting.poll()) != null) {
-                limits.pending.decrementAndGet();
-                if (!waiter.future().isDone()) {
-                    next = waiter.future();
-                    break;
-                }
-            }
+            next = waiting.pollLive();
             if (next == null) {
                 idle.addLast(connection);
                 return;
@@ -195,16 +184,13 @@ final class Http1ConnectionPool implements ConnectionPool {
 
     // A connection slot came free: open a connection for the oldest waiting request.
     private void connectForNextWaiter() {
-        Waiter next;
+        PendingRequests.Waiter next;
         synchronized (this) {
-            if (waiting.isEmpty() || draining
-                    || !ClusterLimits.tryIncrement(limits.connections, limits.limits.maxConnections())) {
-                return;
-            }
-            next = waiting.poll();
-            limits.pending.decrementAndGet();
+            next = draining ? null : waiting.pollWithConnectionSlot();
         }
-        connect(next.future(), next.loop());
+        if (next != null) {
+            connect(next.future(), next.loop());
+        }
     }
 
     /** The host left the cluster: close idle connections now, busy ones when their request ends. */

@@ -23,9 +23,7 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,9 +41,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * Event-loop affinity as in {@link Http1ConnectionPool}: a connection on the request's loop first.
  */
 final class Http2ConnectionPool implements ConnectionPool {
-
-    private record Waiter(CompletableFuture<UpstreamConnection> future, EventLoop loop) {
-    }
 
     /** One HTTP/2 connection and the streams on it. */
     private final class Connection {
@@ -82,7 +77,7 @@ final class Http2ConnectionPool implements ConnectionPool {
     private final List<Connection> connections = new ArrayList<>();
     private final Map<Channel, Connection> byChannel = new ConcurrentHashMap<>();
     private final Set<Channel> liveStreams = ConcurrentHashMap.newKeySet();
-    private final Deque<Waiter> waiting = new ArrayDeque<>();
+    private final PendingRequests waiting;
     /** Connections being established: requests meanwhile wait for them (up to their streams). */
     private int opening;
     private boolean draining;
@@ -94,6 +89,7 @@ final class Http2ConnectionPool implements ConnectionPool {
         this.options = options;
         this.maxRequestsPerConnection = maxRequestsPerConnection;
         this.stats = stats;
+        this.waiting = new PendingRequests(limits, stats);
         this.bootstrap = new Bootstrap()
                 .group(transport.workers())
                 .channel(transport.clientChannel())
@@ -132,10 +128,7 @@ final class Http2ConnectionPool implements ConnectionPool {
             if (chosen == null && opening > 0 && waiting.size() < (long) opening * options.maxConcurrentStreams()) {
                 // A connection is on its way with room for this request: wait for it rather than open
                 // one more (a burst of requests must not become a burst of connections).
-                if (ClusterLimits.tryIncrement(limits.pending, limits.limits.maxPendingRequests())) {
-                    stats.pending().increment();
-                    waiting.add(new Waiter(result, loop));
-                } else {
+                if (!waiting.offer(result, loop)) {
                     result.completeExceptionally(new UpstreamFailure(UpstreamFailure.Kind.OVERFLOW,
                             "too many pending requests to " + address, false));
                 }
@@ -149,10 +142,8 @@ final class Http2ConnectionPool implements ConnectionPool {
             } else if (chosen == null) {
                 if (ClusterLimits.tryIncrement(limits.connections, limits.limits.maxConnections())) {
                     connect = true;
-                } else if (ClusterLimits.tryIncrement(limits.pending, limits.limits.maxPendingRequests())) {
-                    stats.pending().increment();
+                } else if (waiting.offer(result, loop)) {
                     stats.connectionOverflow().increment();
-                    waiting.add(new Waiter(result, loop));
                 } else {
                     result.completeExceptionally(new UpstreamFailure(UpstreamFailure.Kind.OVERFLOW,
                             "too many connections, streams and pending requests to " + address, false));
@@ -207,8 +198,7 @@ final class Http2ConnectionPool implements ConnectionPool {
                 served.add(first);
                 // The new connection may carry the waiting requests too.
                 while (!waiting.isEmpty() && connection.hasCapacity()) {
-                    Waiter waiter = waiting.poll();
-                    limits.pending.decrementAndGet();
+                    PendingRequests.Waiter waiter = waiting.poll();
                     connection.active++;
                     connection.opened++;
                     served.add(waiter.future());
@@ -222,16 +212,12 @@ final class Http2ConnectionPool implements ConnectionPool {
     // Requests that waited for a connection that failed, with no other connection open or opening:
     // they fail with it (UF) instead of waiting for connect attempts one after another.
     private void failWaitersIfNothingLeft(UpstreamFailure failure) {
-        List<Waiter> failed = new ArrayList<>();
+        List<PendingRequests.Waiter> failed;
         synchronized (this) {
             if (opening > 0 || !connections.isEmpty()) {
                 return;
             }
-            Waiter waiter;
-            while ((waiter = waiting.poll()) != null) {
-                limits.pending.decrementAndGet();
-                failed.add(waiter);
-            }
+            failed = waiting.pollAll();
         }
         failed.forEach(waiter -> waiter.future().completeExceptionally(failure));
     }
@@ -281,13 +267,12 @@ final class Http2ConnectionPool implements ConnectionPool {
     }
 
     private void streamEnded(Connection connection) {
-        Waiter next = null;
+        PendingRequests.Waiter next = null;
         boolean close = false;
         synchronized (this) {
             connection.active--;
             if (connection.hasCapacity() && !waiting.isEmpty()) {
                 next = waiting.poll();
-                limits.pending.decrementAndGet();
                 connection.active++;
                 connection.opened++;
             } else if (connection.active == 0 && (draining || connection.goingAway || retired(connection))) {
@@ -317,16 +302,13 @@ final class Http2ConnectionPool implements ConnectionPool {
 
     // A connection slot came free: open a connection for the oldest waiting request.
     private void connectForNextWaiter() {
-        Waiter next;
+        PendingRequests.Waiter next;
         synchronized (this) {
-            if (waiting.isEmpty() || draining
-                    || !ClusterLimits.tryIncrement(limits.connections, limits.limits.maxConnections())) {
-                return;
-            }
-            next = waiting.poll();
-            limits.pending.decrementAndGet();
+            next = draining ? null : waiting.pollWithConnectionSlot();
         }
-        connect(next.future(), next.loop());
+        if (next != null) {
+            connect(next.future(), next.loop());
+        }
     }
 
     @Override
