@@ -16,7 +16,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The proxy's admin server (Envoy's, on loopback:15000 by default): /ready, /config_dump,
- * /clusters, /listeners, /stats, /stats/prometheus (GET), and POST /drain_listeners.
+ * /clusters, /listeners, /memory, /stats, /stats/prometheus (GET), and POST /drain_listeners.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -43,6 +43,8 @@ public final class AdminServer implements AutoCloseable {
                     .append(bound.address().getPort()).append('\n'));
             reply(exchange, 200, "text/plain", out.toString());
         });
+        server.createContext("/memory", exchange ->
+                reply(exchange, 200, "application/json", MemoryJson.print()));
         server.createContext("/stats/prometheus", exchange -> {
             var gauges = new java.util.TreeMap<>(stats.gaugeSnapshot());
             gauges.put("control_plane.connected_state", xds.connected() ? 1L : 0L);
@@ -71,7 +73,7 @@ public final class AdminServer implements AutoCloseable {
             reply(exchange, 200, "text/plain", out.toString());
         });
         server.createContext("/", exchange -> reply(exchange, 404, "text/plain",
-                "admin endpoints: /ready /config_dump /clusters /listeners /stats /stats/prometheus"
+                "admin endpoints: /ready /config_dump /clusters /listeners /memory /stats /stats/prometheus"
                 + " POST /drain_listeners[?graceful][&inboundonly]\n"));
     }
 
