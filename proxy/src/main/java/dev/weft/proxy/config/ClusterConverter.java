@@ -5,6 +5,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** CDS Cluster to {@link ClusterConfig}. */
@@ -95,10 +96,10 @@ public final class ClusterConverter {
                 maxRequestsPerConnection = uint32(options.getCommonHttpProtocolOptions().getMaxRequestsPerConnection().getValue());
             }
         }
-        if (tls.isPresent() && protocol != ClusterConfig.UpstreamProtocol.HTTP1) {
-            // The HTTP/2 pool has no TLS yet: refuse rather than send a TLS cluster's requests in plain text.
-            throw new ConversionException("transport_socket: upstream TLS with HTTP/2 to the endpoints "
-                    + "(http2_protocol_options or use_downstream_protocol_config) is not supported by weft-proxy yet");
+        if (tls.isPresent() && tls.get().alpn().isEmpty() && protocol == ClusterConfig.UpstreamProtocol.HTTP2) {
+            // Envoy's default ALPN (http_default_alpn): without alpn_protocols, an HTTP/2 cluster over
+            // TLS offers h2, so that a server choosing its protocol by ALPN speaks HTTP/2 too.
+            tls = Optional.of(tls.get().withAlpn(List.of("h2")));
         }
         Duration connectTimeout = cluster.hasConnectTimeout() ? Protos.duration(cluster.getConnectTimeout())
                 : Duration.ofSeconds(5);

@@ -29,6 +29,12 @@ public record TlsContextConfig(Side side, List<CertificateSource> certificates, 
         cipherSuites = List.copyOf(cipherSuites);
     }
 
+    /** The same context offering {@code protocols} by ALPN. */
+    public TlsContextConfig withAlpn(List<String> protocols) {
+        return new TlsContextConfig(side, certificates, validation, requireClientCertificate, sni, protocols,
+                this.protocols, cipherSuites);
+    }
+
     /** A certificate with its key: inline, or an SDS secret by name. */
     public sealed interface CertificateSource {
         record Inline(TlsSecret.Certificate certificate) implements CertificateSource {

@@ -6,10 +6,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -123,17 +121,7 @@ final class Http1ConnectionPool implements ConnectionPool {
     private void connect(CompletableFuture<UpstreamConnection> result, EventLoop loop) {
         Bootstrap onLoop = loop == null ? bootstrap : bootstrapPerLoop.computeIfAbsent(loop, bootstrap::clone);
         ChannelFuture connecting = onLoop.connect(address);
-        connecting.addListener(done -> {
-            SslHandler ssl = done.isSuccess() ? connecting.channel().pipeline().get(SslHandler.class) : null;
-            if (ssl != null) {
-                ssl.handshakeFuture().addListener(handshake -> connected(result, connecting, handshake.isSuccess()
-                        ? null : "TLS handshake with " + address + " failed: " + handshake.cause().getMessage()));
-            } else {
-                connected(result, connecting, done.isSuccess() ? null
-                        : done.cause() instanceof ConnectTimeoutException ? "connect timeout to " + address
-                        : "cannot connect to " + address + ": " + done.cause().getMessage());
-            }
-        });
+        UpstreamTls.whenConnected(connecting, address, failure -> connected(result, connecting, failure));
     }
 
     /** A connection attempt ended (TCP connect, then TLS handshake for a TLS cluster); {@code failure} null on success. */

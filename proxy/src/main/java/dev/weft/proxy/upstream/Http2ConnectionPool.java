@@ -11,7 +11,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2FrameCodec;
@@ -26,12 +25,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Multiplexed HTTP/2 (prior knowledge, cleartext) connections to one host: each request is a new
+ * Multiplexed HTTP/2 connections to one host (prior knowledge: cleartext h2c, or over TLS for a TLS
+ * cluster, offering h2 by ALPN): each request is a new
  * stream of a shared connection. A connection takes streams up to the lower of our
  * {@code max_concurrent_streams} and the host's SETTINGS; then another connection is opened, within
  * the cluster's {@code max_connections}; beyond that requests wait ({@code max_pending_requests})
@@ -84,6 +85,15 @@ final class Http2ConnectionPool implements ConnectionPool {
 
     Http2ConnectionPool(Transport transport, InetSocketAddress address, ClusterLimits limits,
             Duration connectTimeout, Http2Options options, int maxRequestsPerConnection, PoolStats stats) {
+        this(transport, address, limits, connectTimeout, options, maxRequestsPerConnection, stats, Optional.empty());
+    }
+
+    /**
+     * @param tls for a TLS cluster: each new connection starts with a handshake; the connection
+     *            preface waits for it, and the connection counts as connected when it ends
+     */
+    Http2ConnectionPool(Transport transport, InetSocketAddress address, ClusterLimits limits, Duration connectTimeout,
+            Http2Options options, int maxRequestsPerConnection, PoolStats stats, Optional<UpstreamTls> tls) {
         this.address = address;
         this.limits = limits;
         this.options = options;
@@ -98,6 +108,7 @@ final class Http2ConnectionPool implements ConnectionPool {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
+                        tls.ifPresent(t -> channel.pipeline().addLast(t.newHandler(channel.alloc(), address)));
                         channel.pipeline()
                                 .addLast(Http2Codecs.client(options, Http1ConnectionPool.MAX_RESPONSE_HEADER_BYTES))
                                 .addLast(new Http2MultiplexHandler(new RefusePushedStreams()))
@@ -168,15 +179,13 @@ final class Http2ConnectionPool implements ConnectionPool {
         }
         Bootstrap onLoop = loop == null ? bootstrap : bootstrapPerLoop.computeIfAbsent(loop, bootstrap::clone);
         ChannelFuture connecting = onLoop.connect(address);
-        connecting.addListener(done -> {
+        UpstreamTls.whenConnected(connecting, address, detail -> {
             synchronized (this) {
                 opening--;
             }
-            if (!done.isSuccess()) {
+            if (detail != null) {
                 limits.connections.decrementAndGet();
-                Throwable cause = done.cause();
-                String detail = cause instanceof ConnectTimeoutException ? "connect timeout to " + address
-                        : "cannot connect to " + address + ": " + cause.getMessage();
+                connecting.channel().close();
                 UpstreamFailure failure = new UpstreamFailure(UpstreamFailure.Kind.CONNECT_FAILURE, detail, false);
                 first.completeExceptionally(failure);
                 failWaitersIfNothingLeft(failure);

@@ -105,7 +105,7 @@ public final class UpstreamCluster {
                         config.maxRequestsPerConnection(), poolStats, tls);
         ConnectionPool http2 = config.protocol() == ClusterConfig.UpstreamProtocol.HTTP1 ? null
                 : new Http2ConnectionPool(transport, address, limits, config.connectTimeout(), config.http2(),
-                        config.maxRequestsPerConnection(), poolStats);
+                        config.maxRequestsPerConnection(), poolStats, tls);
         return http1 == null ? new UpstreamHost(endpoint, http2) : new UpstreamHost(endpoint, http1, http2);
     }
 

@@ -75,17 +75,26 @@ class TlsConverterTest {
                 .isEmpty();
     }
 
-    /** The HTTP/2 pool has no TLS yet: a TLS cluster speaking HTTP/2 is refused, never served in plain text. */
+    /** Envoy's default ALPN: an HTTP/2 cluster over TLS without alpn_protocols offers h2; configured ones are kept. */
     @Test
-    void aTlsClusterSpeakingHttp2IsRefused() {
+    void aTlsClusterSpeakingHttp2OffersH2ByAlpn() throws ConversionException {
         UpstreamTlsContext ctx = UpstreamTlsContext.newBuilder().setSni("secure.example.com")
                 .setCommonTlsContext(CommonTlsContext.getDefaultInstance()).build();
-        assertThatThrownBy(() -> ClusterConverter.convert(io.envoyproxy.envoy.config.cluster.v3.Cluster.newBuilder()
+        var h2 = ClusterConverter.convert(io.envoyproxy.envoy.config.cluster.v3.Cluster.newBuilder()
                 .setName("h2-tls").setType(io.envoyproxy.envoy.config.cluster.v3.Cluster.DiscoveryType.STATIC)
                 .setTransportSocket(socket(ctx))
                 .setHttp2ProtocolOptions(io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions.getDefaultInstance())
-                .build()))
-                .hasMessageContaining("transport_socket: upstream TLS with HTTP/2 to the endpoints");
+                .build());
+        assertThat(h2.protocol()).isEqualTo(dev.weft.proxy.config.ClusterConfig.UpstreamProtocol.HTTP2);
+        assertThat(h2.tls().orElseThrow().alpn()).containsExactly("h2");
+        UpstreamTlsContext istio = UpstreamTlsContext.newBuilder().setCommonTlsContext(CommonTlsContext.newBuilder()
+                .addAlpnProtocols("istio-peer-exchange").addAlpnProtocols("istio")).build();
+        var configured = ClusterConverter.convert(io.envoyproxy.envoy.config.cluster.v3.Cluster.newBuilder()
+                .setName("h2-istio").setType(io.envoyproxy.envoy.config.cluster.v3.Cluster.DiscoveryType.STATIC)
+                .setTransportSocket(socket(istio))
+                .setHttp2ProtocolOptions(io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions.getDefaultInstance())
+                .build());
+        assertThat(configured.tls().orElseThrow().alpn()).containsExactly("istio-peer-exchange", "istio");
     }
 
     @Test

@@ -28,8 +28,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A small HTTP/2-only (prior knowledge) server on 127.0.0.1 that answers {@code h2 <authority> <path>}
- * with a trailer {@code x-trailer: end}, and counts connections and requests.
+ * A small HTTP/2-only (prior knowledge, or over TLS) server on 127.0.0.1 that answers
+ * {@code h2 <authority> <path>} with a trailer {@code x-trailer: end}, and counts connections and
+ * requests. A request for {@code /hold...} is never answered; the RST_STREAM codes it receives are
+ * recorded ({@link #resets}).
  */
 final class Http2Backend implements AutoCloseable {
 
@@ -39,20 +41,38 @@ final class Http2Backend implements AutoCloseable {
     final AtomicInteger refuse = new AtomicInteger();
     /** The trailers of the last request, as {@code name=value} lines. */
     final java.util.concurrent.atomic.AtomicReference<String> lastTrailers = new java.util.concurrent.atomic.AtomicReference<>("");
+    /** The error codes of the RST_STREAM frames received. */
+    final java.util.List<Long> resets = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Requests for /hold... received and not answered. */
+    final AtomicInteger held = new AtomicInteger();
+    /** Over TLS: the protocol each connection's handshake agreed by ALPN ("" none). */
+    final java.util.List<String> alpn = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel server;
 
     Http2Backend() throws InterruptedException {
+        this(null);
+    }
+
+    /** Over TLS with {@code tls} (a server context offering h2 by ALPN), or cleartext when null. */
+    Http2Backend(io.netty.handler.ssl.SslContext tls) throws InterruptedException {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<NioSocketChannel>() {
                     @Override
                     protected void initChannel(NioSocketChannel channel) {
                         connections.incrementAndGet();
+                        if (tls != null) {
+                            io.netty.handler.ssl.SslHandler ssl = tls.newHandler(channel.alloc());
+                            ssl.handshakeFuture().addListener(done -> alpn.add(
+                                    ssl.applicationProtocol() == null ? "" : ssl.applicationProtocol()));
+                            channel.pipeline().addLast(ssl);
+                        }
                         channel.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(),
                                 new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                                     @Override
                                     protected void initChannel(Http2StreamChannel stream) {
-                                        stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
+                                        stream.pipeline().addLast(new RecordResets(),
+                                                new Http2StreamFrameToHttpObjectCodec(true),
                                                 new HttpObjectAggregator(1024 * 1024), new Answer());
                                     }
                                 }));
@@ -73,6 +93,10 @@ final class Http2Backend implements AutoCloseable {
             request.trailingHeaders().forEach(entry -> trailers.append(entry.getKey()).append('=')
                     .append(entry.getValue()).append('\n'));
             lastTrailers.set(trailers.toString());
+            if (request.uri().startsWith("/hold")) {
+                held.incrementAndGet();
+                return;
+            }
             if (refuse.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 ctx.writeAndFlush(new io.netty.handler.codec.http2.DefaultHttp2ResetFrame(
                         io.netty.handler.codec.http2.Http2Error.REFUSED_STREAM));
@@ -84,6 +108,16 @@ final class Http2Backend implements AutoCloseable {
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
             response.trailingHeaders().set("x-trailer", "end");
             ctx.writeAndFlush(response);
+        }
+    }
+
+    private final class RecordResets extends io.netty.channel.ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof io.netty.handler.codec.http2.Http2ResetFrame reset) {
+                resets.add(reset.errorCode());
+            }
+            ctx.fireUserEventTriggered(event);
         }
     }
 
