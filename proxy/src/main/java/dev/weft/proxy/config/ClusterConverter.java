@@ -156,10 +156,6 @@ public final class ClusterConverter {
     private static OutlierDetectionConfig outlierDetection(io.envoyproxy.envoy.config.cluster.v3.OutlierDetection od)
             throws ConversionException {
         Protos.unsupported(od.getSplitExternalLocalOriginErrors(), "outlier_detection.split_external_local_origin_errors");
-        // Failure-percentage ejection is not implemented: Istio never enables it; an explicit request
-        // to enforce it is refused.
-        Protos.unsupported(od.hasEnforcingFailurePercentage() && od.getEnforcingFailurePercentage().getValue() > 0,
-                "outlier_detection.enforcing_failure_percentage");
         Duration interval = od.hasInterval() ? Protos.duration(od.getInterval()) : Duration.ofSeconds(10);
         if (interval.isZero() || interval.isNegative()) {
             throw new ConversionException("outlier_detection.interval: must be greater than 0");
@@ -183,7 +179,14 @@ public final class ClusterConverter {
                         od.hasSuccessRateStdevFactor() ? uint32(od.getSuccessRateStdevFactor().getValue()) : 1900,
                         // Envoy's default is 100 (enforced); Istio always sends 0.
                         od.hasEnforcingSuccessRate() ? Math.min(100, uint32(od.getEnforcingSuccessRate().getValue()))
-                                : 100));
+                                : 100),
+                new OutlierDetectionConfig.FailurePercentage(
+                        od.hasFailurePercentageThreshold()
+                                ? Math.min(100, uint32(od.getFailurePercentageThreshold().getValue())) : 85,
+                        od.hasFailurePercentageMinimumHosts() ? uint32(od.getFailurePercentageMinimumHosts().getValue()) : 5,
+                        od.hasFailurePercentageRequestVolume() ? uint32(od.getFailurePercentageRequestVolume().getValue()) : 50,
+                        od.hasEnforcingFailurePercentage()
+                                ? Math.min(100, uint32(od.getEnforcingFailurePercentage().getValue())) : 0));
     }
 
     /**

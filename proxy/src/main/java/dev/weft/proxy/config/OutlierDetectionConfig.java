@@ -3,7 +3,7 @@ package dev.weft.proxy.config;
 import java.time.Duration;
 
 /**
- * A cluster's {@code outlier_detection}: consecutive errors, and success rate. Local-origin errors
+ * A cluster's {@code outlier_detection}: consecutive errors, success rate and failure percentage. Local-origin errors
  * (connect failures, resets, timeouts) count as 503/504 unless {@code split_external_local_origin_errors},
  * which is refused for now.
  *
@@ -16,10 +16,11 @@ import java.time.Duration;
  * @param maxEjectionTime                the cap on it (Envoy: 300s)
  * @param maxEjectionPercent             at most this % of the hosts ejected at once (Envoy: 10)
  * @param successRate                    success-rate ejection (Envoy's success_rate_* fields)
+ * @param failurePercentage              failure-percentage ejection (Envoy's failure_percentage_* fields)
  */
 public record OutlierDetectionConfig(int consecutive5xx, int enforcingConsecutive5xx, int consecutiveGatewayFailure,
         int enforcingConsecutiveGatewayFailure, Duration interval, Duration baseEjectionTime, Duration maxEjectionTime,
-        int maxEjectionPercent, SuccessRate successRate) {
+        int maxEjectionPercent, SuccessRate successRate, FailurePercentage failurePercentage) {
 
     /**
      * Success-rate ejection, checked once per interval: among hosts that served at least
@@ -38,7 +39,33 @@ public record OutlierDetectionConfig(int consecutive5xx, int enforcingConsecutiv
         public static final SuccessRate OFF = new SuccessRate(5, 100, 1900, 0);
     }
 
-    /** Without success-rate ejection. */
+    /**
+     * Failure-percentage ejection, checked once per interval beside success rate: among hosts that
+     * served at least {@code requestVolume} requests in the interval, when there are at least
+     * {@code minimumHosts} of them, a host whose share of 5xx is {@code threshold} % or more is an
+     * outlier, whatever the other hosts do (success rate compares hosts with each other; this
+     * catches a cluster whose few hosts all fail, or a single bad host among two).
+     *
+     * @param threshold     Envoy: 85
+     * @param minimumHosts  Envoy: 5
+     * @param requestVolume Envoy: 50
+     * @param enforcing     % chance an outlier is ejected (Envoy: 0, off)
+     */
+    public record FailurePercentage(int threshold, int minimumHosts, int requestVolume, int enforcing) {
+
+        /** Envoy's defaults: not enforced. */
+        public static final FailurePercentage OFF = new FailurePercentage(85, 5, 50, 0);
+    }
+
+    /** Without failure-percentage ejection. */
+    public OutlierDetectionConfig(int consecutive5xx, int enforcingConsecutive5xx, int consecutiveGatewayFailure,
+            int enforcingConsecutiveGatewayFailure, Duration interval, Duration baseEjectionTime,
+            Duration maxEjectionTime, int maxEjectionPercent, SuccessRate successRate) {
+        this(consecutive5xx, enforcingConsecutive5xx, consecutiveGatewayFailure, enforcingConsecutiveGatewayFailure,
+                interval, baseEjectionTime, maxEjectionTime, maxEjectionPercent, successRate, FailurePercentage.OFF);
+    }
+
+    /** Without success-rate or failure-percentage ejection. */
     public OutlierDetectionConfig(int consecutive5xx, int enforcingConsecutive5xx, int consecutiveGatewayFailure,
             int enforcingConsecutiveGatewayFailure, Duration interval, Duration baseEjectionTime,
             Duration maxEjectionTime, int maxEjectionPercent) {

@@ -26,12 +26,17 @@ import java.util.function.Supplier;
  * mean - success_rate_stdev_factor/1000 x the standard deviation is an outlier, ejected with
  * probability {@code enforcing_success_rate} (within max_ejection_percent like the others). The
  * counts start again at every sweep.
+ *
+ * <p>Failure percentage (Envoy's, from the same counts at the same sweep): among hosts that served
+ * at least {@code failure_percentage_request_volume} requests, when there are at least
+ * {@code failure_percentage_minimum_hosts} of them, a host with {@code failure_percentage_threshold}
+ * % or more 5xx is an outlier, ejected with probability {@code enforcing_failure_percentage}.
  */
 final class OutlierDetector {
 
     enum Kind {
         CONSECUTIVE_5XX("consecutive_5xx"), CONSECUTIVE_GATEWAY_FAILURE("consecutive_gateway_failure"),
-        SUCCESS_RATE("success_rate");
+        SUCCESS_RATE("success_rate"), FAILURE_PERCENTAGE("failure_percentage");
 
         final String stat;
 
@@ -120,6 +125,7 @@ final class OutlierDetector {
             case CONSECUTIVE_5XX -> config.enforcingConsecutive5xx();
             case CONSECUTIVE_GATEWAY_FAILURE -> config.enforcingConsecutiveGatewayFailure();
             case SUCCESS_RATE -> config.successRate().enforcing();
+            case FAILURE_PERCENTAGE -> config.failurePercentage().enforcing();
         };
         if (enforcing <= 0 || ThreadLocalRandom.current().nextInt(100) >= enforcing || state.ejected) {
             return;
@@ -164,38 +170,56 @@ final class OutlierDetector {
                 }
             }
         }
-        successRateOutliers().forEach(host -> eject(host, Kind.SUCCESS_RATE));
+        intervalOutliers();
     }
 
-    /** The hosts below the success-rate threshold of the interval just ended; starts the next interval. */
-    private List<UpstreamHost> successRateOutliers() {
-        OutlierDetectionConfig.SuccessRate rule = config.successRate();
-        List<UpstreamHost> counted = new java.util.ArrayList<>();
-        List<Double> rates = new java.util.ArrayList<>();
+    /**
+     * Success-rate and failure-percentage outliers of the interval just ended (Envoy's
+     * processSuccessRateEjections), ejected in that order; starts the next interval.
+     */
+    private void intervalOutliers() {
+        OutlierDetectionConfig.SuccessRate successRate = config.successRate();
+        OutlierDetectionConfig.FailurePercentage failurePercentage = config.failurePercentage();
+        List<UpstreamHost> successRateHosts = new java.util.ArrayList<>();
+        List<Double> successRateRates = new java.util.ArrayList<>();
+        List<UpstreamHost> failurePercentageHosts = new java.util.ArrayList<>();
+        List<Double> failurePercentageRates = new java.util.ArrayList<>();
         for (UpstreamHost host : hosts.get()) {
             OutlierState state = host.outlier;
             synchronized (state) {
-                if (!state.ejected && state.intervalRequests >= Math.max(1, rule.requestVolume())) {
-                    counted.add(host);
-                    rates.add(100.0 * state.intervalSuccesses / state.intervalRequests);
+                if (!state.ejected && state.intervalRequests > 0) {
+                    double rate = 100.0 * state.intervalSuccesses / state.intervalRequests;
+                    if (state.intervalRequests >= successRate.requestVolume()) {
+                        successRateHosts.add(host);
+                        successRateRates.add(rate);
+                    }
+                    if (state.intervalRequests >= failurePercentage.requestVolume()) {
+                        failurePercentageHosts.add(host);
+                        failurePercentageRates.add(rate);
+                    }
                 }
                 state.intervalRequests = 0;
                 state.intervalSuccesses = 0;
             }
         }
-        if (counted.isEmpty() || counted.size() < rule.minimumHosts()) {
-            return List.of();
-        }
-        double mean = rates.stream().mapToDouble(Double::doubleValue).average().orElse(100);
-        double variance = rates.stream().mapToDouble(rate -> (rate - mean) * (rate - mean)).sum() / rates.size();
-        double threshold = mean - rule.stdevFactor() / 1000.0 * Math.sqrt(variance);
-        List<UpstreamHost> outliers = new java.util.ArrayList<>();
-        for (int i = 0; i < counted.size(); i++) {
-            if (rates.get(i) < threshold) {
-                outliers.add(counted.get(i));
+        if (!successRateHosts.isEmpty() && successRateHosts.size() >= successRate.minimumHosts()) {
+            double mean = successRateRates.stream().mapToDouble(Double::doubleValue).average().orElse(100);
+            double variance = successRateRates.stream().mapToDouble(rate -> (rate - mean) * (rate - mean)).sum()
+                    / successRateRates.size();
+            double threshold = mean - successRate.stdevFactor() / 1000.0 * Math.sqrt(variance);
+            for (int i = 0; i < successRateHosts.size(); i++) {
+                if (successRateRates.get(i) < threshold) {
+                    eject(successRateHosts.get(i), Kind.SUCCESS_RATE);
+                }
             }
         }
-        return outliers;
+        if (!failurePercentageHosts.isEmpty() && failurePercentageHosts.size() >= failurePercentage.minimumHosts()) {
+            for (int i = 0; i < failurePercentageHosts.size(); i++) {
+                if (100.0 - failurePercentageRates.get(i) >= failurePercentage.threshold()) {
+                    eject(failurePercentageHosts.get(i), Kind.FAILURE_PERCENTAGE);
+                }
+            }
+        }
     }
 
     /** A host's outlier bookkeeping (guarded by itself; {@code ejected} read without the lock). */

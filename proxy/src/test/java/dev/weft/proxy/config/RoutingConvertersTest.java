@@ -170,9 +170,18 @@ class RoutingConvertersTest {
                         .setEnforcingSuccessRate(UInt32Value.of(50))).build())
                 .outlierDetection().orElseThrow().successRate())
                 .isEqualTo(new dev.weft.proxy.config.OutlierDetectionConfig.SuccessRate(3, 20, 1000, 50));
-        assertThatThrownBy(() -> ClusterConverter.convert(Cluster.newBuilder().setName("f")
-                .setOutlierDetection(OutlierDetection.newBuilder().setEnforcingFailurePercentage(UInt32Value.of(100)))
-                .build()))
-                .hasMessageContaining("enforcing_failure_percentage");
+        // Failure percentage: Envoy's defaults (85 %, 5 hosts, 50 requests, not enforced), or as configured.
+        assertThat(ClusterConverter.convert(Cluster.newBuilder().setName("f0")
+                .setOutlierDetection(OutlierDetection.getDefaultInstance()).build())
+                .outlierDetection().orElseThrow().failurePercentage())
+                .isEqualTo(dev.weft.proxy.config.OutlierDetectionConfig.FailurePercentage.OFF);
+        assertThat(ClusterConverter.convert(Cluster.newBuilder().setName("f")
+                .setOutlierDetection(OutlierDetection.newBuilder().setEnforcingFailurePercentage(UInt32Value.of(100))
+                        .setFailurePercentageThreshold(UInt32Value.of(60))
+                        .setFailurePercentageMinimumHosts(UInt32Value.of(2))
+                        .setFailurePercentageRequestVolume(UInt32Value.of(10)))
+                .build())
+                .outlierDetection().orElseThrow().failurePercentage())
+                .isEqualTo(new dev.weft.proxy.config.OutlierDetectionConfig.FailurePercentage(60, 2, 10, 100));
     }
 }

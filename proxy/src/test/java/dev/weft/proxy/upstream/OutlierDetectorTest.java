@@ -169,4 +169,53 @@ class OutlierDetectorTest {
         assertThat(hosts).noneMatch(UpstreamHost::ejected);
         assertThat(stats.get("cluster.c.outlier_detection.ejections_detected_success_rate")).isZero();
     }
+
+    private OutlierDetector failurePercentageDetector(List<UpstreamHost> hosts, int threshold, int minimumHosts,
+            int volume, int enforcing) {
+        return new OutlierDetector(new OutlierDetectionConfig(1000, 0, 1000, 0, Duration.ofSeconds(1),
+                Duration.ofSeconds(10), Duration.ofSeconds(300), 100, OutlierDetectionConfig.SuccessRate.OFF,
+                new OutlierDetectionConfig.FailurePercentage(threshold, minimumHosts, volume, enforcing)),
+                "c", () -> hosts, stats, now::get);
+    }
+
+    @Test
+    void failurePercentageEjectsAHostAtOrOverTheThresholdWhateverTheOthersDo() {
+        List<UpstreamHost> hosts = hosts(3);
+        OutlierDetector detector = failurePercentageDetector(hosts, 85, 3, 50, 100);
+        // 85 % failures: at the threshold, ejected; 84 % is not; the whole cluster could fail alike
+        // (success rate, comparing hosts, would see no outlier).
+        answers(detector, hosts.get(0), 100, 15);
+        answers(detector, hosts.get(1), 100, 16);
+        answers(detector, hosts.get(2), 100, 100);
+        detector.sweep();
+        assertThat(hosts.get(0).ejected()).isTrue();
+        assertThat(hosts.get(1).ejected()).isFalse();
+        assertThat(hosts.get(2).ejected()).isFalse();
+        assertThat(stats.get("cluster.c.outlier_detection.ejections_detected_failure_percentage")).isEqualTo(1);
+        assertThat(stats.get("cluster.c.outlier_detection.ejections_enforced_failure_percentage")).isEqualTo(1);
+        assertThat(stats.get("cluster.c.outlier_detection.ejections_enforced_success_rate")).isZero();
+    }
+
+    @Test
+    void failurePercentageNeedsTheRequestVolumeAndTheMinimumNumberOfHostsAndIsEnforcedAsConfigured() {
+        List<UpstreamHost> hosts = hosts(3);
+        OutlierDetector detector = failurePercentageDetector(hosts, 50, 3, 50, 100);
+        // Host 2 under the volume: only two hosts count, fewer than the minimum of 3.
+        answers(detector, hosts.get(0), 50, 0);
+        answers(detector, hosts.get(1), 50, 50);
+        answers(detector, hosts.get(2), 49, 49);
+        detector.sweep();
+        assertThat(hosts).noneMatch(UpstreamHost::ejected);
+        assertThat(stats.get("cluster.c.outlier_detection.ejections_detected_failure_percentage")).isZero();
+
+        // Detected but not enforced (enforcing_failure_percentage 0, Envoy's default): counted only.
+        OutlierDetector notEnforced = failurePercentageDetector(hosts, 50, 3, 50, 0);
+        for (UpstreamHost host : hosts) {
+            answers(notEnforced, host, 50, 0);
+        }
+        notEnforced.sweep();
+        assertThat(hosts).noneMatch(UpstreamHost::ejected);
+        assertThat(stats.get("cluster.c.outlier_detection.ejections_detected_failure_percentage")).isEqualTo(3);
+        assertThat(stats.get("cluster.c.outlier_detection.ejections_enforced_failure_percentage")).isZero();
+    }
 }
