@@ -20,6 +20,10 @@ import java.util.Optional;
  * @param protocol       HTTP/1.1 or HTTP/2 to the endpoints ({@code HttpProtocolOptions})
  * @param http2          settings and limits of HTTP/2 connections to the endpoints
  * @param tls            the {@code transport_socket}'s UpstreamTlsContext; empty: plaintext
+ * @param perConnectionBufferLimitBytes {@code per_connection_buffer_limit_bytes}: what may wait in
+ *                       one upstream connection's write buffer before it stops taking more (request
+ *                       bodies then wait, and past their own limit the client is not read); 0 when
+ *                       unset: Netty's default write watermark (64 KiB, tighter than Envoy's 1 MiB)
  */
 public record ClusterConfig(
         String name,
@@ -34,7 +38,17 @@ public record ClusterConfig(
         Optional<OutlierDetectionConfig> outlierDetection,
         UpstreamProtocol protocol,
         Http2Options http2,
-        Optional<TlsContextConfig> tls) {
+        Optional<TlsContextConfig> tls,
+        int perConnectionBufferLimitBytes) {
+
+    /** Without {@code per_connection_buffer_limit_bytes}. */
+    public ClusterConfig(String name, Discovery discovery, String edsName, LbPolicy lbPolicy, Duration connectTimeout,
+            Limits limits, int maxRequestsPerConnection, Optional<EndpointsConfig> staticEndpoints, LbOptions lbOptions,
+            Optional<OutlierDetectionConfig> outlierDetection, UpstreamProtocol protocol, Http2Options http2,
+            Optional<TlsContextConfig> tls) {
+        this(name, discovery, edsName, lbPolicy, connectTimeout, limits, maxRequestsPerConnection, staticEndpoints,
+                lbOptions, outlierDetection, protocol, http2, tls, 0);
+    }
 
     /** A plaintext HTTP/1.1 cluster with the default balancer options, no outlier detection. */
     public ClusterConfig(String name, Discovery discovery, String edsName, LbPolicy lbPolicy, Duration connectTimeout,

@@ -116,7 +116,8 @@ public final class ClusterConverter {
         }
         return new ClusterConfig(cluster.getName(), discovery, edsName, lbPolicy, connectTimeout,
                 limits(cluster.getCircuitBreakers()), maxRequestsPerConnection, staticEndpoints, lbOptions, outlier,
-                protocol, http2, tls);
+                protocol, http2, tls, perConnectionBufferLimit(cluster.hasPerConnectionBufferLimitBytes(),
+                        cluster.getPerConnectionBufferLimitBytes().getValue()));
     }
 
     private static ClusterConfig.LbOptions lbOptions(Cluster cluster) throws ConversionException {
@@ -187,6 +188,21 @@ public final class ClusterConverter {
                         od.hasFailurePercentageRequestVolume() ? uint32(od.getFailurePercentageRequestVolume().getValue()) : 50,
                         od.hasEnforcingFailurePercentage()
                                 ? Math.min(100, uint32(od.getEnforcingFailurePercentage().getValue())) : 0));
+    }
+
+    /**
+     * {@code per_connection_buffer_limit_bytes} of a Listener or Cluster: 0 when unset. Envoy reads an
+     * explicit 0 as "no limit", which a proxy facing hostile clients does not offer: refused.
+     */
+    static int perConnectionBufferLimit(boolean set, int value) throws ConversionException {
+        if (!set) {
+            return 0;
+        }
+        if (value == 0) {
+            throw new ConversionException("per_connection_buffer_limit_bytes: 0 (no limit) is not supported by "
+                    + "weft-proxy; set a size in bytes");
+        }
+        return uint32(value);
     }
 
     /**

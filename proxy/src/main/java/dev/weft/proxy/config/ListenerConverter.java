@@ -53,13 +53,20 @@ public final class ListenerConverter {
             throw new ConversionException("address.socket_address.port_value: must be at most 65535, not "
                     + socket.getPortValue());
         }
+        // What one downstream connection may buffer of a request body (kept for retries and mirrors,
+        // or waiting for the upstream): the listener's per_connection_buffer_limit_bytes, Envoy's 1 MiB unset.
+        int bufferLimit = ClusterConverter.perConnectionBufferLimit(listener.hasPerConnectionBufferLimitBytes(),
+                listener.getPerConnectionBufferLimitBytes().getValue());
+        if (bufferLimit == 0) {
+            bufferLimit = ProxyLimits.Http.DEFAULTS.bodyBufferLimitBytes();
+        }
         List<ListenerConfig.FilterChainConfig> chains = new ArrayList<>();
         for (int c = 0; c < listener.getFilterChainsCount(); c++) {
-            chains.add(chain(listener.getFilterChains(c), "filter_chains[" + c + "]"));
+            chains.add(chain(listener.getFilterChains(c), "filter_chains[" + c + "]", bufferLimit));
         }
         Optional<ListenerConfig.FilterChainConfig> defaultChain = Optional.empty();
         if (listener.hasDefaultFilterChain()) {
-            defaultChain = Optional.of(chain(listener.getDefaultFilterChain(), "default_filter_chain"));
+            defaultChain = Optional.of(chain(listener.getDefaultFilterChain(), "default_filter_chain", bufferLimit));
         }
         FilterChainMatches.checkDistinct(chains);
         boolean bind = !listener.hasBindToPort() || listener.getBindToPort().getValue();
@@ -97,7 +104,7 @@ public final class ListenerConverter {
         return new ListenerFiltersConfig(originalDst, tls, http, timeout, listener.getContinueOnListenerFiltersTimeout());
     }
 
-    private static ListenerConfig.FilterChainConfig chain(FilterChain chain, String field)
+    private static ListenerConfig.FilterChainConfig chain(FilterChain chain, String field, int bufferLimit)
             throws ConversionException {
         if (chain.getFiltersCount() == 0) {
             throw new ConversionException(field + ".filters: a filter chain needs a terminal network filter");
@@ -113,7 +120,8 @@ public final class ListenerConverter {
             }
             if (kind.equals(HCM_TYPE_URL) || kind.equals(HCM_NAME)) {
                 String hcmField = filterField + ".typed_config";
-                terminal = http(Protos.unpack(filter.getTypedConfig(), HttpConnectionManager.class, hcmField), hcmField);
+                terminal = http(Protos.unpack(filter.getTypedConfig(), HttpConnectionManager.class, hcmField), hcmField,
+                        bufferLimit);
             } else if (kind.equals(TCP_PROXY_TYPE_URL) || kind.equals(TCP_PROXY_NAME)) {
                 String tcpField = filterField + ".typed_config";
                 terminal = TcpProxyConverter.convert(Protos.unpack(filter.getTypedConfig(), TcpProxy.class, tcpField),
@@ -133,6 +141,11 @@ public final class ListenerConverter {
     }
 
     static HttpConnectionManagerConfig http(HttpConnectionManager hcm, String field) throws ConversionException {
+        return http(hcm, field, ProxyLimits.Http.DEFAULTS.bodyBufferLimitBytes());
+    }
+
+    static HttpConnectionManagerConfig http(HttpConnectionManager hcm, String field, int bufferLimit)
+            throws ConversionException {
         RouteSource routes = switch (hcm.getRouteSpecifierCase()) {
             case RDS -> {
                 if (hcm.getRds().getRouteConfigName().isEmpty()) {
@@ -160,7 +173,7 @@ public final class ListenerConverter {
             }
             filter.ifPresent(filters::add);
         }
-        ProxyLimits.Http limits = limits(hcm, field);
+        ProxyLimits.Http limits = limits(hcm, field, bufferLimit);
         Optional<AccessLogConfig> accessLog = accessLog(hcm, field);
         Http2Options http2 = hcm.hasHttp2ProtocolOptions()
                 ? Http2Options.of(hcm.getHttp2ProtocolOptions(), Http2Options.DOWNSTREAM, field + ".http2_protocol_options")
@@ -170,7 +183,8 @@ public final class ListenerConverter {
                 limits, accessLog, upgrades(hcm, field), http2, allowAbsoluteUrl);
     }
 
-    private static ProxyLimits.Http limits(HttpConnectionManager hcm, String field) throws ConversionException {
+    private static ProxyLimits.Http limits(HttpConnectionManager hcm, String field, int bufferLimit)
+            throws ConversionException {
         ProxyLimits.Http defaults = ProxyLimits.Http.DEFAULTS;
         int headersKb = hcm.hasMaxRequestHeadersKb() ? hcm.getMaxRequestHeadersKb().getValue()
                 : defaults.maxRequestHeadersKb();
@@ -200,7 +214,7 @@ public final class ListenerConverter {
             }
         }
         return new ProxyLimits.Http(defaults.maxRequestLineBytes(), headersKb, headersCount,
-                defaults.bodyBufferLimitBytes(), headersTimeout, requestTimeout, idleTimeout, streamIdle);
+                bufferLimit, headersTimeout, requestTimeout, idleTimeout, streamIdle);
     }
 
     /** The first {@code envoy.access_loggers.file} log; other loggers and filters are refused, not ignored. */

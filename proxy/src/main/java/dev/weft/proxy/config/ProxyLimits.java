@@ -58,8 +58,8 @@ public record ProxyLimits(
      *                              (Envoy's default 60)
      * @param maxHeadersCount       {@code common_http_protocol_options.max_headers_count}; more: 431 (Envoy's
      *                              default 100)
-     * @param bodyBufferLimitBytes   the buffer limit of a request body (Envoy's default
-     *                              per_connection_buffer_limit_bytes, 1 MiB; fixed, not in xDS): bodies
+     * @param bodyBufferLimitBytes   the buffer limit of a request body: the listener's
+     *                              per_connection_buffer_limit_bytes (Envoy's default 1 MiB): bodies
      *                              stream and have no size limit; up to this much is kept for retries
      *                              and mirrors (a larger body is neither retried nor mirrored), and at
      *                              most this much waits for the upstream before the client is not read

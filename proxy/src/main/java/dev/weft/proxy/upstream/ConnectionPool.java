@@ -1,6 +1,7 @@
 package dev.weft.proxy.upstream;
 
 import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -21,4 +22,13 @@ sealed interface ConnectionPool permits Http1ConnectionPool, Http2ConnectionPool
 
     /** Connections open with no request on them. */
     int idleConnections();
+
+    /**
+     * The write watermarks of a connection of a cluster with {@code per_connection_buffer_limit_bytes}
+     * {@code limit}: unwritable (the request body waits) above it, writable again under half of it;
+     * 0: Netty's default (32/64 KiB).
+     */
+    static WriteBufferWaterMark writeWatermark(int limit) {
+        return limit <= 0 ? WriteBufferWaterMark.DEFAULT : new WriteBufferWaterMark(limit / 2, limit);
+    }
 }

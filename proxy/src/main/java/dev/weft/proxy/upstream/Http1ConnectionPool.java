@@ -46,15 +46,17 @@ final class Http1ConnectionPool implements ConnectionPool {
 
     Http1ConnectionPool(Transport transport, InetSocketAddress address, ClusterLimits limits,
             Duration connectTimeout, int maxRequestsPerConnection, PoolStats stats) {
-        this(transport, address, limits, connectTimeout, maxRequestsPerConnection, stats, Optional.empty());
+        this(transport, address, limits, connectTimeout, maxRequestsPerConnection, stats, Optional.empty(), 0);
     }
 
     /**
      * @param tls for a TLS cluster: the client context and SNI; each new connection starts with a
      *            handshake, and counts as connected (or failed to connect) when the handshake ends
+     * @param bufferLimitBytes the cluster's per_connection_buffer_limit_bytes (0: Netty's default)
      */
     Http1ConnectionPool(Transport transport, InetSocketAddress address, ClusterLimits limits,
-            Duration connectTimeout, int maxRequestsPerConnection, PoolStats stats, Optional<UpstreamTls> tls) {
+            Duration connectTimeout, int maxRequestsPerConnection, PoolStats stats, Optional<UpstreamTls> tls,
+            int bufferLimitBytes) {
         this.address = address;
         this.limits = limits;
         this.maxRequestsPerConnection = maxRequestsPerConnection;
@@ -65,6 +67,7 @@ final class Http1ConnectionPool implements ConnectionPool {
                 .channel(transport.clientChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, ConnectionPool.writeWatermark(bufferLimitBytes))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {

@@ -85,15 +85,17 @@ final class Http2ConnectionPool implements ConnectionPool {
 
     Http2ConnectionPool(Transport transport, InetSocketAddress address, ClusterLimits limits,
             Duration connectTimeout, Http2Options options, int maxRequestsPerConnection, PoolStats stats) {
-        this(transport, address, limits, connectTimeout, options, maxRequestsPerConnection, stats, Optional.empty());
+        this(transport, address, limits, connectTimeout, options, maxRequestsPerConnection, stats, Optional.empty(), 0);
     }
 
     /**
      * @param tls for a TLS cluster: each new connection starts with a handshake; the connection
      *            preface waits for it, and the connection counts as connected when it ends
+     * @param bufferLimitBytes the cluster's per_connection_buffer_limit_bytes (0: Netty's default)
      */
     Http2ConnectionPool(Transport transport, InetSocketAddress address, ClusterLimits limits, Duration connectTimeout,
-            Http2Options options, int maxRequestsPerConnection, PoolStats stats, Optional<UpstreamTls> tls) {
+            Http2Options options, int maxRequestsPerConnection, PoolStats stats, Optional<UpstreamTls> tls,
+            int bufferLimitBytes) {
         this.address = address;
         this.limits = limits;
         this.options = options;
@@ -105,6 +107,7 @@ final class Http2ConnectionPool implements ConnectionPool {
                 .channel(transport.clientChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, ConnectionPool.writeWatermark(bufferLimitBytes))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {

@@ -102,10 +102,10 @@ public final class UpstreamCluster {
         InetSocketAddress address = socketAddress(endpoint);
         ConnectionPool http1 = config.protocol() == ClusterConfig.UpstreamProtocol.HTTP2 ? null
                 : new Http1ConnectionPool(transport, address, limits, config.connectTimeout(),
-                        config.maxRequestsPerConnection(), poolStats, tls);
+                        config.maxRequestsPerConnection(), poolStats, tls, config.perConnectionBufferLimitBytes());
         ConnectionPool http2 = config.protocol() == ClusterConfig.UpstreamProtocol.HTTP1 ? null
                 : new Http2ConnectionPool(transport, address, limits, config.connectTimeout(), config.http2(),
-                        config.maxRequestsPerConnection(), poolStats, tls);
+                        config.maxRequestsPerConnection(), poolStats, tls, config.perConnectionBufferLimitBytes());
         return http1 == null ? new UpstreamHost(endpoint, http2) : new UpstreamHost(endpoint, http1, http2);
     }
 

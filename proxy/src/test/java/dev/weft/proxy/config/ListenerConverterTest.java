@@ -99,4 +99,29 @@ class ListenerConverterTest {
                         .addServerNames("a.*.com"))).build()))
                 .hasMessage("filter_chains[0].filter_chain_match.server_names[0]: must be a name or *.suffix, not 'a.*.com'");
     }
+
+    @Test
+    void perConnectionBufferLimitBytesBoundsTheRequestBodiesOfItsConnections() throws ConversionException {
+        var hcm = io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                .newBuilder().setStatPrefix("h").setRouteConfig(io.envoyproxy.envoy.config.route.v3.RouteConfiguration
+                        .getDefaultInstance()).build();
+        var chain = io.envoyproxy.envoy.config.listener.v3.FilterChain.newBuilder()
+                .addFilters(io.envoyproxy.envoy.config.listener.v3.Filter.newBuilder()
+                        .setName(ListenerConverter.HCM_NAME).setTypedConfig(com.google.protobuf.Any.pack(hcm)));
+        ListenerConfig unset = ListenerConverter.convert(listener().addFilterChains(chain).build());
+        assertThat(((HttpConnectionManagerConfig) unset.filterChains().getFirst().filter()).limits()
+                .bodyBufferLimitBytes()).isEqualTo(1024 * 1024);
+        ListenerConfig small = ListenerConverter.convert(listener().addFilterChains(chain)
+                .setPerConnectionBufferLimitBytes(com.google.protobuf.UInt32Value.of(32768)).build());
+        assertThat(((HttpConnectionManagerConfig) small.filterChains().getFirst().filter()).limits()
+                .bodyBufferLimitBytes()).isEqualTo(32768);
+        assertThatThrownBy(() -> ListenerConverter.convert(listener().addFilterChains(chain)
+                .setPerConnectionBufferLimitBytes(com.google.protobuf.UInt32Value.of(0)).build()))
+                .hasMessageStartingWith("per_connection_buffer_limit_bytes: 0 (no limit) is not supported");
+        assertThat(ClusterConverter.convert(io.envoyproxy.envoy.config.cluster.v3.Cluster.newBuilder().setName("c")
+                .setPerConnectionBufferLimitBytes(com.google.protobuf.UInt32Value.of(32768)).build())
+                .perConnectionBufferLimitBytes()).isEqualTo(32768);
+        assertThat(ClusterConverter.convert(io.envoyproxy.envoy.config.cluster.v3.Cluster.newBuilder().setName("c")
+                .build()).perConnectionBufferLimitBytes()).isZero();
+    }
 }

@@ -98,4 +98,30 @@ class Http1ConnectionPoolTest {
         assertThat(stats.get("cluster.c.upstream_rq_pending_total")).isZero();
         assertThat(stats.get("cluster.c.upstream_cx_total")).isEqualTo(1);
     }
+
+    @Test
+    void aClustersPerConnectionBufferLimitIsItsConnectionsWriteWatermark() throws Exception {
+        ClusterLimits limits = new ClusterLimits(new ClusterConfig.Limits(16, 1024, 1024, 3));
+        Http1ConnectionPool limited = new Http1ConnectionPool(transport,
+                new InetSocketAddress("127.0.0.1", listener.getLocalPort()), limits, Duration.ofSeconds(2), 0,
+                PoolStats.of(stats, "c"), java.util.Optional.empty(), 16 * 1024);
+        UpstreamConnection connection = limited.acquire(null).get(5, TimeUnit.SECONDS);
+        assertThat(connection.channel().config().getWriteBufferHighWaterMark()).isEqualTo(16 * 1024);
+        assertThat(connection.channel().config().getWriteBufferLowWaterMark()).isEqualTo(8 * 1024);
+        // Past the limit the connection says it takes no more: the request body waits (and, past
+        // the listener's limit, the client is not read).
+        io.netty.channel.Channel channel = connection.channel();
+        boolean writable = channel.eventLoop().submit(() -> {
+            // Bytes below the HTTP codec, unflushed: they wait in the connection's outbound buffer.
+            channel.pipeline().context(io.netty.handler.codec.http.HttpClientCodec.class)
+                    .write(io.netty.buffer.Unpooled.wrappedBuffer(new byte[16 * 1024 + 1]));
+            return channel.isWritable();
+        }).get(5, TimeUnit.SECONDS);
+        assertThat(writable).isFalse();
+        limited.release(connection, false);
+
+        UpstreamConnection unlimited = pool(16).acquire(null).get(5, TimeUnit.SECONDS);
+        assertThat(unlimited.channel().config().getWriteBufferHighWaterMark())
+                .isEqualTo(io.netty.channel.WriteBufferWaterMark.DEFAULT.high());
+    }
 }
