@@ -65,14 +65,6 @@ class HostileMemoryTest {
         Assumptions.assumeTrue(Files.isExecutable(jcmd), "jcmd not in this JDK; skipping");
         List<HostileHttp1Test.Case> corpus = HostileHttp1Test.corpus().toList();
         int upstreamPerRound = corpus.stream().mapToInt(HostileHttp1Test.Case::upstreamRequests).sum();
-        // Cases refused for their chunked body, after a valid head: serially (HostileHttp1Test) the
-        // whole request is parsed before an upstream connection is ready and nothing leaves; with
-        // the corpus all at once, a head can be on its way to an idle upstream connection of another
-        // event loop before the bad chunk is parsed (its upstream request is then reset, as in
-        // Envoy's slow-body case). Such a head is the most that may reach the backend.
-        long chunkedBodyCases = corpus.stream().filter(c -> c.upstreamRequests() == 0
-                && new String(c.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1).toLowerCase()
-                        .contains("transfer-encoding: chunked")).count();
         Path log = dir.resolve("proxy.log");
         try (RecordingBackend backend = new RecordingBackend()) {
             int xdsPort = HardenedProxy.freePort();
@@ -108,8 +100,10 @@ class HostileMemoryTest {
                     Await.until("every downstream connection closed", WAIT,
                             () -> stat(admin, "server.total_connections") == 0);
                     int afterCorpus = backend.requests.size();
-                    assertThat(afterCorpus).as("requests that reached the backend: " + backend.requests)
-                            .isBetween(upstreamPerRound, upstreamPerRound + (int) chunkedBodyCases);
+                    // All at once, an idle upstream connection is often ready when a hostile body
+                    // starts: still nothing of a refused request may leave.
+                    assertThat(backend.requests).as("requests that reached the backend in a round")
+                            .hasSize(upstreamPerRound);
                     floods(edge);
                     Await.until("every downstream connection closed", WAIT,
                             () -> stat(admin, "server.total_connections") == 0);

@@ -97,7 +97,11 @@ final class UpstreamAttempts {
             // first chunk (refused by the scanner) reaches no upstream at all. Clients send a body
             // right behind its head (Expect: 100-continue is answered here). gRPC goes at once: a
             // streaming call may wait for the server's first message.
-            body.whenData(this::attempt);
+            // The attempt starts after the rest of this read is parsed: a body whose framing breaks
+            // further on in the same bytes (a bad chunk or trailer behind good data) is refused
+            // before anything of it leaves, even when an idle upstream connection would take the
+            // head at once (Envoy writes at the end of the loop iteration; the reset drops it).
+            body.whenData(() -> exchange.eventLoop().execute(this::attempt));
         } else {
             attempt();
         }
