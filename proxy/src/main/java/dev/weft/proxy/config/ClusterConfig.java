@@ -59,9 +59,10 @@ public record ClusterConfig(
 
     /**
      * Which protocol requests take to the endpoints: {@code explicit_http_config} (HTTP/1.1 or
-     * HTTP/2 with prior knowledge), or {@code use_downstream_protocol_config} (the client's).
+     * HTTP/2 with prior knowledge), {@code use_downstream_protocol_config} (the client's), or
+     * {@code auto_config} (over TLS, the one the host's ALPN answer names).
      */
-    public enum UpstreamProtocol { HTTP1, HTTP2, USE_DOWNSTREAM }
+    public enum UpstreamProtocol { HTTP1, HTTP2, USE_DOWNSTREAM, AUTO }
 
     public enum Discovery { STATIC, STRICT_DNS, LOGICAL_DNS, EDS, ORIGINAL_DST }
 

@@ -87,8 +87,19 @@ public final class ClusterConverter {
                     http2 = Http2Options.of(downstream.getHttp2ProtocolOptions(), Http2Options.UPSTREAM,
                             field + ".use_downstream_protocol_config.http2_protocol_options");
                 }
-                case AUTO_CONFIG -> throw new ConversionException(field
-                        + ".auto_config: not supported by weft-proxy yet (needs ALPN, with upstream TLS)");
+                case AUTO_CONFIG -> {
+                    var auto = options.getAutoConfig();
+                    Protos.unsupported(auto.hasHttp3ProtocolOptions() || auto.hasAlternateProtocolsCacheOptions(),
+                            field + ".auto_config.http3_protocol_options/alternate_protocols_cache_options");
+                    if (tls.isEmpty()) {
+                        // As Envoy: the protocol comes from ALPN, which only a TLS transport socket has.
+                        throw new ConversionException(field + ".auto_config: needs a TLS transport_socket (the "
+                                + "protocol is chosen by ALPN)");
+                    }
+                    protocol = ClusterConfig.UpstreamProtocol.AUTO;
+                    http2 = Http2Options.of(auto.getHttp2ProtocolOptions(), Http2Options.UPSTREAM,
+                            field + ".auto_config.http2_protocol_options");
+                }
                 case UPSTREAMPROTOCOLOPTIONS_NOT_SET -> {
                 }
             }
@@ -100,6 +111,9 @@ public final class ClusterConverter {
             // Envoy's default ALPN (http_default_alpn): without alpn_protocols, an HTTP/2 cluster over
             // TLS offers h2, so that a server choosing its protocol by ALPN speaks HTTP/2 too.
             tls = Optional.of(tls.get().withAlpn(List.of("h2")));
+        }
+        if (tls.isPresent() && tls.get().alpn().isEmpty() && protocol == ClusterConfig.UpstreamProtocol.AUTO) {
+            tls = Optional.of(tls.get().withAlpn(List.of("h2", "http/1.1"))); // Envoy's default for auto_config
         }
         Duration connectTimeout = cluster.hasConnectTimeout() ? Protos.duration(cluster.getConnectTimeout())
                 : Duration.ofSeconds(5);

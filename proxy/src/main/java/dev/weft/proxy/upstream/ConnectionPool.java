@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
  * {@link UpstreamConnection} carries one request: an HTTP/1.1 connection lent for the request, or
  * a new stream of a shared HTTP/2 connection.
  */
-sealed interface ConnectionPool permits Http1ConnectionPool, Http2ConnectionPool {
+sealed interface ConnectionPool permits Http1ConnectionPool, Http2ConnectionPool, AlpnConnectionPool {
 
     /** A connection for one request whose downstream runs on {@code loop} (null: any), or a failure. */
     CompletableFuture<UpstreamConnection> acquire(EventLoop loop);

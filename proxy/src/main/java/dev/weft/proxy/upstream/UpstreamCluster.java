@@ -106,6 +106,11 @@ public final class UpstreamCluster {
         ConnectionPool http2 = config.protocol() == ClusterConfig.UpstreamProtocol.HTTP1 ? null
                 : new Http2ConnectionPool(transport, address, limits, config.connectTimeout(), config.http2(),
                         config.maxRequestsPerConnection(), poolStats, tls, config.perConnectionBufferLimitBytes());
+        if (config.protocol() == ClusterConfig.UpstreamProtocol.AUTO) {
+            // The converter requires TLS for auto_config.
+            return new UpstreamHost(endpoint, new AlpnConnectionPool(transport, address, limits, config.connectTimeout(),
+                    tls.orElseThrow(), poolStats, http1, http2));
+        }
         return http1 == null ? new UpstreamHost(endpoint, http2) : new UpstreamHost(endpoint, http1, http2);
     }
 

@@ -69,8 +69,8 @@ class Http2ConvertersTest {
     void optionsThisProxyCannotHonourAreRefusedByField() {
         assertThatThrownBy(() -> ClusterConverter.convert(cluster(HttpProtocolOptions.newBuilder()
                 .setAutoConfig(HttpProtocolOptions.AutoHttpConfig.getDefaultInstance()).build())))
-                .hasMessage("typed_extension_protocol_options[" + OPTIONS + "].auto_config: not supported by "
-                        + "weft-proxy yet (needs ALPN, with upstream TLS)");
+                .hasMessage("typed_extension_protocol_options[" + OPTIONS + "].auto_config: needs a TLS "
+                        + "transport_socket (the protocol is chosen by ALPN)");
         assertThatThrownBy(() -> ClusterConverter.convert(cluster(HttpProtocolOptions.newBuilder()
                 .setExplicitHttpConfig(HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
                         .setHttp2ProtocolOptions(Http2ProtocolOptions.newBuilder()

@@ -95,6 +95,20 @@ class TlsConverterTest {
                 .setHttp2ProtocolOptions(io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions.getDefaultInstance())
                 .build());
         assertThat(configured.tls().orElseThrow().alpn()).containsExactly("istio-peer-exchange", "istio");
+
+        // auto_config: over TLS, h2 and http/1.1 offered by default; without TLS it is refused (ALPN).
+        var auto = io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.newBuilder()
+                .setAutoConfig(io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.AutoHttpConfig
+                        .getDefaultInstance()).build();
+        var autoCluster = io.envoyproxy.envoy.config.cluster.v3.Cluster.newBuilder().setName("auto")
+                .setType(io.envoyproxy.envoy.config.cluster.v3.Cluster.DiscoveryType.STATIC)
+                .putTypedExtensionProtocolOptions("envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+                        com.google.protobuf.Any.pack(auto));
+        var converted = ClusterConverter.convert(autoCluster.clone().setTransportSocket(socket(ctx)).build());
+        assertThat(converted.protocol()).isEqualTo(dev.weft.proxy.config.ClusterConfig.UpstreamProtocol.AUTO);
+        assertThat(converted.tls().orElseThrow().alpn()).containsExactly("h2", "http/1.1");
+        assertThatThrownBy(() -> ClusterConverter.convert(autoCluster.build()))
+                .hasMessageContaining("auto_config: needs a TLS transport_socket");
     }
 
     @Test

@@ -49,6 +49,7 @@ class UpstreamHttp2TlsAndCancelTest {
     private static final String NODE_ID = "router~127.0.0.1~cancel.weft-system~weft-system.svc.cluster.local";
 
     private Http2Backend tlsBackend;
+    private TlsHttp1Backend tlsHttp1Backend;
     private Http2Backend h2cBackend;
     private HoldingHttp1Backend http1Backend;
     private ProxyUnderTest under;
@@ -69,6 +70,12 @@ class UpstreamHttp2TlsAndCancelTest {
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "h2"))
                 .build();
         tlsBackend = new Http2Backend(serverTls);
+        tlsHttp1Backend = new TlsHttp1Backend(SslContextBuilder.forServer(cert.toFile(), key.toFile())
+                .sslProvider(SslProvider.JDK)
+                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "http/1.1"))
+                .build());
         h2cBackend = new Http2Backend();
         http1Backend = new HoldingHttp1Backend();
         UpstreamTlsContext upstreamTls = UpstreamTlsContext.newBuilder().setSni("backend.example")
@@ -79,6 +86,10 @@ class UpstreamHttp2TlsAndCancelTest {
                                 .setTypedConfig(Any.pack(upstreamTls)))
                         .build()))
                 .put(ENDPOINT, "tls-h2", Envoy.endpoints("tls-h2", tlsBackend.port()))
+                .put(CLUSTER, "auto-h2", autoConfigCluster("auto-h2", upstreamTls))
+                .put(ENDPOINT, "auto-h2", Envoy.endpoints("auto-h2", tlsBackend.port()))
+                .put(CLUSTER, "auto-h1", autoConfigCluster("auto-h1", upstreamTls))
+                .put(ENDPOINT, "auto-h1", Envoy.endpoints("auto-h1", tlsHttp1Backend.port()))
                 .put(CLUSTER, "h2c", Envoy.edsHttp2Cluster("h2c"))
                 .put(ENDPOINT, "h2c", Envoy.endpoints("h2c", h2cBackend.port()))
                 .put(CLUSTER, "http1", Envoy.edsCluster("http1"))
@@ -87,6 +98,10 @@ class UpstreamHttp2TlsAndCancelTest {
                 .put(ROUTE, "r", Any.pack(RouteConfiguration.newBuilder().setName("r")
                         .addVirtualHosts(Envoy.virtualHost("tls", "tls.example.com").addRoutes(Envoy.toCluster("/", "tls-h2")))
                         .addVirtualHosts(Envoy.virtualHost("h2c", "h2c.example.com").addRoutes(Envoy.toCluster("/", "h2c")))
+                        .addVirtualHosts(Envoy.virtualHost("auto-h2", "auto-h2.example.com")
+                                .addRoutes(Envoy.toCluster("/", "auto-h2")))
+                        .addVirtualHosts(Envoy.virtualHost("auto-h1", "auto-h1.example.com")
+                                .addRoutes(Envoy.toCluster("/", "auto-h1")))
                         .addVirtualHosts(Envoy.virtualHost("h1", "h1.example.com").addRoutes(Envoy.toCluster("/", "http1")))
                         .build()));
         under = new ProxyUnderTest(source, NODE_ID);
@@ -97,7 +112,7 @@ class UpstreamHttp2TlsAndCancelTest {
         if (under != null) {
             under.close();
         }
-        for (AutoCloseable backend : new AutoCloseable[] {tlsBackend, h2cBackend, http1Backend}) {
+        for (AutoCloseable backend : new AutoCloseable[] {tlsBackend, tlsHttp1Backend, h2cBackend, http1Backend}) {
             try {
                 if (backend != null) {
                     backend.close();
@@ -131,6 +146,37 @@ class UpstreamHttp2TlsAndCancelTest {
         assertThat(tlsBackend.alpn).isNotEmpty().allMatch("h2"::equals);
         assertThat(tlsBackend.connections.get()).isBetween(1, 2);
         assertThat(tlsBackend.requests.get()).isEqualTo(3);
+    }
+
+    /** An EDS cluster with {@code auto_config} over TLS (no alpn_protocols: h2 and http/1.1 offered). */
+    private static Any autoConfigCluster(String name, UpstreamTlsContext tls) {
+        var options = io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.newBuilder()
+                .setAutoConfig(io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.AutoHttpConfig
+                        .getDefaultInstance())
+                .build();
+        return Any.pack(Envoy.http2Cluster(name, 100)
+                .putTypedExtensionProtocolOptions("envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+                        Any.pack(options))
+                .setTransportSocket(TransportSocket.newBuilder().setName("envoy.transport_sockets.tls")
+                        .setTypedConfig(Any.pack(tls)))
+                .build());
+    }
+
+    @Test
+    void autoConfigSpeaksTheProtocolTheHostChoseByAlpn() throws Exception {
+        int h2Before = tlsBackend.requests.get();
+        for (int i = 0; i < 3; i++) {
+            Answer h2 = get("auto-h2.example.com", "/auto/" + i);
+            assertThat(h2.statusCode()).isEqualTo(200);
+            assertThat(h2.body()).isEqualTo("h2 auto-h2.example.com /auto/" + i);
+            Answer h1 = get("auto-h1.example.com", "/auto/" + i);
+            assertThat(h1.statusCode()).isEqualTo(200);
+            assertThat(h1.body()).isEqualTo("h1tls /auto/" + i);
+        }
+        assertThat(tlsBackend.requests.get() - h2Before).isEqualTo(3);
+        // Each backend saw the proxy offer both and chose its own.
+        assertThat(tlsHttp1Backend.alpn).isNotEmpty().allMatch("http/1.1"::equals);
+        assertThat(tlsHttp1Backend.requests.get()).isEqualTo(3);
     }
 
     @Test
@@ -172,6 +218,56 @@ class UpstreamHttp2TlsAndCancelTest {
         assertThat(next.statusCode()).isEqualTo(200);
         assertThat(next.body()).isEqualTo("h1 /after");
         assertThat(http1Backend.paths).containsExactly("/hold/1", "/after");
+    }
+
+    /** An HTTP/1.1 server over TLS (Netty) answering {@code h1tls <path>}; records each handshake's ALPN. */
+    private static final class TlsHttp1Backend implements AutoCloseable {
+        final AtomicInteger requests = new AtomicInteger();
+        final List<String> alpn = new CopyOnWriteArrayList<>();
+        private final io.netty.channel.EventLoopGroup group = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
+                io.netty.channel.nio.NioIoHandler.newFactory());
+        private final io.netty.channel.Channel server;
+
+        TlsHttp1Backend(SslContext tls) throws InterruptedException {
+            server = new io.netty.bootstrap.ServerBootstrap().group(group)
+                    .channel(io.netty.channel.socket.nio.NioServerSocketChannel.class)
+                    .childHandler(new io.netty.channel.ChannelInitializer<io.netty.channel.socket.SocketChannel>() {
+                        @Override
+                        protected void initChannel(io.netty.channel.socket.SocketChannel channel) {
+                            io.netty.handler.ssl.SslHandler ssl = tls.newHandler(channel.alloc());
+                            ssl.handshakeFuture().addListener(done -> alpn.add(
+                                    ssl.applicationProtocol() == null ? "" : ssl.applicationProtocol()));
+                            channel.pipeline().addLast(ssl, new io.netty.handler.codec.http.HttpServerCodec(),
+                                    new io.netty.handler.codec.http.HttpObjectAggregator(1 << 20),
+                                    new io.netty.channel.SimpleChannelInboundHandler<
+                                            io.netty.handler.codec.http.FullHttpRequest>() {
+                                        @Override
+                                        protected void channelRead0(io.netty.channel.ChannelHandlerContext ctx,
+                                                io.netty.handler.codec.http.FullHttpRequest request) {
+                                            requests.incrementAndGet();
+                                            var response = new io.netty.handler.codec.http.DefaultFullHttpResponse(
+                                                    io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                                                    io.netty.handler.codec.http.HttpResponseStatus.OK,
+                                                    io.netty.buffer.Unpooled.copiedBuffer("h1tls " + request.uri(),
+                                                            StandardCharsets.UTF_8));
+                                            response.headers().set("content-length", response.content().readableBytes());
+                                            ctx.writeAndFlush(response);
+                                        }
+                                    });
+                        }
+                    })
+                    .bind(new java.net.InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        }
+
+        int port() {
+            return ((java.net.InetSocketAddress) server.localAddress()).getPort();
+        }
+
+        @Override
+        public void close() {
+            server.close().awaitUninterruptibly(5_000);
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
+        }
     }
 
     /**
