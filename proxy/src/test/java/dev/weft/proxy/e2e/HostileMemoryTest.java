@@ -50,11 +50,13 @@ class HostileMemoryTest {
     private static final int MIN_ROUNDS = 4;
     private static final Duration TIME_BUDGET = Duration.ofSeconds(150);
     /**
-     * Slack over the first round's figures. One round is 67 HTTP/1.1 connections and 5 HTTP/2 ones;
-     * a leaked buffer per connection would pin a chunk per magazine and grow every round; the heap
-     * slack covers the allocator's per-thread caches and the JIT's late work.
+     * Slack over the first round's figures. One round is 67 HTTP/1.1 connections and 5 HTTP/2 ones:
+     * a leaked 16 KiB buffer per connection grows Netty's figure by 1.1 MiB a round (measured: the
+     * test then fails at round 3). Without a leak the allocator still takes a few more 128 KiB chunks
+     * in the first rounds as more threads and size classes come into play (up to 0.9 MiB measured
+     * while the whole suite ran alongside); the heap slack covers late JIT and class-init work.
      */
-    private static final long DIRECT_SLACK = 1L << 20;
+    private static final long DIRECT_SLACK = 2L << 20;
     private static final long HEAP_SLACK = 4L << 20;
     private static final int MAX_FRAMES = 20_000;
 
