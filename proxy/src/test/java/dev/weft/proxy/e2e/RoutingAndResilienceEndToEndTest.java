@@ -217,8 +217,10 @@ class RoutingAndResilienceEndToEndTest {
                         .addRoutes(prefix("/").setRoute(RouteAction.newBuilder().setCluster("slowpair")
                                 .setRetryPolicy(retry("gateway-error", 1).toBuilder()
                                         .setHostSelectionRetryMaxAttempts(20)
+                                        // 2 s: long enough that the quick host answers in time on
+                                        // a loaded machine (300 ms gave 504s at load 30).
                                         .setPerTryTimeout(com.google.protobuf.Duration.newBuilder()
-                                                .setNanos(300_000_000))))))
+                                                .setSeconds(2))))))
                 .addVirtualHosts(Envoy.virtualHost("od", "od.example.com")
                         .addRoutes(Envoy.toCluster("/", "od")))
                 .addVirtualHosts(Envoy.virtualHost("redirect", "redirect.example.com", "redirect.example.com:80")
