@@ -4,7 +4,9 @@
 # latency (our own open-loop generator on HdrHistogram), proxy CPU per 1,000 requests and RSS.
 # Prints one table and writes bench/results/proxy-<date>.md and .json. Everything on 127.0.0.1.
 # Options (see dev.weft.bench.proxy.ProxyBenchmark): --workers N --rows direct,nginx,haproxy,weft-1,weft-2
-# --wrk-seconds S --rate RPS --latency-seconds S --connections C --proxy-classpath CP --out DIR
+# --wrk-seconds S --rate RPS --latency-seconds S --rate-warmup-seconds S (default 10; 0: none)
+# --strace-seconds S (also count the proxies' system calls per request, strace -f -c, over S more seconds)
+# --connections C --proxy-classpath CP --out DIR
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 

@@ -5,6 +5,7 @@ import dev.weft.proxy.bootstrap.BootstrapException;
 import dev.weft.proxy.bootstrap.BootstrapReader;
 import dev.weft.proxy.bootstrap.HostPort;
 import dev.weft.proxy.config.ProxyLimits;
+import dev.weft.proxy.net.Transport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -81,6 +82,7 @@ public final class ProxyMain {
             return 2;
         }
         Proxy proxy;
+        Transport.withoutLeakDetection();
         try {
             proxy = Proxy.start(bootstrap, Runtime.getRuntime().availableProcessors(),
                     ProxyLimits.DEFAULTS.withDrainTime(drainTime));

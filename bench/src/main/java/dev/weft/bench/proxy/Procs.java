@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -44,6 +47,71 @@ final class Procs {
       }
     }
     return kib;
+  }
+
+  /**
+   * Context switches of the processes, all their threads summed ({@code voluntary_ctxt_switches} +
+   * {@code nonvoluntary_ctxt_switches} of /proc/PID/task/TID/status): each voluntary one is a thread
+   * going to sleep and being woken again, the cost a request pays for every hand-off between threads.
+   */
+  static long contextSwitches(List<Long> pids) {
+    long n = 0;
+    for (long pid : pids) {
+      try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+        for (Path task : tasks.toList()) {
+          try {
+            for (String line : Files.readAllLines(task.resolve("status"))) {
+              if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                n += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+              }
+            }
+          } catch (IOException | RuntimeException threadGone) {
+            // the thread ended between listing and reading
+          }
+        }
+      } catch (IOException | RuntimeException gone) {
+        // exited
+      }
+    }
+    return n;
+  }
+
+  /**
+   * CPU ticks (utime + stime, USER_HZ) per thread kind of the processes: thread names from
+   * /proc/PID/task/TID/comm with digits and the trailing separators dropped ("weft-worker-3-1" and
+   * "weft-worker-3-2" are both "weft-worker", "C2 CompilerThre" the JIT). Where a JVM spends CPU
+   * besides its event loops (GC, JIT compilers) shows here, not in a profiler of Java stacks.
+   */
+  static Map<String, Long> ticksByThreadKind(List<Long> pids) {
+    Map<String, Long> ticks = new TreeMap<>();
+    for (long pid : pids) {
+      try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+        for (Path task : tasks.toList()) {
+          try {
+            String kind = Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "").replaceAll("[-_# ]+$", "");
+            String stat = Files.readString(task.resolve("stat"));
+            String[] rest = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            ticks.merge(kind, Long.parseLong(rest[11]) + Long.parseLong(rest[12]), Long::sum); // fields 14, 15
+          } catch (IOException | RuntimeException threadGone) {
+            // the thread ended between listing and reading
+          }
+        }
+      } catch (IOException | RuntimeException gone) {
+        // exited
+      }
+    }
+    return ticks;
+  }
+
+  /** CPU seconds per thread kind spent between two {@link #ticksByThreadKind} samples, largest first. */
+  static Map<String, Double> secondsSpent(Map<String, Long> before, Map<String, Long> after) {
+    Map<String, Double> spent = new LinkedHashMap<>();
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(e -> spent.put(e.getKey(), e.getValue() / TICKS_PER_SECOND));
+    return spent;
   }
 
   /** The process and its children (one level: nginx's master and its workers). */

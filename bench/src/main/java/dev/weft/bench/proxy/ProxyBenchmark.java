@@ -40,7 +40,7 @@ public final class ProxyBenchmark {
    */
   record Settings(int workers, int backendWorkers, List<String> rows, int wrkThreads, int wrkConnections, Duration wrk,
       Duration wrkWarmup, int rate, Duration latency, int latencyConnections, int bodyBytes, String java,
-      String proxyClasspath, List<String> proxyJvmFlags, Path out) {
+      String proxyClasspath, List<String> proxyJvmFlags, Path out, int straceSeconds, Duration rateWarmup) {
     static Settings parse(String[] args) {
       Map<String, String> a = new LinkedHashMap<>();
       for (int i = 0; i < args.length; i += 2) {
@@ -57,7 +57,10 @@ public final class ProxyBenchmark {
           integer(a, "body-bytes", 1024), a.getOrDefault("java", Path.of(System.getProperty("java.home"), "bin", "java").toString()),
           a.get("proxy-classpath"),
           a.containsKey("proxy-jvm-flags") ? Arrays.asList(a.get("proxy-jvm-flags").trim().split("\\s+")) : WeftProxies.DEFAULT_JVM_FLAGS,
-          Path.of(a.getOrDefault("out", "bench/results")));
+          Path.of(a.getOrDefault("out", "bench/results")),
+          a.containsKey("strace-seconds") ? integer(a, "strace-seconds", 10) : 0,
+          Duration.ofSeconds(a.containsKey("rate-warmup-seconds") && a.get("rate-warmup-seconds").equals("0") ? 0
+              : integer(a, "rate-warmup-seconds", 10)));
       for (String r : s.rows()) {
         if (!ALL_ROWS.contains(r)) {
           throw new IllegalArgumentException("--rows: unknown row " + r + " (rows: " + ALL_ROWS + ")");
@@ -175,6 +178,14 @@ public final class ProxyBenchmark {
     System.out.printf("%-8s wrk: %,.0f rps (%d errors)%n", t.name(), wrk.rps(), wrk.errors());
 
     List<Long> pids = t.proxyPids();
+    if (!s.rateWarmup().isZero()) {
+      // The same constant rate, not measured: after wrk's burst a JVM proxy's JIT compilers are still
+      // working through the code the lower rate takes (measured: C2 threads used more CPU than the
+      // event loops in the first 20 s at 1,000 rps on a loaded machine). Steady state is what a
+      // long-running proxy costs per request; the JIT's share of the measured run stays visible in
+      // the by-thread CPU.
+      RateLoad.run(t.port(), s.rate(), s.rateWarmup(), s.latencyConnections(), Duration.ofSeconds(5));
+    }
     AtomicLong maxRssKib = new AtomicLong();
     Thread sampler = Thread.ofPlatform().name("rss-sampler").daemon(true).start(() -> {
       while (!Thread.currentThread().isInterrupted()) {
@@ -187,19 +198,54 @@ public final class ProxyBenchmark {
       }
     });
     double cpuBefore = Procs.cpuSeconds(pids);
+    long switchesBefore = Procs.contextSwitches(pids);
+    Map<String, Long> threadTicksBefore = Procs.ticksByThreadKind(pids);
     RateLoad.Result r = RateLoad.run(t.port(), s.rate(), s.latency(), s.latencyConnections(), Duration.ofSeconds(5));
     double cpu = Procs.cpuSeconds(pids) - cpuBefore;
+    long switches = Procs.contextSwitches(pids) - switchesBefore;
+    Map<String, Double> cpuByThread = Procs.secondsSpent(threadTicksBefore, Procs.ticksByThreadKind(pids));
     sampler.interrupt();
     sampler.join(1000);
+    Map<String, Double> syscallsPerRequest = null;
+    if (s.straceSeconds() > 0 && !pids.isEmpty()) {
+      // A separate stretch at the same rate: ptrace slows every system call, so nothing else is measured meanwhile.
+      try (Syscalls traced = Syscalls.attach(pids, s.out().resolve("strace"), t.name())) {
+        RateLoad.Result tr = RateLoad.run(t.port(), s.rate(), Duration.ofSeconds(s.straceSeconds()), s.latencyConnections(),
+            Duration.ofSeconds(5));
+        Map<String, Long> calls = traced.stop();
+        syscallsPerRequest = new LinkedHashMap<>();
+        long total = 0;
+        for (var e : calls.entrySet()) {
+          if (!e.getKey().endsWith(" errors")) {
+            total += e.getValue();
+          }
+        }
+        syscallsPerRequest.put("total", round(total / (double) Math.max(1, tr.ok()), 2));
+        for (var e : calls.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).toList()) {
+          double perRequest = round(e.getValue() / (double) Math.max(1, tr.ok()), 2);
+          if (perRequest >= 0.01) {
+            syscallsPerRequest.put(e.getKey(), perRequest);
+          }
+        }
+        System.out.printf("%-8s syscalls per request (strace -f -c, %d s, %,d requests): %s%n", t.name(), s.straceSeconds(),
+            tr.ok(), syscallsPerRequest);
+      }
+    }
     Histogram h = r.latency();
     boolean proxied = !pids.isEmpty();
     RowResult row = new RowResult(t.name(), wrk.rps(), ms(h, 50), ms(h, 90), ms(h, 99), ms(h, 99.9),
-        proxied ? round(cpu / (r.ok() / 1000.0), 5) : null, proxied ? round(maxRssKib.get() / 1024.0, 1) : null, wrk.errors(),
+        proxied ? round(cpu / (r.ok() / 1000.0), 5) : null, proxied ? round(maxRssKib.get() / 1024.0, 1) : null,
+        proxied ? round(switches / (double) Math.max(1, r.ok()), 3) : null, proxied ? cpuByThread : null,
+        syscallsPerRequest, wrk.errors(),
         r.due(), r.ok(),
         r.errors());
     System.out.printf("%-8s %d rps: %,d of %,d ok, %d errors%s; p50 %.3f p90 %.3f p99 %.3f p99.9 %.3f ms%s%n", t.name(), s.rate(),
         r.ok(), r.due(), r.errors(), r.firstError() == null ? "" : " (first: " + r.firstError() + ")", row.p50(), row.p90(),
-        row.p99(), row.p999(), proxied ? String.format("; CPU %.3f s/1k, RSS %.1f MiB", row.cpuSecondsPer1k(), row.rssMb()) : "");
+        row.p99(), row.p999(), proxied ? String.format("; CPU %.3f s/1k, RSS %.1f MiB, %.2f context switches per request",
+            row.cpuSecondsPer1k(), row.rssMb(), row.contextSwitchesPerRequest()) : "");
+    if (proxied) {
+      System.out.printf("%-8s CPU seconds by thread over the constant-rate run: %s%n", t.name(), cpuByThread);
+    }
     return row;
   }
 

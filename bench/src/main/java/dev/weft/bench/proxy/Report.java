@@ -58,8 +58,8 @@ record Report(String date, ProxyBenchmark.Settings settings, Environment env, Li
     }
   }
 
-  private static final String[] HEADER = {"name", "rps (wrk)", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "cpu_s/1k", "rss MB",
-      "rps vs nginx", "p99 vs direct", "added p99 ms"};
+  private static final String[] HEADER = {"name", "rps (wrk)", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "cpu_s/1k", "ctx sw/req",
+      "rss MB", "rps vs nginx", "p99 vs direct", "added p99 ms"};
 
   private Optional<RowResult> row(String name) {
     return rows.stream().filter(r -> r.name().equals(name)).findFirst();
@@ -73,6 +73,7 @@ record Report(String date, ProxyBenchmark.Settings settings, Environment env, Li
       RowResult r = rows.get(i);
       cells[i] = new String[] {r.name(), String.format("%,.0f", r.rps()), f3(r.p50()), f3(r.p90()), f3(r.p99()), f3(r.p999()),
           r.cpuSecondsPer1k() == null ? "-" : String.format("%.4f", r.cpuSecondsPer1k()),
+          r.contextSwitchesPerRequest() == null ? "-" : String.format("%.2f", r.contextSwitchesPerRequest()),
           r.rssMb() == null ? "-" : String.format("%.1f", r.rssMb()),
           nginx.map(n -> String.format("%.2fx", r.rps() / n.rps())).orElse("-"),
           direct.map(d -> String.format("%.2fx", r.p99() / d.p99())).orElse("-"),
@@ -136,6 +137,27 @@ record Report(String date, ProxyBenchmark.Settings settings, Environment env, Li
     if (!notes.isEmpty()) {
       b.append('\n');
     }
+    if (rows.stream().anyMatch(r -> r.cpuSecondsByThread() != null)) {
+      b.append("CPU seconds by thread over the constant-rate run (/proc/PID/task/*/stat, thread names without digits):\n\n");
+      for (RowResult r : rows) {
+        if (r.cpuSecondsByThread() != null) {
+          b.append("- ").append(r.name()).append(": ").append(String.join(", ", r.cpuSecondsByThread().entrySet().stream()
+              .map(e -> e.getKey() + " " + e.getValue()).toList())).append('\n');
+        }
+      }
+      b.append('\n');
+    }
+    if (rows.stream().anyMatch(r -> r.syscallsPerRequest() != null)) {
+      b.append(String.format("System calls per request (`strace -f -c` on the proxy processes, a separate %d s at %d rps; "
+          + "\"errors\" are failed calls, mostly EAGAIN):%n%n", s.straceSeconds(), s.rate()));
+      for (RowResult r : rows) {
+        if (r.syscallsPerRequest() != null) {
+          b.append("- ").append(r.name()).append(": ").append(String.join(", ", r.syscallsPerRequest().entrySet().stream()
+              .map(e -> e.getKey() + " " + e.getValue()).toList())).append('\n');
+        }
+      }
+      b.append('\n');
+    }
     b.append("How it was measured:\n\n");
     b.append(String.format("- Backend: nginx (%s, %d workers) serving a static %d-byte file on 127.0.0.1; every row proxies to it.%n",
         env.nginx(), s.backendWorkers(), s.bodyBytes()));
@@ -150,12 +172,13 @@ record Report(String date, ProxyBenchmark.Settings settings, Environment env, Li
     b.append(String.format("- Weft proxy JVM (%s): `%s`.%n", env.java(), String.join(" ", s.proxyJvmFlags())));
     b.append(String.format("- rps: %s `-t%d -c%d -d%ds` after a %d s warm-up (closed loop, keep-alive).%n", env.wrk(), s.wrkThreads(),
         s.wrkConnections(), s.wrk().toSeconds(), s.wrkWarmup().toSeconds()));
-    b.append(String.format("- Latency: %d rps for %d s over %d keep-alive connections from our open-loop generator "
+    b.append(String.format("- Latency: %d rps for %d s (after %d s at the same rate, not measured) over %d keep-alive connections from our open-loop generator "
         + "(`RateLoad`, HdrHistogram): each request's latency counts from its intended send time, so stalls are not "
         + "omitted. Includes the generator's wake-up delay, equal in all rows: read 'added p99' against direct.%n",
-        s.rate(), s.latency().toSeconds(), s.latencyConnections()));
+        s.rate(), s.latency().toSeconds(), s.rateWarmup().toSeconds(), s.latencyConnections()));
     b.append("- cpu_s/1k: utime+stime of the row's proxy processes (/proc/PID/stat; nginx master + workers) over the "
-        + "constant-rate run, per 1,000 requests. rss MB: highest sum of their VmRSS, sampled every 100 ms during it.\n");
+        + "constant-rate run, per 1,000 requests. ctx sw/req: their threads' context switches (voluntary + involuntary, "
+        + "/proc/PID/task/*/status) per request over the same run. rss MB: highest sum of their VmRSS, sampled every 100 ms during it.\n");
     b.append("- Errors: ");
     b.append(String.join(", ", rows.stream().map(r -> String.format("%s wrk %d, constant-rate %d of %d", r.name(), r.wrkErrors(),
         r.rateErrors(), r.rateDue())).toList()));

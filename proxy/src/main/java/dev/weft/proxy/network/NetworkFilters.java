@@ -2,7 +2,6 @@ package dev.weft.proxy.network;
 
 import dev.weft.proxy.config.HttpConnectionManagerConfig;
 import dev.weft.proxy.config.ProxyLimits;
-import dev.weft.proxy.http.ConnectionEvent;
 import dev.weft.proxy.http.codec.Http1RequestScanner;
 import dev.weft.proxy.http.codec.IdleTimer;
 import dev.weft.proxy.config.ListenerConfig.FilterChainConfig;
@@ -66,11 +65,9 @@ public final class NetworkFilters {
         active.incrementAndGet();
         channel.closeFuture().addListener(closed -> active.decrementAndGet());
         ProxyLimits.Http limits = http.limits();
-        if (!limits.idleTimeout().isZero()) {
-            channel.pipeline().addLast(new IdleTimer(ConnectionEvent.CONNECTION_IDLE, limits.idleTimeout()));
-        }
-        if (!limits.streamIdleTimeout().isZero()) {
-            channel.pipeline().addLast(new IdleTimer(ConnectionEvent.STREAM_IDLE, limits.streamIdleTimeout()));
+        IdleTimer idle = IdleTimer.of(limits.idleTimeout(), limits.streamIdleTimeout()); // one handler for both
+        if (idle != null) {
+            channel.pipeline().addLast(idle);
         }
         HttpServerCodec http1 = new HttpServerCodec(decoderConfig(limits));
         // One set of request handlers, for an HTTP/1.1 connection and for each HTTP/2 stream.
