@@ -1,6 +1,8 @@
 package dev.weft.controlplane.xds.server;
 
 import com.google.protobuf.Any;
+import dev.weft.controlplane.xds.ResourceType;
+import dev.weft.controlplane.xds.translate.VhdsSplit;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.Resource;
@@ -90,6 +92,26 @@ final class DeltaConnection extends ProxyConnection<DeltaDiscoveryResponse> {
         state.givenVersions.remove(name);
         state.given.remove(name);
         state.toldAbsent.remove(name);
+        if (state.type == ResourceType.VIRTUAL_HOST) {
+            // A VHDS name is a namespace: (re)subscribing or unsubscribing it concerns all its virtual hosts.
+            String prefix = name + "/";
+            state.givenVersions.keySet().removeIf(n -> n.startsWith(prefix));
+            state.given.keySet().removeIf(n -> n.startsWith(prefix));
+        }
+    }
+
+    /**
+     * Large route configurations go through VHDS (see {@link VhdsSplit}): the route configuration
+     * without its virtual hosts, and each virtual host as its own resource with its own version.
+     */
+    @Override
+    protected Map<String, Any> generate(ResourceType type) {
+        if (connections.vhdsMinVirtualHosts > 0
+                && (type == ResourceType.ROUTE || type == ResourceType.VIRTUAL_HOST)) {
+            VhdsSplit.Split split = connections.vhds(connections.source.resources(proxy, ResourceType.ROUTE));
+            return type == ResourceType.ROUTE ? split.routes() : split.virtualHosts();
+        }
+        return super.generate(type);
     }
 
     @Override
@@ -111,7 +133,8 @@ final class DeltaConnection extends ProxyConnection<DeltaDiscoveryResponse> {
             }
         }
         List<String> absent = new ArrayList<>();
-        for (String name : state.names) {
+        // VHDS names are namespaces, not resources: an empty namespace is no missing resource.
+        for (String name : state.type == ResourceType.VIRTUAL_HOST ? java.util.Set.<String>of() : state.names) {
             if (!desired.containsKey(name) && !state.givenVersions.containsKey(name)
                     && !state.toldAbsent.contains(name)) {
                 absent.add(name); // subscribed but does not exist: say so instead of leaving it waiting

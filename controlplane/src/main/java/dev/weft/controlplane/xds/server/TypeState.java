@@ -2,6 +2,7 @@ package dev.weft.controlplane.xds.server;
 
 import com.google.protobuf.Any;
 import dev.weft.controlplane.xds.ResourceType;
+import dev.weft.controlplane.xds.translate.VhdsSplit;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -71,7 +72,12 @@ final class TypeState {
     }
 
     boolean wants(String name) {
-        return wildcard || names.contains(name);
+        if (wildcard || names.contains(name)) {
+            return true;
+        }
+        // VHDS subscribes by namespace: the route configuration's name stands for all its virtual hosts.
+        return type == ResourceType.VIRTUAL_HOST && !names.isEmpty()
+                && VhdsSplit.namespaceOf(name).filter(names::contains).isPresent();
     }
 
     boolean sentAny() {
