@@ -358,6 +358,7 @@ public final class SimulatedProxy implements AutoCloseable {
         case LISTENER -> a.unpack(Listener.class).getName();
         case ROUTE -> a.unpack(io.envoyproxy.envoy.config.route.v3.RouteConfiguration.class).getName();
         case ENDPOINT -> a.unpack(io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment.class).getClusterName();
+        case VIRTUAL_HOST -> a.unpack(io.envoyproxy.envoy.config.route.v3.VirtualHost.class).getName();
         case SECRET -> a.unpack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.class).getName();
       };
     } catch (InvalidProtocolBufferException e) {
