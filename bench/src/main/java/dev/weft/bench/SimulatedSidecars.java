@@ -86,6 +86,9 @@ final class SimulatedSidecars implements AutoCloseable {
       boolean synced = p.synced();
       Map<ResourceType, Acknowledged> types = new EnumMap<>(ResourceType.class);
       for (ResourceType t : TYPES) {
+        if (t == ResourceType.VIRTUAL_HOST && !(p instanceof SimulatedDeltaProxy)) {
+          continue; // state of the world has no VHDS
+        }
         types.put(t, new Acknowledged(p.ackedVersion(t), p.lastAckNanos(t), synced));
       }
       out.put(p.id(), types);
