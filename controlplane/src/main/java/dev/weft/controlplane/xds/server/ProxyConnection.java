@@ -247,7 +247,12 @@ abstract sealed class ProxyConnection<R> permits SotwConnection, DeltaConnection
 
     final synchronized ProxyStatus status() {
         Map<ResourceType, TypeStatus> types = new EnumMap<>(ResourceType.class);
-        states.forEach((type, state) -> types.put(type, state.status()));
+        states.forEach((type, state) -> {
+            // VHDS only exists for delta clients that use it: other proxies' status stays as it was.
+            if (type != ResourceType.VIRTUAL_HOST || state.requested) {
+                types.put(type, state.status());
+            }
+        });
         return new ProxyStatus(connectionId, proxy, protocol(), peer, connectedSince, types);
     }
 
