@@ -122,7 +122,7 @@ final class DeltaConnection extends ProxyConnection<DeltaDiscoveryResponse> {
         desired.forEach((name, resource) -> {
             String version = selection.versions.get(name);
             if (!version.equals(state.givenVersions.get(name))) {
-                updated.add(Resource.newBuilder().setName(name).setVersion(version).setResource(resource).build());
+                updated.add(selection.deltaEntry(name));
                 updatedVersions.put(name, version);
             }
         });
