@@ -48,6 +48,38 @@ final class Selection {
                 .setName(n).setVersion(versions.get(n)).setResource(resources.get(n)).build());
     }
 
+    /**
+     * What changed from an older selection of the same subscription: the names whose version is new
+     * or different, and the names gone. Computed once per pair and shared by every delta stream that
+     * was in sync with {@code previous} (a VirtualService change compares 1,000 virtual hosts once,
+     * not once per stream).
+     */
+    record Diff(java.util.List<String> changed, java.util.List<String> removed) {}
+
+    private Selection diffBase;
+    private Diff diff;
+
+    synchronized Diff diffFrom(Selection previous) {
+        if (previous == diffBase && diff != null) {
+            return diff;
+        }
+        java.util.List<String> changed = new java.util.ArrayList<>();
+        versions.forEach((name, v) -> {
+            if (!v.equals(previous.versions.get(name))) {
+                changed.add(name);
+            }
+        });
+        java.util.List<String> removed = new java.util.ArrayList<>();
+        for (String name : previous.versions.keySet()) {
+            if (!versions.containsKey(name)) {
+                removed.add(name);
+            }
+        }
+        diffBase = previous;
+        diff = new Diff(java.util.List.copyOf(changed), java.util.List.copyOf(removed));
+        return diff;
+    }
+
     /** The version of the whole set (a state-of-the-world response's version). */
     synchronized String version() {
         if (version == null) {

@@ -48,6 +48,12 @@ final class TypeState {
     Object flushedFrom;
     long flushedAtChange = -1;
 
+    /**
+     * Delta: the selection {@link #givenVersions} equals exactly (set after each send, cleared when
+     * the proxy's subscription or what it says it has changes): the next send is then the selections'
+     * shared {@link Selection#diffFrom diff} instead of a comparison of every resource.
+     */
+    Selection deltaSyncedTo;
     /** SotW: the selection last sent (or found unchanged), to skip comparing versions when it is the same. */
     Selection sentSelection;
     String sentVersion = "";
