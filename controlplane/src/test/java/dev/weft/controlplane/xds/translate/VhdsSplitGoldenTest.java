@@ -68,7 +68,7 @@ class VhdsSplitGoldenTest {
   private static String json(VhdsSplit.Split split) throws Exception {
     JsonFormat.Printer printer = JsonFormat.printer().usingTypeRegistry(EnvoyJson.typeRegistry());
     ObjectNode root = JSON.createObjectNode();
-    for (var part : List.of(Map.entry("routes", split.routes()), Map.entry("virtualHosts", split.virtualHosts()))) {
+    for (var part : List.of(Map.entry("vhdsRouteConfigurations", split.routes()), Map.entry("virtualHosts", split.virtualHosts()))) {
       ArrayNode list = root.putArray(part.getKey());
       for (Map.Entry<String, Any> e : new java.util.TreeMap<>(part.getValue()).entrySet()) {
         ObjectNode entry = list.addObject();
