@@ -7,7 +7,9 @@
 # child JVM, CLIENTS_JAVA_OPTS for its heap) --sidecar-scope N (services and clients in N namespaces, each with a
 # Sidecar importing only its own namespace and istio-system) --client-parse full|names (full, the default: clients
 # parse every resource before ACKing, as Envoy does; names: only what they subscribe by, as runs before 2026-11-27
-# run 7) --label TEXT. JAVA_OPTS to override the heap. See XdsPushBenchmark.
+# run 7) --protocol sotw|delta (sotw, the default: state-of-the-world ADS, whole route configurations; delta: delta ADS,
+# large route configurations through VHDS, one VirtualHost resource per virtual host, file suffix -delta) --label TEXT.
+# JAVA_OPTS to override the heap. See XdsPushBenchmark.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/scripts/java-home.sh"

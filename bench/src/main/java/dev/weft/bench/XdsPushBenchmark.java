@@ -41,7 +41,9 @@ import java.util.concurrent.TimeUnit;
  * Prints a table and writes {@code xds-<date>.json}.
  */
 public final class XdsPushBenchmark {
-  private static final ResourceType[] TYPES = {ResourceType.CLUSTER, ResourceType.ENDPOINT, ResourceType.LISTENER, ResourceType.ROUTE};
+  /** VHDS only on delta streams, and only for route configurations large enough (never sent: not waited for). */
+  private static final ResourceType[] TYPES = {ResourceType.CLUSTER, ResourceType.ENDPOINT, ResourceType.LISTENER, ResourceType.ROUTE,
+      ResourceType.VIRTUAL_HOST};
 
   /**
    * {@code translator}: "default" (the control plane's) or "test" (TestTranslator, to check the harness itself).
@@ -50,7 +52,7 @@ public final class XdsPushBenchmark {
    * receives them, so heap and CPU of this process are the control plane's (plus this harness's polling).
    */
   record Settings(int services, int endpointsPerService, int clients, int clientsPerChannel, int iterations, Path out,
-      String translator, String clientsProcess, int warmup, int sidecarScope, String label, String clientParse) {
+      String translator, String clientsProcess, int warmup, int sidecarScope, String label, String clientParse, String protocol) {
     static Settings parse(String[] args) {
       Map<String, String> a = new LinkedHashMap<>();
       for (int i = 0; i + 1 < args.length; i += 2) {
@@ -65,7 +67,7 @@ public final class XdsPushBenchmark {
           Path.of(a.getOrDefault("out", "bench/results")), a.getOrDefault("translator", "default"),
           a.getOrDefault("clients-process", "same"), Integer.parseInt(a.getOrDefault("warmup", "0")),
           Integer.parseInt(a.getOrDefault("sidecar-scope", "0")), a.getOrDefault("label", ""),
-          a.getOrDefault("client-parse", "full"));
+          a.getOrDefault("client-parse", "full"), a.getOrDefault("protocol", "sotw"));
     }
 
     /** The namespace of service (or client) {@code i} of {@code count}: "bench", or with --sidecar-scope N one of ns-0..ns-(N-1). */
@@ -115,6 +117,9 @@ public final class XdsPushBenchmark {
       case "names" -> false;
       default -> throw new IllegalArgumentException("--client-parse must be full or names");
     };
+    if (!s.protocol().equals("sotw") && !s.protocol().equals("delta")) {
+      throw new IllegalArgumentException("--protocol must be sotw or delta");
+    }
     boolean separate = switch (s.clientsProcess()) {
       case "same" -> false;
       case "separate" -> true;
@@ -151,10 +156,11 @@ public final class XdsPushBenchmark {
       AckView acks;
       if (separate) {
         clientProcess = SimulatedSidecars.launch(cp.xdsPort(), s.clients(), s.clientsPerChannel(), Math.max(0, s.sidecarScope()),
-            parseAll);
+            parseAll, s.protocol());
         acks = () -> cp.xds().acknowledged();
       } else {
-        inProcess = SimulatedSidecars.start(cp.xdsPort(), s.clients(), s.clientsPerChannel(), Math.max(0, s.sidecarScope()), parseAll);
+        inProcess = SimulatedSidecars.start(cp.xdsPort(), s.clients(), s.clientsPerChannel(), Math.max(0, s.sidecarScope()), parseAll,
+            s.protocol());
         acks = inProcess::acknowledged;
       }
       AckView view = acks;
@@ -172,7 +178,10 @@ public final class XdsPushBenchmark {
       }
       int channels = (s.clients() + s.clientsPerChannel() - 1) / s.clientsPerChannel();
       Map<String, com.google.protobuf.Any> routes = cp.xds().lastSent(ids.getFirst(), ResourceType.ROUTE).orElseThrow();
-      long routeBytes = routes.values().stream().mapToLong(a -> a.getSerializedSize()).sum();
+      // delta: the VHDS route configurations plus their virtual hosts (all of them, as at connect)
+      long routeBytes = routes.values().stream().mapToLong(a -> a.getSerializedSize()).sum()
+          + cp.xds().lastSent(ids.getFirst(), ResourceType.VIRTUAL_HOST).orElseThrow().values().stream()
+              .mapToLong(a -> a.getSerializedSize()).sum();
       double routeParseMillis = parseMillis(routes.values());
       System.out.printf("routes per client: %,d bytes; parsing them takes one client %.2f ms%n", routeBytes, routeParseMillis);
       System.out.printf("full push: %,d clients synced in %.0f ms (%,d resources each)%n", s.clients(), fullPushMillis,
@@ -234,7 +243,7 @@ public final class XdsPushBenchmark {
       Files.createDirectories(s.out());
       Path file = s.out().resolve("xds-" + r.date() + (s.label().isEmpty() ? "" : "-" + s.label())
           + (separate ? "-separate-clients" : "") + (s.sidecarScope() > 0 ? "-sidecar-scope" : "")
-          + (parseAll ? "" : "-clients-parse-names") + ".json");
+          + (parseAll ? "" : "-clients-parse-names") + (s.protocol().equals("sotw") ? "" : "-" + s.protocol()) + ".json");
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), r);
       System.out.println("wrote " + file);
     } finally {
@@ -259,7 +268,7 @@ public final class XdsPushBenchmark {
       }
       for (ResourceType type : TYPES) {
         Acknowledged a = types.get(type);
-        if (a == null || !a.synced()) {
+        if (a == null ? type != ResourceType.VIRTUAL_HOST : !a.synced()) {
           return false;
         }
       }

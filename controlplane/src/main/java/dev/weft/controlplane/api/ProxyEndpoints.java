@@ -42,10 +42,11 @@ final class ProxyEndpoints {
     ResourceType type = switch (typeName) {
       case "listeners", "listener", "lds" -> ResourceType.LISTENER;
       case "routes", "route", "rds" -> ResourceType.ROUTE;
+      case "virtualhosts", "virtualhost", "vhds" -> ResourceType.VIRTUAL_HOST;
       case "clusters", "cluster", "cds" -> ResourceType.CLUSTER;
       case "endpoints", "endpoint", "eds" -> ResourceType.ENDPOINT;
       case "secrets", "secret", "sds" -> ResourceType.SECRET;
-      default -> throw new ApiException(400, "type: \"" + typeName + "\" is not one of listeners, routes, clusters, endpoints, secrets");
+      default -> throw new ApiException(400, "type: \"" + typeName + "\" is not one of listeners, routes, virtualhosts, clusters, endpoints, secrets");
     };
     String json = xds.proxyConfigJson(id, type)
         .orElseThrow(() -> new ApiException(404, "proxy " + id + " is not connected"));

@@ -12,6 +12,11 @@ public enum ResourceType {
     ENDPOINT("type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment", "EDS", false),
     LISTENER("type.googleapis.com/envoy.config.listener.v3.Listener", "LDS", true),
     ROUTE("type.googleapis.com/envoy.config.route.v3.RouteConfiguration", "RDS", false),
+    /**
+     * VHDS: the virtual hosts of large route configurations, on delta streams only (Envoy requires the
+     * delta protocol for it). Subscribed by route configuration name; see {@code VhdsSplit}.
+     */
+    VIRTUAL_HOST("type.googleapis.com/envoy.config.route.v3.VirtualHost", "VHDS", false),
     SECRET("type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret", "SDS", false);
 
     private final String typeUrl;
@@ -29,7 +34,7 @@ public enum ResourceType {
         return typeUrl;
     }
 
-    /** CDS, EDS, LDS, RDS, SDS: what {@code weft proxy-status} prints as column headings. */
+    /** CDS, EDS, LDS, RDS, VHDS, SDS: what {@code weft proxy-status} prints as column headings. */
     public String shortName() {
         return shortName;
     }

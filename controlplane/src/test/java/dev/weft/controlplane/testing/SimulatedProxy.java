@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Lean enough that the xDS benchmark runs a thousand of them on a few shared channels; tests use
  * {@link #keepResources} to look at what was received.
  */
-public final class SimulatedProxy implements AutoCloseable {
+public final class SimulatedProxy implements SimulatedXdsClient {
   private static final List<ResourceType> TYPES =
       List.of(ResourceType.CLUSTER, ResourceType.ENDPOINT, ResourceType.LISTENER, ResourceType.ROUTE);
 
@@ -136,11 +136,13 @@ public final class SimulatedProxy implements AutoCloseable {
         .build();
   }
 
+  @Override
   public String id() {
     return node.getId();
   }
 
   /** Opens the stream. */
+  @Override
   public synchronized void start() {
     openStream();
   }
@@ -316,7 +318,7 @@ public final class SimulatedProxy implements AutoCloseable {
     return out;
   }
 
-  private static TreeSet<String> rdsNames(List<Any> listeners) {
+  static TreeSet<String> rdsNames(List<Any> listeners) {
     TreeSet<String> out = new TreeSet<>();
     for (Any a : listeners) {
       try {
@@ -358,6 +360,7 @@ public final class SimulatedProxy implements AutoCloseable {
         case LISTENER -> a.unpack(Listener.class).getName();
         case ROUTE -> a.unpack(io.envoyproxy.envoy.config.route.v3.RouteConfiguration.class).getName();
         case ENDPOINT -> a.unpack(io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment.class).getClusterName();
+        case VIRTUAL_HOST -> a.unpack(io.envoyproxy.envoy.config.route.v3.VirtualHost.class).getName();
         case SECRET -> a.unpack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.class).getName();
       };
     } catch (InvalidProtocolBufferException e) {
@@ -372,11 +375,13 @@ public final class SimulatedProxy implements AutoCloseable {
     nackNext.put(type, message);
   }
 
+  @Override
   public synchronized String ackedVersion(ResourceType type) {
     return states.get(type).ackedVersion;
   }
 
   /** System.nanoTime() of the last ACK of a type (0 if none). */
+  @Override
   public synchronized long lastAckNanos(ResourceType type) {
     return states.get(type).lastAckNanos;
   }
@@ -391,6 +396,7 @@ public final class SimulatedProxy implements AutoCloseable {
   }
 
   /** Every subscribed type has had a response to its latest request, and it was ACKed. */
+  @Override
   public synchronized boolean synced() {
     for (TypeState s : states.values()) {
       if (s.subscribed() && (s.awaiting || s.nacked || s.responses == 0)) {

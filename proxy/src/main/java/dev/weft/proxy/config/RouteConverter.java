@@ -40,6 +40,33 @@ public final class RouteConverter {
     }
 
     public static RouteTable convert(RouteConfiguration config) throws ConversionException {
+        if (config.hasVhds()) {
+            // The only source here is the ADS stream; Envoy also requires it to be delta (AdsClient checks).
+            Protos.unsupported(!config.getVhds().getConfigSource().hasAds(), "vhds.config_source (only ads is supported)");
+        }
+        return convert(config, List.of(), new java.util.IdentityHashMap<>());
+    }
+
+    /**
+     * A VirtualHost delivered by VHDS, checked on its own (as in a route configuration without
+     * route-level settings) so that a bad one is refused when it arrives.
+     */
+    public static io.envoyproxy.envoy.config.route.v3.VirtualHost validate(
+            io.envoyproxy.envoy.config.route.v3.VirtualHost virtualHost) throws ConversionException {
+        convert(RouteConfiguration.newBuilder().addVirtualHosts(virtualHost).build(), List.of(),
+                new java.util.IdentityHashMap<>());
+        return virtualHost;
+    }
+
+    /**
+     * VHDS: the route configuration's own virtual hosts, then {@code vhds} (those VHDS delivered), as
+     * one table. {@code converted} holds virtual hosts converted earlier, by message identity: it must
+     * belong to this same {@code config} (its route-level settings are part of each conversion), so a
+     * VHDS update converts only the virtual hosts that changed. Entries for virtual hosts no longer
+     * present are dropped.
+     */
+    public static RouteTable convert(RouteConfiguration config, List<io.envoyproxy.envoy.config.route.v3.VirtualHost> vhds,
+            Map<io.envoyproxy.envoy.config.route.v3.VirtualHost, VirtualHost> converted) throws ConversionException {
         List<VirtualHost> virtualHosts = new ArrayList<>();
         Map<String, String> domainOwners = new HashMap<>();
         Levels global = new Levels(
@@ -48,9 +75,11 @@ public final class RouteConverter {
                 HeaderMutations.convert(config.getResponseHeadersToAddList(), config.getResponseHeadersToRemoveList(),
                         "response_headers"),
                 Optional.empty(), RouteAction.AttemptCount.NONE);
-        for (int v = 0; v < config.getVirtualHostsCount(); v++) {
-            var virtualHost = config.getVirtualHosts(v);
-            String field = "virtual_hosts[" + v + "]";
+        Map<io.envoyproxy.envoy.config.route.v3.VirtualHost, VirtualHost> used = new java.util.IdentityHashMap<>();
+        int own = config.getVirtualHostsCount();
+        for (int v = 0; v < own + vhds.size(); v++) {
+            var virtualHost = v < own ? config.getVirtualHosts(v) : vhds.get(v - own);
+            String field = v < own ? "virtual_hosts[" + v + "]" : "vhds virtual host " + virtualHost.getName();
             if (virtualHost.getDomainsCount() == 0) {
                 throw new ConversionException(field + ".domains: at least one domain is required");
             }
@@ -66,33 +95,45 @@ public final class RouteConverter {
                             + "first or the last character");
                 }
             }
-            Map<String, HttpFilterConfig> hostOverrides = overrides(virtualHost.getTypedPerFilterConfigMap(),
-                    field + ".typed_per_filter_config");
-            Protos.unsupported(virtualHost.hasCors(), field + ".cors (deprecated: use typed_per_filter_config)");
-            Protos.unsupported(virtualHost.hasHedgePolicy(), field + ".hedge_policy");
-            Levels hostLevels = new Levels(
-                    HeaderMutations.convert(virtualHost.getRequestHeadersToAddList(),
-                            virtualHost.getRequestHeadersToRemoveList(), field + ".request_headers"),
-                    HeaderMutations.convert(virtualHost.getResponseHeadersToAddList(),
-                            virtualHost.getResponseHeadersToRemoveList(), field + ".response_headers"),
-                    virtualHost.hasRetryPolicy()
-                            ? Optional.of(RetryPolicies.convert(virtualHost.getRetryPolicy(), field + ".retry_policy"))
-                            : Optional.empty(),
-                    new RouteAction.AttemptCount(virtualHost.getIncludeRequestAttemptCount(),
-                            virtualHost.getIncludeAttemptCountInResponse()));
-            List<Route> routes = new ArrayList<>();
-            for (int r = 0; r < virtualHost.getRoutesCount(); r++) {
-                routes.add(route(virtualHost.getRoutes(r), field + ".routes[" + r + "]", hostOverrides, hostLevels,
-                        global));
+            VirtualHost known = converted.get(virtualHost);
+            if (known == null) {
+                known = virtualHost(virtualHost, field, global);
             }
-            boolean requireTls = switch (virtualHost.getRequireTls()) {
-                case NONE -> false;
-                case ALL, EXTERNAL_ONLY -> true;
-                case UNRECOGNIZED -> throw new ConversionException(field + ".require_tls: unknown value");
-            };
-            virtualHosts.add(new VirtualHost(virtualHost.getName(), virtualHost.getDomainsList(), routes, requireTls));
+            used.put(virtualHost, known);
+            virtualHosts.add(known);
         }
-        return new RouteTable(config.getName(), virtualHosts);
+        converted.keySet().retainAll(used.keySet());
+        converted.putAll(used);
+        return new RouteTable(config.getName(), virtualHosts, config.hasVhds());
+    }
+
+    private static VirtualHost virtualHost(io.envoyproxy.envoy.config.route.v3.VirtualHost virtualHost, String field,
+            Levels global) throws ConversionException {
+        Map<String, HttpFilterConfig> hostOverrides = overrides(virtualHost.getTypedPerFilterConfigMap(),
+                field + ".typed_per_filter_config");
+        Protos.unsupported(virtualHost.hasCors(), field + ".cors (deprecated: use typed_per_filter_config)");
+        Protos.unsupported(virtualHost.hasHedgePolicy(), field + ".hedge_policy");
+        Levels hostLevels = new Levels(
+                HeaderMutations.convert(virtualHost.getRequestHeadersToAddList(),
+                        virtualHost.getRequestHeadersToRemoveList(), field + ".request_headers"),
+                HeaderMutations.convert(virtualHost.getResponseHeadersToAddList(),
+                        virtualHost.getResponseHeadersToRemoveList(), field + ".response_headers"),
+                virtualHost.hasRetryPolicy()
+                        ? Optional.of(RetryPolicies.convert(virtualHost.getRetryPolicy(), field + ".retry_policy"))
+                        : Optional.empty(),
+                new RouteAction.AttemptCount(virtualHost.getIncludeRequestAttemptCount(),
+                        virtualHost.getIncludeAttemptCountInResponse()));
+        List<Route> routes = new ArrayList<>();
+        for (int r = 0; r < virtualHost.getRoutesCount(); r++) {
+            routes.add(route(virtualHost.getRoutes(r), field + ".routes[" + r + "]", hostOverrides, hostLevels,
+                    global));
+        }
+        boolean requireTls = switch (virtualHost.getRequireTls()) {
+            case NONE -> false;
+            case ALL, EXTERNAL_ONLY -> true;
+            case UNRECOGNIZED -> throw new ConversionException(field + ".require_tls: unknown value");
+        };
+        return new VirtualHost(virtualHost.getName(), virtualHost.getDomainsList(), routes, requireTls);
     }
 
     private static Map<String, HttpFilterConfig> overrides(Map<String, com.google.protobuf.Any> configs,

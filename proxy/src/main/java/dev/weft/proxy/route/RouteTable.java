@@ -22,11 +22,18 @@ public final class RouteTable {
     private final List<Wildcard> suffixes = new ArrayList<>();
     private final List<Wildcard> prefixes = new ArrayList<>();
     private VirtualHost any;
+    private final boolean vhds;
 
     private record Wildcard(String fixedPart, VirtualHost virtualHost) {
     }
 
     public RouteTable(String name, List<VirtualHost> virtualHosts) {
+        this(name, virtualHosts, false);
+    }
+
+    /** @param vhds the route configuration gets (more) virtual hosts through VHDS (Envoy's {@code vhds}) */
+    public RouteTable(String name, List<VirtualHost> virtualHosts, boolean vhds) {
+        this.vhds = vhds;
         this.name = name;
         this.virtualHosts = List.copyOf(virtualHosts);
         for (VirtualHost virtualHost : this.virtualHosts) {
@@ -50,6 +57,11 @@ public final class RouteTable {
 
     public String name() {
         return name;
+    }
+
+    /** Whether the route configuration says its virtual hosts (also) come through VHDS. */
+    public boolean vhds() {
+        return vhds;
     }
 
     public List<VirtualHost> virtualHosts() {

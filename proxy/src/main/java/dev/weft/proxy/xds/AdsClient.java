@@ -229,6 +229,9 @@ public final class AdsClient implements AutoCloseable {
         updateSubscription(state.routes, state.wantedRoutes());
         updateSubscription(state.endpoints, state.wantedEndpoints());
         updateSubscription(state.secrets, state.wantedSecrets());
+        if (delta) {
+            updateSubscription(state.virtualHosts, state.wantedVirtualHosts());
+        }
     }
 
     /** Takes the valid resources of a response; returns one error line per refused resource. */
@@ -240,6 +243,10 @@ public final class AdsClient implements AutoCloseable {
         for (var any : response.getResourcesList()) {
             try {
                 Resource<T> resource = type.parse(any);
+                if (resource.config() instanceof dev.weft.proxy.route.RouteTable table && table.vhds()) {
+                    // Envoy: "vhds: ADS must use DELTA_GRPC api_type when used as VHDS config source".
+                    throw new ResourceException(resource.name(), "vhds needs the delta protocol (xds.api_type: DELTA_GRPC)");
+                }
                 if (next.putIfAbsent(resource.name(), resource) != null) {
                     errors.add(type.kind() + " " + resource.name() + ": duplicate resource name in one response");
                 }
@@ -279,6 +286,12 @@ public final class AdsClient implements AutoCloseable {
         }
         TypeState<?> typeState = state.of(type);
         List<String> errors = applyDelta(typeState, response);
+        if (type == XdsResourceType.VIRTUAL_HOST) {
+            state.vhdsPending.clear(); // answered: every namespace subscribed so far has what exists of it
+        }
+        if (type == XdsResourceType.VIRTUAL_HOST || type == XdsResourceType.ROUTE) {
+            errors.addAll(state.joinVirtualHosts());
+        }
         typeState.lastNonce = response.getNonce();
         if (errors.isEmpty()) {
             typeState.acceptedVersion = response.getSystemVersionInfo();
@@ -314,7 +327,7 @@ public final class AdsClient implements AutoCloseable {
                             + parsed.name() + "'");
                 } else if (next.putIfAbsent(parsed.name(), parsed) != null) {
                     errors.add(type.kind() + " " + parsed.name() + ": duplicate resource name in one response");
-                } else if (type.wildcard() || typeState.subscribed.contains(parsed.name())) {
+                } else if (type.wildcard() || subscribedTo(typeState, parsed.name())) {
                     versions.put(parsed.name(), resource.getVersion());
                 } else {
                     next.remove(parsed.name()); // not (or no longer) subscribed
@@ -333,6 +346,12 @@ public final class AdsClient implements AutoCloseable {
         typeState.versions.putAll(versions);
         typeState.received = true;
         return errors;
+    }
+
+    /** Whether a resource is one the client subscribed to: by name, or for VHDS by its namespace. */
+    private static boolean subscribedTo(TypeState<?> typeState, String name) {
+        return typeState.subscribed.contains(name) || (typeState.type == XdsResourceType.VIRTUAL_HOST
+                && typeState.subscribed.contains(XdsState.vhdsNamespace(name)));
     }
 
     private static String nackMessage(XdsResourceType<?> type, String version, List<String> errors) {
@@ -354,8 +373,13 @@ public final class AdsClient implements AutoCloseable {
         removed.removeAll(wanted);
         typeState.subscribed.clear();
         typeState.subscribed.addAll(wanted);
-        typeState.resources.keySet().retainAll(wanted);
-        typeState.versions.keySet().retainAll(wanted);
+        typeState.resources.keySet().removeIf(name -> !subscribedTo(typeState, name));
+        typeState.versions.keySet().removeIf(name -> !subscribedTo(typeState, name));
+        if (typeState.type == XdsResourceType.VIRTUAL_HOST) {
+            // A new namespace's route configuration warms until the server answers with its virtual hosts.
+            state.vhdsPending.retainAll(wanted);
+            state.vhdsPending.addAll(added);
+        }
         if (delta) {
             sendDelta(typeState, "", null, added, removed, Map.of());
         } else if (!wanted.isEmpty() || hadAny) {

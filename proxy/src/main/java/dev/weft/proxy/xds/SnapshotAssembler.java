@@ -59,11 +59,11 @@ final class SnapshotAssembler {
             Map<String, RouteTable> rdsRoutes = new HashMap<>();
             boolean warm = clusters.keySet().containsAll(listener.tcpClusters());
             for (String name : listener.rdsNames()) {
-                Resource<RouteTable> routes = state.routes.resources.get(name);
+                RouteTable routes = state.routeTable(name); // VHDS: joined with its virtual hosts
                 if (routes == null) {
                     warm = false;
                 } else {
-                    rdsRoutes.put(name, routes.config());
+                    rdsRoutes.put(name, routes);
                 }
             }
             for (var chain : listener.allChains()) {

@@ -44,12 +44,21 @@ public final class XdsResourceType<T> {
             Listener.class, true, Listener::getName, ListenerConverter::convert);
     public static final XdsResourceType<RouteTable> ROUTE = new XdsResourceType<>("RDS", "RouteConfiguration",
             RouteConfiguration.class, false, RouteConfiguration::getName, RouteConverter::convert);
+    /**
+     * VHDS (delta ADS only): the virtual hosts of route configurations that carry {@code vhds},
+     * subscribed by route configuration name and named {@code <route configuration>/<host>}. Each is
+     * checked on arrival and kept as received; {@link XdsState#routeTable} joins them to their route
+     * configuration.
+     */
+    public static final XdsResourceType<io.envoyproxy.envoy.config.route.v3.VirtualHost> VIRTUAL_HOST =
+            new XdsResourceType<>("VHDS", "VirtualHost", io.envoyproxy.envoy.config.route.v3.VirtualHost.class, false,
+                    io.envoyproxy.envoy.config.route.v3.VirtualHost::getName, RouteConverter::validate);
     /** SDS over the ADS stream: the secrets listeners and clusters name ({@code kubernetes://<credentialName>}). */
     public static final XdsResourceType<TlsSecret> SECRET = new XdsResourceType<>("SDS", "Secret",
             Secret.class, false, Secret::getName, TlsConverter::secret);
 
     /** In the order a state-of-the-world client subscribes (clusters before listeners, as Envoy). */
-    public static final List<XdsResourceType<?>> ALL = List.of(CLUSTER, ENDPOINT, LISTENER, ROUTE, SECRET);
+    public static final List<XdsResourceType<?>> ALL = List.of(CLUSTER, ENDPOINT, LISTENER, ROUTE, VIRTUAL_HOST, SECRET);
 
     private final String shortName;
     private final String kind;
@@ -114,7 +123,7 @@ public final class XdsResourceType<T> {
         return typeUrl;
     }
 
-    /** LDS, RDS, CDS, EDS, SDS. */
+    /** LDS, RDS, VHDS, CDS, EDS, SDS. */
     public String shortName() {
         return shortName;
     }

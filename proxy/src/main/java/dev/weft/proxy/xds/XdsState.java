@@ -7,6 +7,7 @@ import dev.weft.proxy.route.RouteTable;
 import dev.weft.proxy.tls.TlsSecret;
 import dev.weft.proxy.xds.XdsResourceType.Resource;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -39,6 +40,25 @@ final class XdsState {
     final TypeState<EndpointsConfig> endpoints = new TypeState<>(XdsResourceType.ENDPOINT);
     final TypeState<ListenerConfig> listeners = new TypeState<>(XdsResourceType.LISTENER);
     final TypeState<RouteTable> routes = new TypeState<>(XdsResourceType.ROUTE);
+    final TypeState<io.envoyproxy.envoy.config.route.v3.VirtualHost> virtualHosts =
+            new TypeState<>(XdsResourceType.VIRTUAL_HOST);
+    /**
+     * VHDS namespaces (route configuration names) subscribed to that no VHDS response has answered
+     * yet: their route configuration warms until one does, as Envoy's waits for VHDS's first update.
+     */
+    final Set<String> vhdsPending = new TreeSet<>();
+    /** Per VHDS route configuration: its table joined with its virtual hosts ({@link #joinVirtualHosts}). */
+    private final Map<String, VhdsTable> vhdsTables = new java.util.HashMap<>();
+
+    /**
+     * @param base       the route configuration the table was built from
+     * @param hosts      the VHDS virtual hosts it was built with, in order
+     * @param converted  their conversions, by message identity (reused while {@code base} is the same)
+     */
+    private record VhdsTable(Resource<RouteTable> base, List<io.envoyproxy.envoy.config.route.v3.VirtualHost> hosts,
+            Map<io.envoyproxy.envoy.config.route.v3.VirtualHost, dev.weft.proxy.route.VirtualHost> converted,
+            RouteTable table) {
+    }
     final TypeState<TlsSecret> secrets = new TypeState<>(XdsResourceType.SECRET);
     /** TLS contexts built by the last assembly, reused while their inputs stay equal (see TlsAssembly). */
     TlsAssembly tls = new TlsAssembly();
@@ -53,6 +73,8 @@ final class XdsState {
             return (TypeState<T>) listeners;
         } else if (type == XdsResourceType.SECRET) {
             return (TypeState<T>) secrets;
+        } else if (type == XdsResourceType.VIRTUAL_HOST) {
+            return (TypeState<T>) virtualHosts;
         }
         return (TypeState<T>) routes;
     }
@@ -62,6 +84,88 @@ final class XdsState {
         Set<String> names = new TreeSet<>();
         listeners.resources.values().forEach(listener -> names.addAll(listener.config().rdsNames()));
         return names;
+    }
+
+    /** The VHDS namespaces to subscribe to: the names of the accepted route configurations that use VHDS. */
+    Set<String> wantedVirtualHosts() {
+        Set<String> names = new TreeSet<>();
+        routes.resources.values().forEach(route -> {
+            if (route.config().vhds()) {
+                names.add(route.name());
+            }
+        });
+        return names;
+    }
+
+    /** The route configuration a VHDS virtual host resource belongs to: its name up to the last '/'. */
+    static String vhdsNamespace(String virtualHostName) {
+        int slash = virtualHostName.lastIndexOf('/');
+        return slash < 0 ? "" : virtualHostName.substring(0, slash);
+    }
+
+    /**
+     * The table of a route configuration as listeners use it: an RDS one as accepted, a VHDS one
+     * joined with its virtual hosts. Null while it is missing, or (VHDS) waits for its first virtual
+     * hosts or could not be joined yet.
+     */
+    RouteTable routeTable(String name) {
+        Resource<RouteTable> route = routes.resources.get(name);
+        if (route == null) {
+            return null;
+        }
+        if (!route.config().vhds()) {
+            return route.config();
+        }
+        VhdsTable joined = vhdsTables.get(name);
+        return joined == null || vhdsPending.contains(name) ? null : joined.table();
+    }
+
+    /**
+     * Joins each VHDS route configuration with the virtual hosts of its namespace (sorted by name, as
+     * Envoy keeps them), converting only virtual hosts it has not converted for that same route
+     * configuration before. Returns one error per route configuration that cannot be built: it keeps
+     * its previous table.
+     */
+    List<String> joinVirtualHosts() {
+        Map<String, List<io.envoyproxy.envoy.config.route.v3.VirtualHost>> byNamespace = new java.util.HashMap<>();
+        new java.util.TreeMap<>(virtualHosts.resources).forEach((name, resource) -> byNamespace
+                .computeIfAbsent(vhdsNamespace(name), n -> new java.util.ArrayList<>()).add(resource.config()));
+        List<String> errors = new java.util.ArrayList<>();
+        Set<String> vhdsRoutes = new TreeSet<>();
+        for (Resource<RouteTable> route : routes.resources.values()) {
+            if (!route.config().vhds()) {
+                continue;
+            }
+            vhdsRoutes.add(route.name());
+            VhdsTable old = vhdsTables.get(route.name());
+            List<io.envoyproxy.envoy.config.route.v3.VirtualHost> hosts = byNamespace.getOrDefault(route.name(), List.of());
+            if (old != null && old.base() == route && sameInstances(old.hosts(), hosts)) {
+                continue;
+            }
+            var converted = old != null && old.base() == route ? old.converted() : new java.util.IdentityHashMap<
+                    io.envoyproxy.envoy.config.route.v3.VirtualHost, dev.weft.proxy.route.VirtualHost>();
+            try {
+                var config = route.raw().unpack(io.envoyproxy.envoy.config.route.v3.RouteConfiguration.class);
+                RouteTable table = dev.weft.proxy.config.RouteConverter.convert(config, hosts, converted);
+                vhdsTables.put(route.name(), new VhdsTable(route, List.copyOf(hosts), converted, table));
+            } catch (dev.weft.proxy.config.ConversionException | com.google.protobuf.InvalidProtocolBufferException e) {
+                errors.add("RouteConfiguration " + route.name() + " with its VHDS virtual hosts: " + e.getMessage());
+            }
+        }
+        vhdsTables.keySet().retainAll(vhdsRoutes);
+        return errors;
+    }
+
+    private static boolean sameInstances(List<?> a, List<?> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i) != b.get(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The SDS secrets the accepted listeners and clusters refer to. */

@@ -66,6 +66,43 @@ class IstioOutputConvertsTest {
         assertThat(refused).isEmpty();
     }
 
+    /**
+     * The VHDS form of the productpage sidecar's routes (golden/vhds/sidecar.json: route
+     * configurations without virtual hosts, each virtual host its own resource) joins into the same
+     * table as the whole route configuration: every Host the original routes, the joined one routes
+     * to the same clusters.
+     */
+    @Test
+    void goldenVhdsSplitJoinsIntoTheSameRoutes() throws Exception {
+        Path file = GOLDEN.resolve("vhds/sidecar.json");
+        Assumptions.assumeTrue(Files.exists(file), "VHDS golden file not found at " + file);
+        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        List<io.envoyproxy.envoy.config.route.v3.VirtualHost> hosts = new ArrayList<>();
+        for (JsonNode node : root.path("virtualHosts")) {
+            hosts.add(parse(node.path("resource"), io.envoyproxy.envoy.config.route.v3.VirtualHost.newBuilder()));
+        }
+        int joined = 0;
+        for (JsonNode node : root.path("vhdsRouteConfigurations")) {
+            RouteConfiguration config = parse(node.path("resource"), RouteConfiguration.newBuilder());
+            assertThat(config.hasVhds()).isTrue();
+            List<io.envoyproxy.envoy.config.route.v3.VirtualHost> own = hosts.stream()
+                    .filter(h -> h.getName().startsWith(config.getName() + "/")).toList();
+            var table = RouteConverter.convert(config, own, new java.util.IdentityHashMap<>());
+            var whole = RouteConverter.convert(config.toBuilder().clearVhds().addAllVirtualHosts(own).build());
+            assertThat(table.vhds()).isTrue();
+            assertThat(table.virtualHosts()).isEqualTo(whole.virtualHosts());
+            for (var vh : own) {
+                for (String domain : vh.getDomainsList()) {
+                    String host = domain.replace("*", "x");
+                    assertThat(table.virtualHost(host).map(dev.weft.proxy.route.VirtualHost::name))
+                            .isEqualTo(whole.virtualHost(host).map(dev.weft.proxy.route.VirtualHost::name));
+                }
+            }
+            joined += own.size();
+        }
+        assertThat(joined).isEqualTo(hosts.size()).isGreaterThan(3);
+    }
+
     @SuppressWarnings("unchecked")
     private static <T extends Message> T parse(JsonNode node, Message.Builder builder) throws IOException {
         com.fasterxml.jackson.databind.node.ObjectNode copy = ((com.fasterxml.jackson.databind.node.ObjectNode) node)

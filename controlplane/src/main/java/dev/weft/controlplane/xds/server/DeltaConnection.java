@@ -1,6 +1,8 @@
 package dev.weft.controlplane.xds.server;
 
 import com.google.protobuf.Any;
+import dev.weft.controlplane.xds.ResourceType;
+import dev.weft.controlplane.xds.translate.VhdsSplit;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.Resource;
@@ -79,6 +81,7 @@ final class DeltaConnection extends ProxyConnection<DeltaDiscoveryResponse> {
         if (first) {
             // A reconnecting proxy says what it already has; those are not sent again if unchanged.
             state.givenVersions.putAll(request.getInitialResourceVersionsMap());
+            state.deltaSyncedTo = null;
         }
         if (first || request.getResourceNamesSubscribeCount() > 0 || request.getResourceNamesUnsubscribeCount() > 0) {
             markDirty(state.type);
@@ -87,20 +90,96 @@ final class DeltaConnection extends ProxyConnection<DeltaDiscoveryResponse> {
     }
 
     private static void forget(TypeState state, String name) {
+        state.deltaSyncedTo = null;
         state.givenVersions.remove(name);
         state.given.remove(name);
         state.toldAbsent.remove(name);
+        if (state.type == ResourceType.VIRTUAL_HOST) {
+            // A VHDS name is a namespace: (re)subscribing or unsubscribing it concerns all its virtual hosts.
+            String prefix = name + "/";
+            state.givenVersions.keySet().removeIf(n -> n.startsWith(prefix));
+            state.given.keySet().removeIf(n -> n.startsWith(prefix));
+        }
+    }
+
+    /**
+     * Large route configurations go through VHDS (see {@link VhdsSplit}): the route configuration
+     * without its virtual hosts, and each virtual host as its own resource with its own version.
+     */
+    @Override
+    protected Map<String, Any> generate(ResourceType type) {
+        if (connections.vhdsMinVirtualHosts > 0
+                && (type == ResourceType.ROUTE || type == ResourceType.VIRTUAL_HOST)) {
+            VhdsSplit.Split split = connections.vhds(connections.source.resources(proxy, ResourceType.ROUTE));
+            return type == ResourceType.ROUTE ? split.routes() : split.virtualHosts();
+        }
+        return super.generate(type);
     }
 
     @Override
     protected boolean sendIfChanged(TypeState state, Selection selection) {
+        Selection base = state.deltaSyncedTo;
+        if (base != null && state.sentAny()) {
+            return sendDiff(state, selection, base);
+        }
+        boolean sent = sendComparing(state, selection);
+        state.deltaSyncedTo = selection; // what it was given now equals the selection's versions
+        return sent;
+    }
+
+    /**
+     * The stream holds exactly {@code base}: send what the shared diff from it says. Subscribed names
+     * it was told are absent stay so (a new subscription clears {@link TypeState#deltaSyncedTo}).
+     */
+    private boolean sendDiff(TypeState state, Selection selection, Selection base) {
+        if (selection == base) {
+            return false;
+        }
+        Selection.Diff diff = selection.diffFrom(base);
+        state.deltaSyncedTo = selection;
+        if (diff.changed().isEmpty() && diff.removed().isEmpty()) {
+            return false;
+        }
+        List<Resource> updated = new ArrayList<>(diff.changed().size());
+        for (String name : diff.changed()) {
+            updated.add(selection.deltaEntry(name));
+            state.givenVersions.put(name, selection.versions.get(name));
+            state.given.put(name, selection.resources.get(name));
+            state.toldAbsent.remove(name);
+        }
+        for (String name : diff.removed()) {
+            state.givenVersions.remove(name);
+            state.given.remove(name);
+            if (state.names.contains(name)) {
+                state.toldAbsent.add(name);
+            }
+        }
+        send(state, selection.version(), updated, diff.removed());
+        return true;
+    }
+
+    private void send(TypeState state, String version, List<Resource> updated, List<String> removed) {
+        String nonce = connections.nextNonce();
+        out.onNext(DeltaDiscoveryResponse.newBuilder()
+                .setTypeUrl(state.type.typeUrl())
+                .setSystemVersionInfo(version)
+                .setNonce(nonce)
+                .addAllResources(updated)
+                .addAllRemovedResources(removed)
+                .setControlPlane(SotwConnection.CONTROL_PLANE)
+                .build());
+        state.recordSent(nonce, version, now());
+    }
+
+    /** Compares every resource of the selection with what the stream was given, and sends the difference. */
+    private boolean sendComparing(TypeState state, Selection selection) {
         Map<String, Any> desired = selection.resources;
         List<Resource> updated = new ArrayList<>();
         TreeMap<String, String> updatedVersions = new TreeMap<>();
         desired.forEach((name, resource) -> {
             String version = selection.versions.get(name);
             if (!version.equals(state.givenVersions.get(name))) {
-                updated.add(Resource.newBuilder().setName(name).setVersion(version).setResource(resource).build());
+                updated.add(selection.deltaEntry(name));
                 updatedVersions.put(name, version);
             }
         });
@@ -111,7 +190,8 @@ final class DeltaConnection extends ProxyConnection<DeltaDiscoveryResponse> {
             }
         }
         List<String> absent = new ArrayList<>();
-        for (String name : state.names) {
+        // VHDS names are namespaces, not resources: an empty namespace is no missing resource.
+        for (String name : state.type == ResourceType.VIRTUAL_HOST ? java.util.Set.<String>of() : state.names) {
             if (!desired.containsKey(name) && !state.givenVersions.containsKey(name)
                     && !state.toldAbsent.contains(name)) {
                 absent.add(name); // subscribed but does not exist: say so instead of leaving it waiting
@@ -134,19 +214,11 @@ final class DeltaConnection extends ProxyConnection<DeltaDiscoveryResponse> {
             state.given.put(entry.getKey(), desired.get(entry.getKey()));
             state.toldAbsent.remove(entry.getKey());
         }
-        String version = ResourceVersions.ofSet(state.givenVersions);
-        String nonce = connections.nextNonce();
         List<String> allRemoved = new ArrayList<>(removed);
         allRemoved.addAll(absent);
-        out.onNext(DeltaDiscoveryResponse.newBuilder()
-                .setTypeUrl(state.type.typeUrl())
-                .setSystemVersionInfo(version)
-                .setNonce(nonce)
-                .addAllResources(updated)
-                .addAllRemovedResources(allRemoved)
-                .setControlPlane(SotwConnection.CONTROL_PLANE)
-                .build());
-        state.recordSent(nonce, version, now());
+        // The same version a state-of-the-world response of this selection has: a hash of its
+        // (name, version) pairs, which is what the stream now holds.
+        send(state, selection.version(), updated, allRemoved);
         return true;
     }
 }

@@ -78,6 +78,9 @@ abstract sealed class ProxyConnection<R> permits SotwConnection, DeltaConnection
                 dirty.add(type);
             }
         }
+        if (types.contains(ResourceType.ROUTE) && states.get(ResourceType.VIRTUAL_HOST).requested) {
+            dirty.add(ResourceType.VIRTUAL_HOST); // virtual hosts are cut from the route configurations
+        }
         flush();
     }
 
@@ -110,7 +113,7 @@ abstract sealed class ProxyConnection<R> permits SotwConnection, DeltaConnection
             dirty.remove(type);
             Map<String, Any> generated;
             try {
-                generated = connections.source.resources(proxy, type);
+                generated = generate(type);
             } catch (RuntimeException e) {
                 // Keep the proxy on what it has: a translation bug must not empty its config.
                 LOG.log(System.Logger.Level.ERROR, "generating " + type.shortName() + " for " + proxy.id()
@@ -130,6 +133,17 @@ abstract sealed class ProxyConnection<R> permits SotwConnection, DeltaConnection
             state.flushedFrom = generated;
             state.flushedAtChange = state.subscriptionChanges;
         }
+    }
+
+    /**
+     * What translation gives this proxy of a type. State of the world has no VHDS (Envoy requires the
+     * delta protocol for it): its virtual hosts stay inside the route configurations.
+     */
+    protected Map<String, Any> generate(ResourceType type) {
+        if (type == ResourceType.VIRTUAL_HOST) {
+            return Map.of();
+        }
+        return connections.source.resources(proxy, type);
     }
 
     /** Sends the proxy what differs from what it has. Returns whether a response went out. */
@@ -233,7 +247,12 @@ abstract sealed class ProxyConnection<R> permits SotwConnection, DeltaConnection
 
     final synchronized ProxyStatus status() {
         Map<ResourceType, TypeStatus> types = new EnumMap<>(ResourceType.class);
-        states.forEach((type, state) -> types.put(type, state.status()));
+        states.forEach((type, state) -> {
+            // VHDS only exists for delta clients that use it: other proxies' status stays as it was.
+            if (type != ResourceType.VIRTUAL_HOST || state.requested) {
+                types.put(type, state.status());
+            }
+        });
         return new ProxyStatus(connectionId, proxy, protocol(), peer, connectedSince, types);
     }
 

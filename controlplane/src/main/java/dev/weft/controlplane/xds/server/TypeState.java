@@ -2,6 +2,7 @@ package dev.weft.controlplane.xds.server;
 
 import com.google.protobuf.Any;
 import dev.weft.controlplane.xds.ResourceType;
+import dev.weft.controlplane.xds.translate.VhdsSplit;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -47,6 +48,12 @@ final class TypeState {
     Object flushedFrom;
     long flushedAtChange = -1;
 
+    /**
+     * Delta: the selection {@link #givenVersions} equals exactly (set after each send, cleared when
+     * the proxy's subscription or what it says it has changes): the next send is then the selections'
+     * shared {@link Selection#diffFrom diff} instead of a comparison of every resource.
+     */
+    Selection deltaSyncedTo;
     /** SotW: the selection last sent (or found unchanged), to skip comparing versions when it is the same. */
     Selection sentSelection;
     String sentVersion = "";
@@ -71,7 +78,12 @@ final class TypeState {
     }
 
     boolean wants(String name) {
-        return wildcard || names.contains(name);
+        if (wildcard || names.contains(name)) {
+            return true;
+        }
+        // VHDS subscribes by namespace: the route configuration's name stands for all its virtual hosts.
+        return type == ResourceType.VIRTUAL_HOST && !names.isEmpty()
+                && VhdsSplit.namespaceOf(name).filter(names::contains).isPresent();
     }
 
     boolean sentAny() {

@@ -69,7 +69,7 @@ public final class XdsServer implements ConfigChangeSink, AutoCloseable {
 
     XdsServer(ProxyConfigSource source, XdsServerOptions options, Clock clock) {
         this.options = options;
-        this.connections = new Connections(source, clock);
+        this.connections = new Connections(source, clock, options.vhdsMinVirtualHosts());
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
                 .name("xds-debounce").daemon(true).factory());
         this.pushers = Executors.newFixedThreadPool(options.pushThreads(), Thread.ofPlatform()
@@ -170,11 +170,19 @@ public final class XdsServer implements ConfigChangeSink, AutoCloseable {
      * resources with their nested typed configs expanded): the data of {@code weft proxy-config}.
      */
     public Optional<String> proxyConfigJson(String proxyId, ResourceType type) {
-        return newest(proxyId).map(connection -> EnvoyJson.print(DiscoveryResponse.newBuilder()
-                .setTypeUrl(type.typeUrl())
-                .setVersionInfo(connection.sentVersion(type))
-                .addAllResources(connection.given(type).values())
-                .build()));
+        return newest(proxyId).map(connection -> {
+            Map<String, Any> given = connection.given(type);
+            if (type == ResourceType.ROUTE) {
+                // VHDS: show the route configurations with the virtual hosts the proxy was given.
+                given = dev.weft.controlplane.xds.translate.VhdsSplit.merge(given,
+                        connection.given(ResourceType.VIRTUAL_HOST));
+            }
+            return EnvoyJson.print(DiscoveryResponse.newBuilder()
+                    .setTypeUrl(type.typeUrl())
+                    .setVersionInfo(connection.sentVersion(type))
+                    .addAllResources(given.values())
+                    .build());
+        });
     }
 
     public PushStats pushStats() {

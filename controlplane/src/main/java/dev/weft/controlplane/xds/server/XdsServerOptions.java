@@ -21,6 +21,10 @@ import java.util.Objects;
  * @param debounceMax            ...but never more than this after the first unpushed change
  * @param pushThreads            threads computing and sending pushes (proxies are independent)
  * @param shutdownGrace          how long stop() waits for streams to close before forcing them
+ * @param vhdsMinVirtualHosts    delta streams get route configurations with at least this many
+ *                               virtual hosts through VHDS (one resource per virtual host, so a
+ *                               change moves only the virtual hosts that changed); 0 turns VHDS off.
+ *                               State-of-the-world streams always get whole route configurations
  */
 public record XdsServerOptions(
         String host,
@@ -34,7 +38,8 @@ public record XdsServerOptions(
         Duration debounceQuiet,
         Duration debounceMax,
         int pushThreads,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        int vhdsMinVirtualHosts) {
 
     public XdsServerOptions {
         Objects.requireNonNull(host, "host");
@@ -43,6 +48,9 @@ public record XdsServerOptions(
         }
         if (maxInboundMessageBytes <= 0 || pushThreads <= 0) {
             throw new IllegalArgumentException("maxInboundMessageBytes and pushThreads must be positive");
+        }
+        if (vhdsMinVirtualHosts < 0) {
+            throw new IllegalArgumentException("vhdsMinVirtualHosts must not be negative");
         }
         if (debounceQuiet.isNegative() || debounceMax.compareTo(debounceQuiet) < 0) {
             throw new IllegalArgumentException("need 0 <= debounceQuiet <= debounceMax");
@@ -54,18 +62,30 @@ public record XdsServerOptions(
                 Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(10),
                 Duration.ofMinutes(30), Duration.ofSeconds(10),
                 Duration.ofMillis(100), Duration.ofSeconds(1),
-                Math.max(2, Runtime.getRuntime().availableProcessors()), Duration.ofSeconds(5));
+                Math.max(2, Runtime.getRuntime().availableProcessors()), Duration.ofSeconds(5), DEFAULT_VHDS_MIN_VIRTUAL_HOSTS);
+    }
+
+    /**
+     * Below this a route configuration goes whole even on delta streams: small ones (Bookinfo's
+     * are a handful of virtual hosts) cost little to resend, and one resource is simpler to follow.
+     */
+    public static final int DEFAULT_VHDS_MIN_VIRTUAL_HOSTS = 16;
+
+    public XdsServerOptions withVhdsMinVirtualHosts(int min) {
+        return new XdsServerOptions(host, port, maxInboundMessageBytes, keepAliveTime, keepAliveTimeout,
+                permitKeepAliveTime, maxConnectionAge, maxConnectionAgeGrace, debounceQuiet, debounceMax,
+                pushThreads, shutdownGrace, min);
     }
 
     public XdsServerOptions withAddress(String newHost, int newPort) {
         return new XdsServerOptions(newHost, newPort, maxInboundMessageBytes, keepAliveTime, keepAliveTimeout,
                 permitKeepAliveTime, maxConnectionAge, maxConnectionAgeGrace, debounceQuiet, debounceMax,
-                pushThreads, shutdownGrace);
+                pushThreads, shutdownGrace, vhdsMinVirtualHosts);
     }
 
     public XdsServerOptions withDebounce(Duration quiet, Duration max) {
         return new XdsServerOptions(host, port, maxInboundMessageBytes, keepAliveTime, keepAliveTimeout,
                 permitKeepAliveTime, maxConnectionAge, maxConnectionAgeGrace, quiet, max, pushThreads,
-                shutdownGrace);
+                shutdownGrace, vhdsMinVirtualHosts);
     }
 }

@@ -78,11 +78,11 @@ final class AdsClient<Q, R> implements AutoCloseable {
         requests.onNext(request);
     }
 
-    /** The next response, failing after 5 s. */
+    /** The next response, failing after 30 s (a hang guard: a loaded machine can take seconds). */
     R next() throws InterruptedException {
-        R response = responses.poll(5, TimeUnit.SECONDS);
+        R response = responses.poll(30, TimeUnit.SECONDS);
         if (response == null) {
-            throw new AssertionError("no response within 5 s" + (errors.isEmpty() ? "" : "; stream failed: "
+            throw new AssertionError("no response within 30 s" + (errors.isEmpty() ? "" : "; stream failed: "
                     + errors.peek()));
         }
         return response;
