@@ -58,6 +58,18 @@ def jvm_options(path):
     return flags
 
 
+def jvm_options_of(cp, default):
+    """The jvm.options inside the build's weft-proxy jar (cli/target-like dir), else the file given."""
+    import zipfile
+    if os.path.isdir(cp):
+        for j in os.listdir(os.path.join(cp, "lib")):
+            if j.startswith("weft-proxy-") and j.endswith(".jar"):
+                with zipfile.ZipFile(os.path.join(cp, "lib", j)) as z:
+                    text = z.read("dev/weft/proxy/jvm.options").decode()
+                return [f for line in text.splitlines() for f in line.split("#", 1)[0].split()]
+    return jvm_options(default)
+
+
 def get(url, timeout=1.0):
     try:
         with urllib.request.urlopen(url, timeout=timeout) as r:
@@ -160,12 +172,15 @@ def main():
 
     work = tempfile.mkdtemp(prefix="proxy-footprint-")
     builds = []
+    build_flags = {}
     for b in args.build:
         label, cp = b.split("=", 1)
+        # Each build runs with its own jvm.options (from its weft-proxy jar), as the product would.
+        build_flags[label] = jvm_options_of(cp, args.jvm_options) + args.flags.split()
         if os.path.isdir(cp):
             cp = launcher_classpath(cp)
         builds.append((label, cp))
-    flags = jvm_options(args.jvm_options) + args.flags.split()
+    flags = []
 
     cfg = os.path.join(work, "config")
     os.makedirs(cfg)
@@ -177,7 +192,7 @@ def main():
                                "--sun-misc-unsafe-memory-access=allow", "-cp", builds[0][1], "dev.weft.cli.Main",
                                "controlplane", "--data-dir", os.path.join(work, "data"), "--config-dir", cfg,
                                "--port", "0", "--xds-port", str(xds_port)], stdout=cp_log, stderr=subprocess.STDOUT)
-    results = {"machine_load_start": open("/proc/loadavg").read().split()[:3], "flags": flags, "builds": {}}
+    results = {"machine_load_start": open("/proc/loadavg").read().split()[:3], "flags": build_flags, "builds": {}}
     try:
         deadline = time.time() + 120
         while time.time() < deadline:
@@ -193,7 +208,7 @@ def main():
             bootstrap = os.path.join(work, f"bootstrap-{label}-{tag}.yaml")
             write_bootstrap(bootstrap, xds_port, admin, "productpage-v1")
             log = open(os.path.join(work, f"proxy-{label}-{tag}.log"), "w")
-            p, t0 = start_proxy(cp, flags + extra, bootstrap, log)
+            p, t0 = start_proxy(cp, build_flags[label] + extra, bootstrap, log)
             try:
                 ready = wait_ready(p, t0, admin)
                 r = {"ready_s": round(ready, 3), "cpu_s": round(proc_cpu(p.pid), 2),
