@@ -99,6 +99,16 @@ def threads_cpu(pid):
     return dict(sorted(((k, round(v, 2)) for k, v in groups.items() if v > 0), key=lambda kv: -kv[1]))
 
 
+def thread_names(pid):
+    names = collections.Counter()
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            names[re.sub(r"\d+", "N", open(f"/proc/{pid}/task/{tid}/comm").read().strip())] += 1
+        except OSError:
+            pass
+    return dict(sorted(names.items()))
+
+
 def status(pid, field):
     for line in open(f"/proc/{pid}/status"):
         if line.startswith(field + ":"):
@@ -159,7 +169,7 @@ def stop(p):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--build", action="append", required=True, help="LABEL=CLASSPATH or LABEL=cli/target dir")
+    ap.add_argument("--build", action="append", required=True, help="LABEL=CLASSPATH or LABEL=cli/target dir, optionally |FLAGS for this build only")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--flags", default="", help="extra JVM flags after jvm.options")
     ap.add_argument("--jvm-options", default=os.path.join(ROOT, "proxy/src/main/resources/dev/weft/proxy/jvm.options"))
@@ -175,8 +185,9 @@ def main():
     build_flags = {}
     for b in args.build:
         label, cp = b.split("=", 1)
+        cp, _, own = cp.partition("|")  # LABEL=CP|FLAGS: flags for this build only (after jvm.options)
         # Each build runs with its own jvm.options (from its weft-proxy jar), as the product would.
-        build_flags[label] = jvm_options_of(cp, args.jvm_options) + args.flags.split()
+        build_flags[label] = jvm_options_of(cp, args.jvm_options) + args.flags.split() + own.split()
         if os.path.isdir(cp):
             cp = launcher_classpath(cp)
         builds.append((label, cp))
@@ -213,7 +224,9 @@ def main():
                 ready = wait_ready(p, t0, admin)
                 r = {"ready_s": round(ready, 3), "cpu_s": round(proc_cpu(p.pid), 2),
                      "rss_mb_ready": round(status(p.pid, "VmRSS") / 1024, 1), "threads": status(p.pid, "Threads"),
-                     "cpu_by_thread": threads_cpu(p.pid)}
+                     "rss_anon_mb_ready": round(status(p.pid, "RssAnon") / 1024, 1),
+                     "rss_file_mb_ready": round(status(p.pid, "RssFile") / 1024, 1),
+                     "cpu_by_thread": threads_cpu(p.pid), "thread_names": thread_names(p.pid)}
                 r["classes"] = loaded_classes(p.pid)
                 time.sleep(args.idle_seconds)
                 r["rss_mb_idle"] = round(status(p.pid, "VmRSS") / 1024, 1)
