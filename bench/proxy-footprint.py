@@ -146,7 +146,7 @@ def start_proxy(cp, flags, bootstrap, log):
     return p, t0
 
 
-def wait_ready(p, t0, admin_port, timeout=60):
+def wait_ready(p, t0, admin_port, timeout=240):
     url = f"http://127.0.0.1:{admin_port}/ready"
     while time.monotonic() - t0 < timeout:
         if p.poll() is not None:
