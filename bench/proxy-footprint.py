@@ -157,11 +157,11 @@ def wait_ready(p, t0, admin_port, timeout=240):
     raise RuntimeError("proxy not ready in time")
 
 
-def stop(p):
+def stop(p, wait=30):
     if p.poll() is None:
         p.send_signal(signal.SIGTERM)
         try:
-            p.wait(30)
+            p.wait(wait)
         except subprocess.TimeoutExpired:
             p.kill()
             p.wait()
@@ -236,8 +236,11 @@ def main():
                                               capture_output=True, text=True, timeout=60).stdout
                 return r
             finally:
-                stop(p)
+                # A training run writes its AOT cache as it exits: give it time on a loaded machine.
+                stop(p, 300 if tag == "train" else 30)
                 log.close()
+                if tag == "train" and p.returncode != 0:
+                    raise RuntimeError(f"training run of {label} exited with {p.returncode}: no usable AOT cache")
 
         aot = {}
         for label, cp in builds:
