@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,8 @@ import java.util.function.BooleanSupplier;
 public final class AdminServer implements AutoCloseable {
 
     private static final int MAX_REQUEST_BYTES = 64 * 1024;
+    /** An admin connection with nothing to read for this long is closed (the JDK server had an idle timer too). */
+    private static final int IDLE_SECONDS = 60;
 
     private final Channel channel;
     private final BooleanSupplier ready;
@@ -68,8 +71,9 @@ public final class AdminServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(4096, 8192, 8192),
-                                new HttpObjectAggregator(MAX_REQUEST_BYTES), new Handler());
+                        ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS),
+                                new HttpServerCodec(4096, 8192, 8192), new HttpObjectAggregator(MAX_REQUEST_BYTES),
+                                new Handler());
                     }
                 });
         var bind = bootstrap.bind(new InetSocketAddress(host, port)).awaitUninterruptibly();
