@@ -47,8 +47,8 @@ public final class Proxy implements AutoCloseable {
                 new NetworkContext(clusters, stats, transport, new TlsTransportSockets(), accessLogs), limits);
         this.xds = new AdsClient(bootstrap, this::apply, transport);
         try {
-            this.admin = new AdminServer(bootstrap.adminHost(), bootstrap.adminPort(), () -> ready, xds, clusters,
-                    listeners, stats).start();
+            this.admin = new AdminServer(bootstrap.adminHost(), bootstrap.adminPort(), transport, () -> ready, xds,
+                    clusters, listeners, stats);
         } catch (IOException e) {
             xds.close();
             transport.close();

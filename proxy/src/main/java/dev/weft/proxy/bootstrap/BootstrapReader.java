@@ -1,14 +1,11 @@
 package dev.weft.proxy.bootstrap;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -43,7 +40,6 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 public final class BootstrapReader {
 
     private static final long MAX_BYTES = 1 << 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private BootstrapReader() {
     }
@@ -60,18 +56,23 @@ public final class BootstrapReader {
     }
 
     public static Bootstrap parse(String origin, String text) throws BootstrapException {
-        JsonNode root;
+        // SnakeYAML alone (no Jackson tree on top): the bootstrap is a handful of scalars, and each
+        // library left out is hundreds of classes less to load and initialise at every proxy start.
+        Object yaml;
         try {
-            Object yaml = new Load(LoadSettings.builder().setMaxAliasesForCollections(10).build())
-                    .loadFromString(text);
-            root = JSON.valueToTree(yaml);
+            yaml = new Load(LoadSettings.builder().setMaxAliasesForCollections(10).build()).loadFromString(text);
         } catch (YamlEngineException | IllegalArgumentException e) {
             throw new BootstrapException(origin + ": not valid YAML/JSON: " + e.getMessage());
         }
-        if (root == null || !root.isObject()) {
+        if (!(yaml instanceof Map<?, ?> root)) {
             throw new BootstrapException(origin + ": expected a mapping at the top");
         }
-        Fields top = new Fields(origin, "", root, Set.of("node", "xds", "admin"));
+        Fields top;
+        try {
+            top = new Fields(origin, "", root, Set.of("node", "xds", "admin"));
+        } catch (IllegalStateException unknown) {
+            throw new BootstrapException(unknown.getMessage());
+        }
         Fields node = top.object("node", Set.of("id", "cluster", "type", "metadata"));
         Fields metadata = node.object("metadata", null);
         Fields xds = top.object("xds", Set.of("address", "api_type", "reconnect"));
@@ -106,14 +107,16 @@ public final class BootstrapReader {
                         Set.of("NAMESPACE", "SERVICE_ACCOUNT", "LABELS", "PROXY_TYPE")), api);
     }
 
-    /** The fields of one mapping, checked against the allowed names. */
-    private record Fields(String origin, String path, JsonNode node, Set<String> allowed) {
+    /**
+     * The fields of one mapping as SnakeYAML gives it (a Map of scalars, lists and maps), checked
+     * against the allowed names. Scalars read as text: {@code port: 15000} and {@code "15000"} alike.
+     */
+    private record Fields(String origin, String path, Map<?, ?> node, Set<String> allowed) {
 
         Fields {
             if (allowed != null) {
-                for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-                    String name = names.next();
-                    if (!allowed.contains(name)) {
+                for (Object name : node.keySet()) {
+                    if (!allowed.contains(String.valueOf(name))) {
                         throw new IllegalStateException(origin + ": " + path + name + ": unknown field");
                     }
                 }
@@ -121,63 +124,65 @@ public final class BootstrapReader {
         }
 
         Fields object(String name, Set<String> fields) throws BootstrapException {
-            JsonNode child = node.get(name);
-            if (child == null || child.isNull()) {
-                child = JSON.createObjectNode();
+            Object child = node.get(name);
+            if (child == null) {
+                child = Map.of();
             }
-            if (!child.isObject()) {
+            if (!(child instanceof Map<?, ?> map)) {
                 throw new BootstrapException(origin + ": " + path + name + ": expected a mapping");
             }
             try {
-                return new Fields(origin, path + name + ".", child, fields);
+                return new Fields(origin, path + name + ".", map, fields);
             } catch (IllegalStateException unknown) {
                 throw new BootstrapException(unknown.getMessage());
             }
         }
 
         String string(String name) throws BootstrapException {
-            JsonNode child = node.get(name);
-            if (child == null || child.isNull()) {
+            Object child = node.get(name);
+            if (child == null) {
                 return null;
             }
-            if (!child.isValueNode()) {
+            if (!isScalar(child)) {
                 throw new BootstrapException(origin + ": " + path + name + ": expected a string");
             }
-            return child.asText();
+            return String.valueOf(child);
         }
 
         /** Every scalar field but {@code except}, as strings (nested values are errors). */
         Map<String, String> otherStrings(Set<String> except) throws BootstrapException {
             Map<String, String> result = new LinkedHashMap<>();
-            for (var entries = node.fields(); entries.hasNext(); ) {
-                var entry = entries.next();
-                if (except.contains(entry.getKey())) {
+            for (Map.Entry<?, ?> entry : node.entrySet()) {
+                String key = String.valueOf(entry.getKey());
+                if (except.contains(key) || entry.getValue() == null) {
                     continue;
                 }
-                if (!entry.getValue().isValueNode()) {
-                    throw new BootstrapException(origin + ": " + path + entry.getKey() + ": expected a string");
+                if (!isScalar(entry.getValue())) {
+                    throw new BootstrapException(origin + ": " + path + key + ": expected a string");
                 }
-                result.put(entry.getKey(), entry.getValue().asText());
+                result.put(key, String.valueOf(entry.getValue()));
             }
             return result;
         }
 
         Map<String, String> stringMap(String name) throws BootstrapException {
-            JsonNode child = node.get(name);
+            Object child = node.get(name);
             Map<String, String> result = new LinkedHashMap<>();
-            if (child == null || child.isNull()) {
+            if (child == null) {
                 return result;
             }
-            if (!child.isObject()) {
+            if (!(child instanceof Map<?, ?> map)) {
                 throw new BootstrapException(origin + ": " + path + name + ": expected a mapping");
             }
-            for (var entries = child.fields(); entries.hasNext(); ) {
-                var entry = entries.next();
-                if (!entry.getValue().isValueNode()) {
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                if (entry.getValue() == null) {
+                    continue;
+                }
+                if (!isScalar(entry.getValue())) {
                     throw new BootstrapException(origin + ": " + path + name + "." + entry.getKey()
                             + ": expected a string");
                 }
-                result.put(entry.getKey(), entry.getValue().asText());
+                result.put(String.valueOf(entry.getKey()), String.valueOf(entry.getValue()));
             }
             return result;
         }
@@ -193,6 +198,10 @@ public final class BootstrapReader {
                 throw new BootstrapException(origin + ": " + path + name + ": not a duration like 500ms or 2s: '"
                         + text + "'");
             }
+        }
+
+        private static boolean isScalar(Object value) {
+            return !(value instanceof Map<?, ?> || value instanceof Iterable<?> || value instanceof Object[]);
         }
     }
 }

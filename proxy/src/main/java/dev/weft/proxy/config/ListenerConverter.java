@@ -21,16 +21,15 @@ import java.util.Optional;
 public final class ListenerConverter {
 
     static final String HCM_NAME = "envoy.filters.network.http_connection_manager";
-    static final String HCM_TYPE_URL = "type.googleapis.com/"
-            + HttpConnectionManager.getDescriptor().getFullName();
+    static final String HCM_TYPE_URL = ProtoTypes.typeUrl(HttpConnectionManager.class);
     static final String TCP_PROXY_NAME = "envoy.filters.network.tcp_proxy";
-    static final String TCP_PROXY_TYPE_URL = "type.googleapis.com/" + TcpProxy.getDescriptor().getFullName();
+    static final String TCP_PROXY_TYPE_URL = ProtoTypes.typeUrl(TcpProxy.class);
     static final String ORIGINAL_DST_NAME = "envoy.filters.listener.original_dst";
-    static final String ORIGINAL_DST_TYPE_URL = "type.googleapis.com/" + OriginalDst.getDescriptor().getFullName();
+    static final String ORIGINAL_DST_TYPE_URL = ProtoTypes.typeUrl(OriginalDst.class);
     static final String TLS_INSPECTOR_NAME = "envoy.filters.listener.tls_inspector";
-    static final String TLS_INSPECTOR_TYPE_URL = "type.googleapis.com/" + TlsInspector.getDescriptor().getFullName();
+    static final String TLS_INSPECTOR_TYPE_URL = ProtoTypes.typeUrl(TlsInspector.class);
     static final String HTTP_INSPECTOR_NAME = "envoy.filters.listener.http_inspector";
-    static final String HTTP_INSPECTOR_TYPE_URL = "type.googleapis.com/" + HttpInspector.getDescriptor().getFullName();
+    static final String HTTP_INSPECTOR_TYPE_URL = ProtoTypes.typeUrl(HttpInspector.class);
 
     private ListenerConverter() {
     }
@@ -226,7 +225,7 @@ public final class ListenerConverter {
             String logField = field + ".access_log[" + i + "]";
             Protos.unsupported(log.hasFilter(), logField + ".filter");
             String typeUrl = log.getTypedConfig().getTypeUrl();
-            if (!log.hasTypedConfig() || !typeUrl.endsWith("/" + FileAccessLog.getDescriptor().getFullName())) {
+            if (!log.hasTypedConfig() || !typeUrl.endsWith("/" + ProtoTypes.fullName(FileAccessLog.class))) {
                 throw new ConversionException(logField + ": only " + AccessLogConfig.FILE_LOGGER
                         + " is supported by weft-proxy, not " + (log.hasTypedConfig() ? typeUrl : log.getName()));
             }

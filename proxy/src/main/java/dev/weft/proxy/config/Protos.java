@@ -17,7 +17,7 @@ final class Protos {
 
     static <T extends Message> T unpack(Any any, Class<T> type, String field) throws ConversionException {
         try {
-            return any.unpack(type);
+            return ProtoTypes.unpack(any, type);
         } catch (InvalidProtocolBufferException e) {
             throw new ConversionException(field + ": cannot decode " + any.getTypeUrl() + ": " + e.getMessage());
         }

@@ -33,8 +33,8 @@ import java.util.Optional;
 public final class TlsConverter {
 
     public static final String TRANSPORT_SOCKET = "envoy.transport_sockets.tls";
-    private static final String DOWNSTREAM_URL = "type.googleapis.com/" + DownstreamTlsContext.getDescriptor().getFullName();
-    private static final String UPSTREAM_URL = "type.googleapis.com/" + UpstreamTlsContext.getDescriptor().getFullName();
+    private static final String DOWNSTREAM_URL = ProtoTypes.typeUrl(DownstreamTlsContext.class);
+    private static final String UPSTREAM_URL = ProtoTypes.typeUrl(UpstreamTlsContext.class);
     private static final int MAX_PEM_BYTES = 1024 * 1024;
 
     /** Envoy's TLS version names to the JDK's. */

@@ -17,6 +17,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.netty.util.NetUtil;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,7 +82,26 @@ public final class AdsClient implements AutoCloseable {
         // A pending reconnect must not keep close() waiting.
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.backoff = new Backoff(bootstrap.reconnectInitial(), bootstrap.reconnectMax(), ThreadLocalRandom.current());
-        this.channel = NettyChannelBuilder.forAddress(bootstrap.xdsHost(), bootstrap.xdsPort())
+        // An IP address is used as is (gRPC's direct-address resolver): no DNS resolver and no
+        // resolver thread for a control plane on 127.0.0.1; a host name is still resolved by DNS.
+        String host = bootstrap.xdsHost();
+        NettyChannelBuilder builder = NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)
+                ? NettyChannelBuilder.forAddress(new InetSocketAddress(
+                        NetUtil.createInetAddressFromIpAddressString(host), bootstrap.xdsPort()))
+                : NettyChannelBuilder.forAddress(host, bootstrap.xdsPort());
+        // gRPC's callbacks (and response parsing) run on the xds-client thread instead of gRPC's own
+        // cached pool: three threads less per proxy, and every callback already hops there. After
+        // close() the executor refuses work; the callbacks then run where they are (they do nothing).
+        java.util.concurrent.Executor callbacks = task -> {
+            try {
+                executor.execute(task);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                task.run();
+            }
+        };
+        this.channel = builder
+                .executor(callbacks)
+                .offloadExecutor(callbacks)
                 .eventLoopGroup(transport.workers())
                 .channelType(transport.clientChannel())
                 .usePlaintext()

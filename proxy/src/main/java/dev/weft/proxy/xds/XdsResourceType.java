@@ -10,6 +10,7 @@ import dev.weft.proxy.config.EndpointConverter;
 import dev.weft.proxy.config.EndpointsConfig;
 import dev.weft.proxy.config.ListenerConfig;
 import dev.weft.proxy.config.ListenerConverter;
+import dev.weft.proxy.config.ProtoTypes;
 import dev.weft.proxy.config.RouteConverter;
 import dev.weft.proxy.config.TlsConverter;
 import dev.weft.proxy.route.RouteTable;
@@ -71,12 +72,12 @@ public final class XdsResourceType<T> {
         this.shortName = shortName;
         this.kind = kind;
         this.wildcard = wildcard;
-        this.typeUrl = "type.googleapis.com/" + com.google.protobuf.Internal.getDefaultInstance(messageType)
-                .getDescriptorForType().getFullName();
+        // Named and parsed without building descriptors (see ProtoTypes: a proxy's start cost).
+        this.typeUrl = ProtoTypes.typeUrl(messageType);
         this.parser = any -> {
             M message;
             try {
-                message = any.unpack(messageType);
+                message = ProtoTypes.unpack(any, messageType);
             } catch (InvalidProtocolBufferException e) {
                 throw new ResourceException("", "cannot decode a " + kind + " from " + any.getTypeUrl() + ": "
                         + e.getMessage());

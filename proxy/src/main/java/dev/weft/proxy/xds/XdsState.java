@@ -190,7 +190,8 @@ final class XdsState {
     /** A secret as /config_dump shows it: private keys replaced by "[redacted]", as Envoy does. */
     private static com.google.protobuf.Any redacted(com.google.protobuf.Any raw) {
         try {
-            var secret = raw.unpack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.class);
+            var secret = dev.weft.proxy.config.ProtoTypes.unpack(raw,
+                    io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.class);
             if (!secret.hasTlsCertificate()) {
                 return raw;
             }

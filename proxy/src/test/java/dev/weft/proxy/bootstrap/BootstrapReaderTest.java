@@ -81,6 +81,10 @@ class BootstrapReaderTest {
                 .hasMessage("b.yaml: node.id: required");
         assertThatThrownBy(() -> BootstrapReader.parse("b.yaml", "node: {id: x}\nxds: {adress: a}"))
                 .hasMessage("b.yaml: xds.adress: unknown field");
+        assertThatThrownBy(() -> BootstrapReader.parse("b.yaml", "node: {id: x}\nadmn: {}"))
+                .isInstanceOf(BootstrapException.class).hasMessage("b.yaml: admn: unknown field");
+        assertThatThrownBy(() -> BootstrapReader.parse("b.yaml", "node: {id: x, metadata: {LABELS: [a]}}"))
+                .hasMessage("b.yaml: node.metadata.LABELS: expected a mapping");
         assertThatThrownBy(() -> BootstrapReader.parse("b.yaml", "node: {id: x}\nxds: {address: 'h:99999'}"))
                 .hasMessage("b.yaml: xds.address: port must be 0-65535, not '99999'");
         assertThatThrownBy(() -> BootstrapReader.parse("b.yaml", "node: {id: x, type: gateway}"))
