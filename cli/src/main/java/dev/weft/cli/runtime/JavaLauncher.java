@@ -40,7 +40,8 @@ final class JavaLauncher {
     cmd.add(java());
     if (mainClass.equals(PROXY_MAIN)) {
       cmd.addAll(List.of("-Xlog:aot=off", "-Xlog:cds=off"));   // as for every process: a stale cache is not an error
-      cmd.addAll(ProxyJvmOptions.current());   // the proxy's flags have one home
+      // The proxy's flags have one home; a mesh on one machine runs its start-tuned profile.
+      cmd.addAll(ProxyJvmOptions.current(ProxyJvmOptions.Profile.LOCAL_MESH));
     } else {
       cmd.addAll(FLAGS);
     }
