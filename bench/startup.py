@@ -118,7 +118,7 @@ def one_up(index, work, args):
         if args.sidecar_runs and index == args.runs - 1 + args.warmup + args.extra_warmups:
             result["sidecars"] = [one_sidecar(k, run_dir, work) for k in range(args.sidecar_runs)]
     finally:
-        subprocess.run([WEFT, "down", "--run-dir", run_dir], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=180)
+        subprocess.run([WEFT, "down", "--run-dir", run_dir], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
         try:
             up.wait(timeout=120)
         except subprocess.TimeoutExpired:

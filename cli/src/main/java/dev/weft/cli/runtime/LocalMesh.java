@@ -47,8 +47,12 @@ public final class LocalMesh implements AutoCloseable {
 
   public static final int GATEWAY_PORT = 8080;
   static final Duration GRACE = Duration.ofSeconds(5);
-  /** Writing the AOT cache at exit takes a few seconds, more on a loaded machine. */
-  static final Duration TRAINING_GRACE = Duration.ofSeconds(40);
+  /**
+   * Writing the AOT cache at exit takes a few seconds, far more on a loaded machine: at a load
+   * average of 40 on two cores the sample app took 60 s, and a gateway and control plane stopped
+   * after 40 s had written nothing (the next weft up then records them again).
+   */
+  static final Duration TRAINING_GRACE = Duration.ofSeconds(90);
 
   private final Options options;
   private final PrintWriter out;
