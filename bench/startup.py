@@ -118,11 +118,18 @@ def one_up(index, work, args):
         if args.sidecar_runs and index == args.runs - 1 + args.warmup + args.extra_warmups:
             result["sidecars"] = [one_sidecar(k, run_dir, work) for k in range(args.sidecar_runs)]
     finally:
-        subprocess.run([WEFT, "down", "--run-dir", run_dir], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
+        # `weft up` is our child: wait for it while `weft down` runs, or it stays a zombie that
+        # `weft down` takes for alive (it then waits its whole grace for the supervisor).
+        down = subprocess.Popen([WEFT, "down", "--run-dir", run_dir], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            up.wait(timeout=120)
+            up.wait(timeout=240)
         except subprocess.TimeoutExpired:
             os.killpg(up.pid, signal.SIGKILL)
+            up.wait()
+        try:
+            down.wait(timeout=300)
+        except subprocess.TimeoutExpired:
+            down.kill()
         log.close()
     return result
 
