@@ -27,6 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WEFT = os.path.join(ROOT, "weft")
 TICKS = os.sysconf("SC_CLK_TCK")
 POLL = 0.05
+CACHES = ("weft-proxy.aot", "weft-controlplane.aot", "weft-app.aot")
 
 
 def cpu_seconds(pid):
@@ -114,14 +115,21 @@ def one_up(index, work, args):
         result["sidecar_ready_s"] = [float(x) for x in re.findall(r"sidecar ready ([0-9.]+) s after its start", text)]
         result["components"] = {m.group(1): float(m.group(2)) for m in re.finditer(r"^  (\S[^\n]*?)\s+ready in\s+([0-9.]+) s", text, re.M)}
         result["load_after"] = load()
-        if args.sidecar_runs and index == args.runs - 1 + args.warmup:
+        if args.sidecar_runs and index == args.runs - 1 + args.warmup + args.extra_warmups:
             result["sidecars"] = [one_sidecar(k, run_dir, work) for k in range(args.sidecar_runs)]
     finally:
-        subprocess.run([WEFT, "down", "--run-dir", run_dir], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=180)
+        # `weft up` is our child: wait for it while `weft down` runs, or it stays a zombie that
+        # `weft down` takes for alive (it then waits its whole grace for the supervisor).
+        down = subprocess.Popen([WEFT, "down", "--run-dir", run_dir], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            up.wait(timeout=120)
+            up.wait(timeout=240)
         except subprocess.TimeoutExpired:
             os.killpg(up.pid, signal.SIGKILL)
+            up.wait()
+        try:
+            down.wait(timeout=300)
+        except subprocess.TimeoutExpired:
+            down.kill()
         log.close()
     return result
 
@@ -182,11 +190,22 @@ def main():
     args = p.parse_args()
     work = tempfile.mkdtemp(prefix="weft-startup-")
     runs = []
-    for i in range(args.warmup + args.runs):
+    extra = 0
+    args.extra_warmups = 0
+    for i in range(args.warmup + args.runs + 2):
+        if i >= args.warmup + extra + args.runs:
+            break
         r = one_up(i, work, args)
-        r["warmup"] = i < args.warmup
+        r["warmup"] = i < args.warmup + extra
         runs.append(r)
         print(json.dumps(r), flush=True)
+        # A cache is written when its process stops; on a loaded machine the trainer can be stopped
+        # before it has written it, and the next run would train again instead of being measured.
+        missing = [c for c in CACHES if not os.path.isfile(os.path.join(ROOT, "cli", "target", c))]
+        if r["warmup"] and missing and extra < 2:
+            print("AOT caches still missing after the warm-up, one more: " + ", ".join(missing), flush=True)
+            extra += 1
+            args.extra_warmups = extra
     measured = [r for r in runs if not r["warmup"]]
     kinds = sorted({k for r in measured for k in r["cpu"]})
     summary = {

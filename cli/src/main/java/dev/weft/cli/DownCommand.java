@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "down", mixinStandardHelpOptions = true,
     description = "Stop the local mesh started by `weft up` (and `weft run`) from this run directory, leaving no process behind.")
 final class DownCommand implements Callable<Integer> {
-  static final Duration SUPERVISOR_GRACE = Duration.ofSeconds(60);
+  /** Longer than LocalMesh's TRAINING_GRACE: a first weft up waits that long for its AOT caches to be written. */
+  static final Duration SUPERVISOR_GRACE = Duration.ofSeconds(120);
   static final Duration PROCESS_GRACE = Duration.ofSeconds(5);
 
   @Mixin RunDirOption runDir;

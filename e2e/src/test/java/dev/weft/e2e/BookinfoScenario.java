@@ -108,7 +108,7 @@ abstract class BookinfoScenario {
       weftRun.destroy();
     }
     if (up != null && up.isAlive()) {
-      Weft.run(Duration.ofSeconds(90), "down", "--run-dir", runDir.toString());
+      Weft.run(Duration.ofSeconds(180), "down", "--run-dir", runDir.toString());
       if (up.isAlive()) {
         up.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
         up.destroyForcibly();
@@ -391,7 +391,7 @@ abstract class BookinfoScenario {
       assertThat(status.output()).contains("hello-sidecar");
     }
 
-    Weft.Result down = Weft.run(Duration.ofSeconds(90), "down", "--run-dir", runDir.toString());
+    Weft.Result down = Weft.run(Duration.ofSeconds(180), "down", "--run-dir", runDir.toString());
     assertThat(down.exit()).as(down.output()).isZero();
     assertThat(up.waitFor(30, TimeUnit.SECONDS)).as("weft up exits after weft down").isTrue();
     if (weftRun != null) {

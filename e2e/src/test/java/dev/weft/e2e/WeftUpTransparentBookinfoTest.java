@@ -163,7 +163,7 @@ class WeftUpTransparentBookinfoTest extends BookinfoScenario {
   void downLeavesNoNamespaceVethRuleOrHostsFile() throws Exception {
     assertThat(network).as("network.json was read after weft up").isNotNull();
     if (up.isAlive()) { // the scenario's own weft down did not run (an earlier failure)
-      Weft.run(Duration.ofSeconds(120), "down", "--run-dir", runDir.toString());
+      Weft.run(Duration.ofSeconds(180), "down", "--run-dir", runDir.toString());
     }
     String run = network.get("run").asText();
     assertThat(run("ip", "netns", "list")).doesNotContain("weft-" + run + "-");
@@ -189,7 +189,7 @@ class WeftUpTransparentBookinfoTest extends BookinfoScenario {
       if (network == null) {
         network = new ObjectMapper().readTree(file.toFile());
       }
-      Weft.run(Duration.ofSeconds(120), "down", "--run-dir", runDir.toString());
+      Weft.run(Duration.ofSeconds(180), "down", "--run-dir", runDir.toString());
     }
     for (String ns : created("netns")) {
       if (Files.exists(Path.of("/run/netns", ns))) {

@@ -20,14 +20,50 @@ public final class ProxyJvmOptions {
 
     static final String RESOURCE = "jvm.options";
 
+    /**
+     * A named set of flags for one way of running proxies: the base file's flags, then the
+     * profile's own file (beside it) on top, then {@value #OVERRIDE_ENV}. The JVM takes the last of
+     * a repeated flag, so a profile only names what it changes.
+     */
+    public enum Profile {
+        /** {@code weft proxy} and the proxy benchmark: the throughput flags of {@code jvm.options} alone. */
+        DEFAULT(null),
+        /**
+         * {@code weft up}'s and {@code weft run}'s gateway and sidecars on one machine
+         * ({@code jvm-local-mesh.options}): tuned for start time, since a laptop starts seven proxy
+         * JVMs at once and a sidecar's start is on the critical path of a workload joining.
+         */
+        LOCAL_MESH("jvm-local-mesh.options");
+
+        private final String resource;
+
+        Profile(String resource) {
+            this.resource = resource;
+        }
+    }
+
     private ProxyJvmOptions() {
     }
 
     /** The file's flags, in order. */
     public static List<String> defaults() {
-        try (InputStream in = ProxyJvmOptions.class.getResourceAsStream(RESOURCE)) {
+        return read(RESOURCE);
+    }
+
+    /** The base file's flags followed by the profile's own. */
+    public static List<String> defaults(Profile profile) {
+        if (profile.resource == null) {
+            return defaults();
+        }
+        List<String> flags = new ArrayList<>(defaults());
+        flags.addAll(read(profile.resource));
+        return List.copyOf(flags);
+    }
+
+    private static List<String> read(String resource) {
+        try (InputStream in = ProxyJvmOptions.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("dev/weft/proxy/" + RESOURCE + " missing from the class path");
+                throw new IllegalStateException("dev/weft/proxy/" + resource + " missing from the class path");
             }
             return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -37,7 +73,12 @@ public final class ProxyJvmOptions {
 
     /** The file's flags followed by {@value #OVERRIDE_ENV}'s (the JVM takes the last of a repeated flag). */
     public static List<String> withOverrides(String overrides) {
-        List<String> flags = new ArrayList<>(defaults());
+        return withOverrides(Profile.DEFAULT, overrides);
+    }
+
+    /** The profile's flags followed by {@value #OVERRIDE_ENV}'s. */
+    public static List<String> withOverrides(Profile profile, String overrides) {
+        List<String> flags = new ArrayList<>(defaults(profile));
         if (overrides != null && !overrides.isBlank()) {
             flags.addAll(List.of(overrides.trim().split("\\s+")));
         }
@@ -47,6 +88,11 @@ public final class ProxyJvmOptions {
     /** The flags of this process's environment: the file's, then {@value #OVERRIDE_ENV}'s. */
     public static List<String> current() {
         return withOverrides(System.getenv(OVERRIDE_ENV));
+    }
+
+    /** The profile's flags, then {@value #OVERRIDE_ENV}'s. */
+    public static List<String> current(Profile profile) {
+        return withOverrides(profile, System.getenv(OVERRIDE_ENV));
     }
 
     /** One flag per line; blank lines and {@code #} comments (whole line or trailing) are skipped. */

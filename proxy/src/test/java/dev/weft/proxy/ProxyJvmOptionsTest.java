@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class ProxyJvmOptionsTest {
 
@@ -29,12 +31,24 @@ class ProxyJvmOptionsTest {
         assertThat(ProxyJvmOptions.withOverrides(" ")).isEqualTo(ProxyJvmOptions.defaults());
     }
 
-    /** Every flag of the file is one this JDK accepts: a proxy JVM started with them runs. */
+    /** A profile names only what it changes: its file's flags go after the base file's, so they win. */
     @Test
-    void aProxyJvmStartsWithTheFlags() throws Exception {
+    void theLocalMeshProfileGoesAfterTheBaseFlags() {
+        List<String> base = ProxyJvmOptions.defaults();
+        List<String> local = ProxyJvmOptions.defaults(ProxyJvmOptions.Profile.LOCAL_MESH);
+        assertThat(local).startsWith(base.toArray(String[]::new)).hasSizeGreaterThan(base.size());
+        assertThat(local.subList(base.size(), local.size())).contains("-XX:TieredStopAtLevel=1");
+        assertThat(ProxyJvmOptions.defaults(ProxyJvmOptions.Profile.DEFAULT)).isEqualTo(base);
+        assertThat(ProxyJvmOptions.withOverrides(ProxyJvmOptions.Profile.LOCAL_MESH, "-Xmx32m")).endsWith("-Xmx32m");
+    }
+
+    /** Every flag of each profile is one this JDK accepts: a proxy JVM started with them runs. */
+    @ParameterizedTest
+    @EnumSource(ProxyJvmOptions.Profile.class)
+    void aProxyJvmStartsWithTheFlags(ProxyJvmOptions.Profile profile) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ProxyJvmOptions.defaults());
+        command.addAll(ProxyJvmOptions.defaults(profile));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), ProxyMain.class.getName(), "--help"));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exited within 60 s").isTrue();

@@ -1,7 +1,6 @@
 package dev.weft.cli.runtime;
 
 import dev.weft.proxy.ProxyJvmOptions;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +26,9 @@ final class JavaLauncher {
 
   static List<String> command(String mainClass, List<String> args) {
     List<String> aot = new ArrayList<>();
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+    // This JVM's own command line (/proc/self/cmdline), not the RuntimeMXBean: initialising the
+    // management classes cost every `weft up` and `weft run` CPU time at start.
+    for (String a : ProcessHandle.current().info().arguments().orElse(new String[0])) {
       if (a.startsWith("-XX:AOTCache=")) {
         aot.add(a);
       }
@@ -40,7 +41,8 @@ final class JavaLauncher {
     cmd.add(java());
     if (mainClass.equals(PROXY_MAIN)) {
       cmd.addAll(List.of("-Xlog:aot=off", "-Xlog:cds=off"));   // as for every process: a stale cache is not an error
-      cmd.addAll(ProxyJvmOptions.current());   // the proxy's flags have one home
+      // The proxy's flags have one home; a mesh on one machine runs its start-tuned profile.
+      cmd.addAll(ProxyJvmOptions.current(ProxyJvmOptions.Profile.LOCAL_MESH));
     } else {
       cmd.addAll(FLAGS);
     }

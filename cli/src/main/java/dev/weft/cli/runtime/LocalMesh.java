@@ -47,8 +47,12 @@ public final class LocalMesh implements AutoCloseable {
 
   public static final int GATEWAY_PORT = 8080;
   static final Duration GRACE = Duration.ofSeconds(5);
-  /** Writing the AOT cache at exit takes a few seconds, more on a loaded machine. */
-  static final Duration TRAINING_GRACE = Duration.ofSeconds(40);
+  /**
+   * Writing the AOT cache at exit takes a few seconds, far more on a loaded machine: at a load
+   * average of 40 on two cores the sample app took 60 s, and a gateway and control plane stopped
+   * after 40 s had written nothing (the next weft up then records them again).
+   */
+  static final Duration TRAINING_GRACE = Duration.ofSeconds(90);
 
   private final Options options;
   private final PrintWriter out;
@@ -131,6 +135,13 @@ public final class LocalMesh implements AutoCloseable {
     } else {
       say("weft up: run dir " + options.runDir() + ", workload addresses " + options.range());
     }
+    // Heartbeats from the start: a workload registered early must not expire (its TTL is 15 s) while
+    // slower ones are still starting (a loaded machine took minutes; Workload skips unregistered ones).
+    heartbeats.scheduleWithFixedDelay(() -> {
+      for (Workload w : List.copyOf(workloads)) {
+        w.heartbeat();
+      }
+    }, 5, 5, TimeUnit.SECONDS);
     // The applications need nothing from the mesh: they start first, beside the control plane (on
     // two cores the JVMs' start is CPU-bound; the control plane's start leaves a core idle).
     List<Workload> demo = new ArrayList<>();
@@ -174,11 +185,6 @@ public final class LocalMesh implements AutoCloseable {
       }
       throw first instanceof IOException io ? io : new IOException(first.getMessage(), first);
     }
-    heartbeats.scheduleWithFixedDelay(() -> {
-      for (Workload w : List.copyOf(workloads)) {
-        w.heartbeat();
-      }
-    }, 5, 5, TimeUnit.SECONDS);
     say(String.format("mesh ready in %.1f s", (System.nanoTime() - started) / 1e9));
   }
 

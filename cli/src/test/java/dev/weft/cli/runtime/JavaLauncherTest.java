@@ -9,13 +9,14 @@ import org.junit.jupiter.api.Test;
 
 class JavaLauncherTest {
 
-  /** weft up's sidecars and gateway run the proxy's own flags (its one home), not the supervisor's. */
+  /** weft up's sidecars and gateway run the proxy's own flags (its one home, local-mesh profile), not the supervisor's. */
   @Test
   void proxiesRunTheProxysJvmFlags() {
     List<String> command = JavaLauncher.proxy(Path.of("bootstrap.json"), false);
     int main = command.indexOf("dev.weft.proxy.ProxyMain");
     assertThat(main).isPositive();
-    assertThat(command.subList(1, main)).containsSubsequence(ProxyJvmOptions.current());
+    assertThat(command.subList(1, main)).containsSubsequence(ProxyJvmOptions.current(ProxyJvmOptions.Profile.LOCAL_MESH));
+    assertThat(command).contains("-XX:TieredStopAtLevel=1");
     assertThat(command.subList(main, command.size())).containsExactly("dev.weft.proxy.ProxyMain", "--bootstrap", "bootstrap.json");
   }
 
