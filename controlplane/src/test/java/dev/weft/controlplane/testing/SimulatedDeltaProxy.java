@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -215,12 +214,7 @@ public final class SimulatedDeltaProxy implements SimulatedXdsClient {
   private static Set<String> parse(ResourceType type, Any a) throws InvalidProtocolBufferException {
     switch (type) {
       case CLUSTER -> {
-        Cluster c = a.unpack(Cluster.class);
-        if (c.getType() == Cluster.DiscoveryType.EDS) {
-          String service = c.getEdsClusterConfig().getServiceName();
-          return Set.of(service.isEmpty() ? c.getName() : service);
-        }
-        return Set.of();
+        return SimulatedProxy.edsServiceName(a.unpack(Cluster.class)).map(Set::of).orElse(Set.of());
       }
       case LISTENER -> {
         return SimulatedProxy.rdsNames(List.of(a));
@@ -247,8 +241,7 @@ public final class SimulatedDeltaProxy implements SimulatedXdsClient {
     if (gen != generation || closed) {
       return;
     }
-    long base = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(attempt, 20));
-    long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+    long delay = SimulatedProxy.reconnectDelayMillis(initialBackoff, maxBackoff, attempt);
     attempt++;
     timer.schedule(this::openStream, delay, TimeUnit.MILLISECONDS);
   }

@@ -272,8 +272,7 @@ public final class SimulatedProxy implements SimulatedXdsClient {
     if (gen != generation || closed) {
       return;
     }
-    long base = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(attempt, 20));
-    long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1); // half fixed, half jitter
+    long delay = reconnectDelayMillis(initialBackoff, maxBackoff, attempt);
     attempt++;
     backoffMillis.add(delay);
     timer.schedule(this::openStream, delay, TimeUnit.MILLISECONDS);
@@ -302,15 +301,26 @@ public final class SimulatedProxy implements SimulatedXdsClient {
     return null;
   }
 
+  /** Envoy's reconnect delay: the backoff doubles per attempt up to the maximum, half fixed, half jitter. */
+  static long reconnectDelayMillis(Duration initial, Duration max, int attempt) {
+    long base = Math.min(max.toMillis(), initial.toMillis() << Math.min(attempt, 20));
+    return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+  }
+
+  /** The EDS service an EDS cluster subscribes to (its own name when unset); empty for other clusters. */
+  static java.util.Optional<String> edsServiceName(Cluster c) {
+    if (c.getType() != Cluster.DiscoveryType.EDS) {
+      return java.util.Optional.empty();
+    }
+    String service = c.getEdsClusterConfig().getServiceName();
+    return java.util.Optional.of(service.isEmpty() ? c.getName() : service);
+  }
+
   private static TreeSet<String> edsNames(List<Any> clusters) {
     TreeSet<String> out = new TreeSet<>();
     for (Any a : clusters) {
       try {
-        Cluster c = a.unpack(Cluster.class);
-        if (c.getType() == Cluster.DiscoveryType.EDS) {
-          String service = c.getEdsClusterConfig().getServiceName();
-          out.add(service.isEmpty() ? c.getName() : service);
-        }
+        edsServiceName(a.unpack(Cluster.class)).ifPresent(out::add);
       } catch (InvalidProtocolBufferException e) {
         // not a cluster: nothing to subscribe to
       }
