@@ -2,6 +2,7 @@ package dev.weft.cli;
 
 import dev.weft.controlplane.ControlPlane;
 import dev.weft.controlplane.api.AdminServer;
+import dev.weft.controlplane.xds.server.XdsServerOptions;
 import dev.weft.controlplane.xds.translate.MeshSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -53,18 +54,25 @@ final class ControlPlaneCommand implements Callable<Integer> {
           + "e.g. /dev/stdout (default: none)")
   String accessLogFile;
 
+  @Option(names = "--vhds-min-virtual-hosts", defaultValue = "" + XdsServerOptions.DEFAULT_VHDS_MIN_VIRTUAL_HOSTS, paramLabel = "N",
+      description = "proxies on delta xDS get route configurations with at least N virtual hosts through VHDS, one resource "
+          + "per virtual host, so a change sends only what changed; 0 turns VHDS off (default: ${DEFAULT-VALUE})")
+  int vhdsMinVirtualHosts;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
-    if (port < 0 || port > 65535 || xdsPort < 0 || xdsPort > 65535 || workloadTtlSeconds < 1) {
-      err.println("weft controlplane: --port and --xds-port must be 0..65535 and --workload-ttl at least 1");
+    if (port < 0 || port > 65535 || xdsPort < 0 || xdsPort > 65535 || workloadTtlSeconds < 1 || vhdsMinVirtualHosts < 0) {
+      err.println("weft controlplane: --port and --xds-port must be 0..65535, --workload-ttl at least 1 and --vhds-min-virtual-hosts"
+          + " at least 0");
       err.flush();
       return 2;
     }
     ControlPlane.Options o = new ControlPlane.Options(dataDir, configDir, bind, port, namespace, Duration.ofSeconds(workloadTtlSeconds),
-        Duration.ofSeconds(5), xdsBind, xdsPort, null).withMesh(MeshSettings.DEFAULT.withAccessLogFile(accessLogFile));
+        Duration.ofSeconds(5), xdsBind, xdsPort, null).withMesh(MeshSettings.DEFAULT.withAccessLogFile(accessLogFile))
+        .withVhdsMinVirtualHosts(vhdsMinVirtualHosts);
     ControlPlane cp;
     try {
       cp = ControlPlane.start(o);

@@ -129,4 +129,13 @@ class ControlPlaneCliTest {
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).startsWith("weft controlplane: cannot start: data directory ").endsWith(" is in use by another weft control plane\n");
   }
+
+  @Test
+  void aNegativeVhdsThresholdIsOneLineAndExit2() {
+    CliRun r = CliRun.of("controlplane", "--data-dir", dir.resolve("other").toString(), "--port", "0", "--xds-port", "0",
+        "--vhds-min-virtual-hosts", "-1");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("weft controlplane: --port and --xds-port must be 0..65535, --workload-ttl at least 1 and"
+        + " --vhds-min-virtual-hosts at least 0\n");
+  }
 }

@@ -40,22 +40,31 @@ public final class ControlPlane implements AutoCloseable {
    * @param xdsPort the xDS port (Istio's plaintext 15010 by default), 0 for any free one
    * @param translator null for {@link Translation#meshTranslator()}; tests pass their own
    * @param mesh mesh-wide settings (Istio's MeshConfig parts: access log file, ...)
+   * @param vhdsMinVirtualHosts delta streams get route configurations with at least this many virtual
+   *     hosts through VHDS; 0 turns VHDS off (see {@link XdsServerOptions#vhdsMinVirtualHosts()})
    */
   public record Options(Path dataDir, Path configDir, String bindAddress, int port, String defaultNamespace, Duration workloadTtl,
-      Duration configPollInterval, String xdsAddress, int xdsPort, MeshTranslator translator, MeshSettings mesh) {
+      Duration configPollInterval, String xdsAddress, int xdsPort, MeshTranslator translator, MeshSettings mesh,
+      int vhdsMinVirtualHosts) {
     public static final int DEFAULT_XDS_PORT = 15010;
+
+    public Options {
+      if (vhdsMinVirtualHosts < 0) {
+        throw new IllegalArgumentException("vhdsMinVirtualHosts must not be negative");
+      }
+    }
 
     /** With the default mesh settings. */
     public Options(Path dataDir, Path configDir, String bindAddress, int port, String defaultNamespace, Duration workloadTtl,
         Duration configPollInterval, String xdsAddress, int xdsPort, MeshTranslator translator) {
       this(dataDir, configDir, bindAddress, port, defaultNamespace, workloadTtl, configPollInterval, xdsAddress, xdsPort, translator,
-          MeshSettings.DEFAULT);
+          MeshSettings.DEFAULT, XdsServerOptions.DEFAULT_VHDS_MIN_VIRTUAL_HOSTS);
     }
 
     /** Mesh-wide settings, as Istio's MeshConfig (weftd --access-log-file). */
     public Options withMesh(MeshSettings settings) {
       return new Options(dataDir, configDir, bindAddress, port, defaultNamespace, workloadTtl, configPollInterval, xdsAddress, xdsPort,
-          translator, settings);
+          translator, settings, vhdsMinVirtualHosts);
     }
 
     public static Options defaults(Path dataDir) {
@@ -64,17 +73,17 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public Options withConfigDir(Path dir) {
-      return new Options(dataDir, dir, bindAddress, port, defaultNamespace, workloadTtl, configPollInterval, xdsAddress, xdsPort, translator, mesh);
+      return new Options(dataDir, dir, bindAddress, port, defaultNamespace, workloadTtl, configPollInterval, xdsAddress, xdsPort, translator, mesh, vhdsMinVirtualHosts);
     }
 
     /** The admin API's address. */
     public Options withListen(String address, int p) {
-      return new Options(dataDir, configDir, address, p, defaultNamespace, workloadTtl, configPollInterval, xdsAddress, xdsPort, translator, mesh);
+      return new Options(dataDir, configDir, address, p, defaultNamespace, workloadTtl, configPollInterval, xdsAddress, xdsPort, translator, mesh, vhdsMinVirtualHosts);
     }
 
     /** The xDS server's address. */
     public Options withXds(String address, int p) {
-      return new Options(dataDir, configDir, bindAddress, port, defaultNamespace, workloadTtl, configPollInterval, address, p, translator, mesh);
+      return new Options(dataDir, configDir, bindAddress, port, defaultNamespace, workloadTtl, configPollInterval, address, p, translator, mesh, vhdsMinVirtualHosts);
     }
 
     /** Both servers on loopback, on free ports: what tests use. */
@@ -83,11 +92,17 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     public Options withWorkloadTtl(Duration ttl) {
-      return new Options(dataDir, configDir, bindAddress, port, defaultNamespace, ttl, configPollInterval, xdsAddress, xdsPort, translator, mesh);
+      return new Options(dataDir, configDir, bindAddress, port, defaultNamespace, ttl, configPollInterval, xdsAddress, xdsPort, translator, mesh, vhdsMinVirtualHosts);
+    }
+
+    /** The VHDS threshold of delta streams (weftd --vhds-min-virtual-hosts); 0 turns VHDS off. */
+    public Options withVhdsMinVirtualHosts(int min) {
+      return new Options(dataDir, configDir, bindAddress, port, defaultNamespace, workloadTtl, configPollInterval, xdsAddress, xdsPort,
+          translator, mesh, min);
     }
 
     public Options withTranslator(MeshTranslator t) {
-      return new Options(dataDir, configDir, bindAddress, port, defaultNamespace, workloadTtl, configPollInterval, xdsAddress, xdsPort, t, mesh);
+      return new Options(dataDir, configDir, bindAddress, port, defaultNamespace, workloadTtl, configPollInterval, xdsAddress, xdsPort, t, mesh, vhdsMinVirtualHosts);
     }
   }
 
@@ -142,7 +157,8 @@ public final class ControlPlane implements AutoCloseable {
       opened.add(mesh);
       MeshTranslator translator = o.translator() != null ? o.translator() : Translation.meshTranslator();
       SnapshotConfigSource source = new SnapshotConfigSource(mesh::snapshot, translator, MAX_CACHED_PROXIES);
-      XdsServer xds = new XdsServer(source, XdsServerOptions.defaults().withAddress(o.xdsAddress(), o.xdsPort()));
+      XdsServer xds = new XdsServer(source, XdsServerOptions.defaults().withAddress(o.xdsAddress(), o.xdsPort())
+        .withVhdsMinVirtualHosts(o.vhdsMinVirtualHosts()));
       opened.add(xds);
       mesh.publishTo(xds, xds::connectedProxies);
       xds.start();

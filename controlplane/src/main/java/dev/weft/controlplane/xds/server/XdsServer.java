@@ -63,6 +63,11 @@ public final class XdsServer implements ConfigChangeSink, AutoCloseable {
     private final AtomicLong pushes = new AtomicLong();
     private Server server;
 
+    /** How this server listens and pushes, as it was started. */
+    public XdsServerOptions options() {
+        return options;
+    }
+
     public XdsServer(ProxyConfigSource source, XdsServerOptions options) {
         this(source, options, Clock.systemUTC());
     }
