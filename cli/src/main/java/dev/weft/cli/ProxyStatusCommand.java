@@ -24,6 +24,7 @@ final class ProxyStatusCommand implements Callable<Integer> {
 
   /** The columns, in istioctl's order. */
   private static final List<String> TYPES = List.of("CDS", "LDS", "EDS", "RDS");
+  private static final List<String> TYPES_WITH_VHDS = List.of("CDS", "LDS", "EDS", "RDS", "VHDS");
 
   @Override
   public Integer call() {
@@ -52,12 +53,21 @@ final class ProxyStatusCommand implements Callable<Integer> {
         err.flush();
         return 0;
       }
-      Table table = new Table("NAME", "TYPE", "CDS", "LDS", "EDS", "RDS", "VERSION");
+      // VHDS only when a proxy uses it (delta streams with large route configurations).
+      boolean vhds = false;
+      for (JsonNode p : items) {
+        vhds |= p.path("types").has("VHDS");
+      }
+      List<String> types = vhds ? TYPES_WITH_VHDS : TYPES;
+      List<String> header = new ArrayList<>(List.of("NAME", "TYPE"));
+      header.addAll(types);
+      header.add("VERSION");
+      Table table = new Table(header.toArray(String[]::new));
       List<String> nacks = new ArrayList<>();
       for (JsonNode p : items) {
         String id = p.path("id").asText();
         List<String> row = new ArrayList<>(List.of(id, p.path("type").asText()));
-        for (String type : TYPES) {
+        for (String type : types) {
           JsonNode t = p.path("types").path(type);
           String state = t.path("state").asText("NOT_SENT");
           row.add(state.replace('_', ' '));

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.controlplane.ControlPlane;
 import dev.weft.controlplane.registry.Workload;
+import dev.weft.controlplane.testing.SimulatedDeltaProxy;
 import dev.weft.controlplane.testing.SimulatedProxy;
 import dev.weft.controlplane.testing.TestTranslator;
 import dev.weft.controlplane.testing.Wait;
 import dev.weft.controlplane.xds.ResourceType;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -145,5 +149,39 @@ class ProxyCommandsTest {
     CliRun badType = CliRun.of("proxy-config", "secretz", ID, "--server", server);
     assertThat(badType.exitCode()).isEqualTo(2);
     assertThat(badType.err()).contains("Invalid value for positional parameter at index 0 (TYPE): expected one of [listeners, routes, clusters, endpoints, all]");
+  }
+
+  /**
+   * A delta proxy of a control plane started with a VHDS threshold of 1 (weftd --vhds-min-virtual-hosts)
+   * gets its routes through VHDS, and proxy-status shows the VHDS column.
+   */
+  @Test
+  void proxyStatusShowsVhdsForADeltaProxyAboveTheThreshold() throws Exception {
+    proxy.close();
+    cp.close();
+    cp = ControlPlane.start(ControlPlane.Options.defaults(dir.resolve("data-vhds")).withEphemeralPorts()
+        .withTranslator(new TestTranslator()).withVhdsMinVirtualHosts(1));
+    server = cp.url();
+    registerRatings();
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", cp.xdsPort()).usePlaintext().build();
+    SimulatedDeltaProxy delta = new SimulatedDeltaProxy(channel, SimulatedProxy.sidecar("reviews-1", "default", "10.1.0.8",
+        Map.of("app", "reviews")), timer, Duration.ofMillis(100), Duration.ofSeconds(1));
+    try {
+      delta.start();
+      String deltaId = delta.id();
+      Wait.until("the delta proxy synced with its virtual hosts", Duration.ofSeconds(20), () -> delta.synced()
+          && !delta.names(ResourceType.VIRTUAL_HOST).isEmpty()
+          && cp.xds().proxyStatus(deltaId).map(st -> st.types().values().stream()
+              .noneMatch(t -> t.state().name().equals("STALE"))).orElse(false));
+      CliRun r = CliRun.of("proxy-status", "--server", server);
+      assertThat(r.exitCode()).as(r.all()).isZero();
+      assertThat(r.out()).isEqualTo("""
+          NAME                                                           TYPE      CDS      LDS      EDS      RDS      VHDS     VERSION
+          sidecar~10.1.0.8~reviews-1.default~default.svc.cluster.local   SIDECAR   SYNCED   SYNCED   SYNCED   SYNCED   SYNCED   1.28.0
+          """);
+    } finally {
+      delta.close();
+      channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
   }
 }
