@@ -7,10 +7,7 @@ import static dev.weft.controlplane.xds.ResourceType.ROUTE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Any;
-import dev.weft.controlplane.xds.server.XdsServer;
-import dev.weft.controlplane.xds.server.XdsServerOptions;
 import dev.weft.proxy.Proxy;
-import dev.weft.proxy.bootstrap.Bootstrap;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -46,8 +43,7 @@ class ControlPlaneOutageTest {
     private final HttpBackend a = new HttpBackend("a");
     private final HttpBackend b = new HttpBackend("b");
     private final MutableSource source = new MutableSource();
-    private int xdsPort;
-    private XdsServer server;
+    private RestartableXds xds;
     private Proxy proxy;
 
     @BeforeEach
@@ -58,25 +54,16 @@ class ControlPlaneOutageTest {
                 .put(ENDPOINT, "b", Envoy.endpoints("b", b.port()))
                 .put(ROUTE, "routes", routes("a"))
                 .put(LISTENER, "ingress", Envoy.httpListener("ingress", 0, "routes"));
-        xdsPort = ProxyUnderTest.freePort();
-        server = startServer();
         // Backoff 100 ms doubling up to 400 ms: many reconnect cycles within a phase.
-        proxy = Proxy.start(Bootstrap.of(NODE_ID, "127.0.0.1", xdsPort).withAdminPort(0)
-                .withReconnect(Duration.ofMillis(100), Duration.ofMillis(400)), 2, Duration.ofSeconds(1));
-        Await.until("proxy ready", WAIT, proxy::ready);
-        Await.until("all types ACKed", WAIT, () -> XdsSync.allSynced(server, NODE_ID));
-    }
-
-    private XdsServer startServer() throws IOException {
-        return new XdsServer(source, XdsServerOptions.defaults().withAddress("127.0.0.1", xdsPort)
-                .withDebounce(Duration.ZERO, Duration.ZERO)).start();
+        xds = new RestartableXds(source, NODE_ID, options -> options,
+                bootstrap -> bootstrap.withReconnect(Duration.ofMillis(100), Duration.ofMillis(400)));
+        proxy = xds.proxy;
     }
 
     @AfterEach
     void stop() {
-        proxy.close();
-        if (server != null) {
-            server.stop();
+        if (xds != null) {
+            xds.close();
         }
         a.close();
         b.close();
@@ -86,10 +73,6 @@ class ControlPlaneOutageTest {
         return Any.pack(RouteConfiguration.newBuilder().setName("routes")
                 .addVirtualHosts(Envoy.virtualHost("app", "app.example.com").addRoutes(Envoy.toCluster("/", cluster)))
                 .build());
-    }
-
-    private boolean connectedState() {
-        return Admin.get(proxy.adminPort(), "/stats").body().contains("control_plane.connected_state: 1");
     }
 
     /** Keeps checking /ready and the load for {@code phase}; fails at the first 503 or failed request. */
@@ -111,16 +94,14 @@ class ControlPlaneOutageTest {
             Await.until("load running", WAIT, () -> load.ok.sum() > 50);
 
             // 1. Gone: the port refuses connections.
-            server.stop();
-            server = null;
-            Await.until("xDS disconnected", WAIT, () -> !connectedState());
+            xds.stopServer();
             holdFor(PHASE, load);
 
             // 2. Broken: every connection is accepted and closed at once; count the proxy's attempts.
             AtomicInteger attempts = new AtomicInteger();
             try (ServerSocket broken = new ServerSocket()) {
                 broken.setReuseAddress(true);
-                broken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), xdsPort));
+                broken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), xds.port));
                 Thread acceptor = Thread.ofPlatform().daemon().start(() -> {
                     while (!broken.isClosed()) {
                         try (Socket socket = broken.accept()) {
@@ -146,9 +127,9 @@ class ControlPlaneOutageTest {
 
             // 3. Back: a new server on the same port, with app.example.com moved to b.
             source.put(ROUTE, "routes", routes("b"));
-            server = startServer();
-            Await.until("reconnected", WAIT, this::connectedState);
-            Await.until("every type ACKed at the new server's versions", WAIT, () -> XdsSync.allSynced(server, NODE_ID));
+            xds.startServer();
+            Await.until("reconnected", WAIT, xds::connected);
+            Await.until("every type ACKed at the new server's versions", WAIT, () -> XdsSync.allSynced(xds.server(), NODE_ID));
             Await.until("traffic on the new route", WAIT, () -> load.answeredBy("b") > 50);
             holdFor(Duration.ofSeconds(1), load);
             load.stop();

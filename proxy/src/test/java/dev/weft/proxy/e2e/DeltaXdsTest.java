@@ -12,9 +12,7 @@ import dev.weft.controlplane.xds.server.Nack;
 import dev.weft.controlplane.xds.server.ProxyStatus;
 import dev.weft.controlplane.xds.server.TypeStatus;
 import dev.weft.controlplane.xds.server.XdsServer;
-import dev.weft.controlplane.xds.server.XdsServerOptions;
 import dev.weft.proxy.Proxy;
-import dev.weft.proxy.bootstrap.Bootstrap;
 import dev.weft.proxy.bootstrap.XdsApi;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -42,8 +40,7 @@ class DeltaXdsTest {
     private final HttpBackend a = new HttpBackend("a");
     private final HttpBackend b = new HttpBackend("b");
     private final MutableSource source = new MutableSource();
-    private int xdsPort;
-    private XdsServer server;
+    private RestartableXds xds;
     private Proxy proxy;
 
     @BeforeEach
@@ -57,24 +54,19 @@ class DeltaXdsTest {
                 .put(ROUTE, "routes", routes("routes", "a", null))
                 .put(ROUTE, "routes2", routes("routes2", "b", null))
                 .put(LISTENER, "ingress", Envoy.httpListener("ingress", 0, "routes"));
-        xdsPort = ProxyUnderTest.freePort();
-        server = startServer();
-        proxy = Proxy.start(Bootstrap.of(NODE_ID, "127.0.0.1", xdsPort).withAdminPort(0)
-                .withReconnect(Duration.ofMillis(100), Duration.ofMillis(500)).withXdsApi(XdsApi.DELTA_GRPC),
-                2, Duration.ofSeconds(1));
-        Await.until("proxy ready", WAIT, proxy::ready);
-        Await.until("all types ACKed", WAIT, () -> XdsSync.allSynced(server, NODE_ID));
+        xds = new RestartableXds(source, NODE_ID, options -> options, bootstrap -> bootstrap.withXdsApi(XdsApi.DELTA_GRPC));
+        proxy = xds.proxy;
     }
 
-    private XdsServer startServer() throws IOException {
-        return new XdsServer(source, XdsServerOptions.defaults().withAddress("127.0.0.1", xdsPort)
-                .withDebounce(Duration.ZERO, Duration.ZERO)).start();
+    private XdsServer server() {
+        return xds.server();
     }
 
     @AfterEach
     void stop() {
-        proxy.close();
-        server.stop();
+        if (xds != null) {
+            xds.close();
+        }
         a.close();
         b.close();
     }
@@ -99,16 +91,16 @@ class DeltaXdsTest {
     }
 
     private TypeStatus status(ResourceType type) {
-        return server.proxyStatus(NODE_ID).orElseThrow().types().get(type);
+        return server().proxyStatus(NODE_ID).orElseThrow().types().get(type);
     }
 
     private void push(ResourceType type) {
-        XdsSync.pushAndAwaitAck(server, NODE_ID, type, WAIT);
+        XdsSync.pushAndAwaitAck(server(), NODE_ID, type, WAIT);
     }
 
     @Test
     void warmsUpdatesSubscribesRemovesAndNacksOverDelta() throws IOException {
-        ProxyStatus connected = server.proxyStatus(NODE_ID).orElseThrow();
+        ProxyStatus connected = server().proxyStatus(NODE_ID).orElseThrow();
         assertThat(connected.protocol()).isEqualTo(ProxyStatus.Protocol.DELTA);
         assertThat(status(ROUTE).subscribed()).containsExactly("routes");
         assertThat(status(ENDPOINT).subscribed()).containsExactlyInAnyOrder("a", "b", "spare");
@@ -123,7 +115,7 @@ class DeltaXdsTest {
         source.put(LISTENER, "second", Envoy.httpListener("second", 0, "routes2"));
         push(LISTENER);
         Await.until("routes2 subscribed and ACKed", WAIT, () -> status(ROUTE).subscribed().contains("routes2")
-                && XdsSync.allSynced(server, NODE_ID));
+                && XdsSync.allSynced(server(), NODE_ID));
         Await.until("second listener bound", WAIT, () -> proxy.listenerAddress("second").isPresent());
         assertThat(get("second", "app.example.com")).isEqualTo("200 b /d");
         // ...and unsubscribes when the listener is removed (removed_resources).
@@ -143,7 +135,7 @@ class DeltaXdsTest {
         // A NACK: the reason reaches the control plane; the last good version keeps serving.
         var bad = Envoy.virtualHost("bad", "bad.example.com").addRoutes(Envoy.regexToCluster("(", "a")).build();
         source.put(ROUTE, "routes", routes("routes", "a", bad));
-        server.configChanged(dev.weft.controlplane.xds.ConfigChange.all("test").onlyTypes(java.util.Set.of(ROUTE)));
+        server().configChanged(dev.weft.controlplane.xds.ConfigChange.all("test").onlyTypes(java.util.Set.of(ROUTE)));
         Await.until("RDS NACK", WAIT, () -> lastNack(ROUTE).isPresent());
         assertThat(lastNack(ROUTE).orElseThrow().message())
                 .contains("RouteConfiguration routes: virtual_hosts[1].routes[0].match.safe_regex.regex: "
@@ -158,25 +150,23 @@ class DeltaXdsTest {
     }
 
     private Optional<Nack> lastNack(ResourceType type) {
-        return server.proxyStatus(NODE_ID).flatMap(status -> status.types().get(type).lastNack());
+        return server().proxyStatus(NODE_ID).flatMap(status -> status.types().get(type).lastNack());
     }
 
     @Test
     void aReconnectGetsOnlyWhatChangedWhileAway() throws Exception {
-        server.stop();
-        Await.until("xDS disconnected", WAIT, () -> Admin.get(proxy.adminPort(), "/stats").body()
-                .contains("control_plane.connected_state: 0"));
+        xds.stopServer();
         // While away: cluster b changes, spare is removed, the rest stays.
         source.put(CLUSTER, "b", Any.pack(Envoy.edsCluster("b").unpack(Cluster.class).toBuilder()
                 .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(2)).build()))
                 .remove(CLUSTER, "spare").remove(ENDPOINT, "spare");
-        server = startServer();
-        Await.until("resynced", WAIT, () -> XdsSync.allSynced(server, NODE_ID));
+        xds.startServer();
+        Await.until("resynced", WAIT, () -> XdsSync.allSynced(server(), NODE_ID));
         // The proxy said which versions it held: only the changed cluster was sent again...
-        assertThat(server.lastSent(NODE_ID, CLUSTER).orElseThrow().keySet()).containsExactly("b");
-        assertThat(server.lastSent(NODE_ID, LISTENER).orElseThrow()).isEmpty();
-        assertThat(server.lastSent(NODE_ID, ROUTE).orElseThrow()).isEmpty();
-        assertThat(server.lastSent(NODE_ID, ENDPOINT).orElseThrow()).isEmpty();
+        assertThat(server().lastSent(NODE_ID, CLUSTER).orElseThrow().keySet()).containsExactly("b");
+        assertThat(server().lastSent(NODE_ID, LISTENER).orElseThrow()).isEmpty();
+        assertThat(server().lastSent(NODE_ID, ROUTE).orElseThrow()).isEmpty();
+        assertThat(server().lastSent(NODE_ID, ENDPOINT).orElseThrow()).isEmpty();
         // ...and the removed one was removed.
         Await.until("spare gone from /clusters", WAIT,
                 () -> !Admin.get(proxy.adminPort(), "/clusters").body().contains("spare::"));

@@ -11,7 +11,6 @@ import com.google.protobuf.Any;
 import dev.weft.controlplane.xds.ConfigChange;
 import dev.weft.controlplane.xds.server.SyncState;
 import dev.weft.controlplane.xds.server.XdsServer;
-import dev.weft.controlplane.xds.server.XdsServerOptions;
 import dev.weft.proxy.Proxy;
 import dev.weft.proxy.bootstrap.Bootstrap;
 import dev.weft.proxy.bootstrap.XdsApi;
@@ -40,8 +39,7 @@ class VhdsXdsTest {
     private final HttpBackend a = new HttpBackend("a");
     private final HttpBackend b = new HttpBackend("b");
     private final MutableSource source = new MutableSource();
-    private int xdsPort;
-    private XdsServer server;
+    private RestartableXds xds;
     private Proxy proxy;
 
     @BeforeEach
@@ -52,24 +50,20 @@ class VhdsXdsTest {
                 .put(ENDPOINT, "b", Envoy.endpoints("b", b.port()))
                 .put(ROUTE, "routes", routes(Map.of("one.example.com", "a", "two.example.com", "b", "three.example.com", "a")))
                 .put(LISTENER, "ingress", Envoy.httpListener("ingress", 0, "routes"));
-        xdsPort = ProxyUnderTest.freePort();
-        server = startServer();
-        proxy = Proxy.start(Bootstrap.of(NODE_ID, "127.0.0.1", xdsPort).withAdminPort(0)
-                .withReconnect(Duration.ofMillis(100), Duration.ofMillis(500)).withXdsApi(XdsApi.DELTA_GRPC),
-                2, Duration.ofSeconds(1));
-        Await.until("proxy ready", WAIT, proxy::ready);
-        Await.until("all types ACKed", WAIT, () -> XdsSync.allSynced(server, NODE_ID));
+        xds = new RestartableXds(source, NODE_ID, options -> options.withVhdsMinVirtualHosts(2),
+                bootstrap -> bootstrap.withXdsApi(XdsApi.DELTA_GRPC));
+        proxy = xds.proxy;
     }
 
-    private XdsServer startServer() throws IOException {
-        return new XdsServer(source, XdsServerOptions.defaults().withAddress("127.0.0.1", xdsPort)
-                .withDebounce(Duration.ZERO, Duration.ZERO).withVhdsMinVirtualHosts(2)).start();
+    private XdsServer server() {
+        return xds.server();
     }
 
     @AfterEach
     void stop() {
-        proxy.close();
-        server.stop();
+        if (xds != null) {
+            xds.close();
+        }
         a.close();
         b.close();
     }
@@ -93,26 +87,26 @@ class VhdsXdsTest {
     }
 
     private long responses(dev.weft.controlplane.xds.ResourceType type) {
-        return XdsSync.responsesSent(server, NODE_ID, type);
+        return XdsSync.responsesSent(server(), NODE_ID, type);
     }
 
     /** Announces a route change and waits until the proxy ACKed a VHDS response sent for it. */
     private void pushRoutesAndAwaitVhdsAck() {
         long before = responses(VIRTUAL_HOST);
-        server.configChanged(ConfigChange.all("test").onlyTypes(Set.of(ROUTE)));
+        server().configChanged(ConfigChange.all("test").onlyTypes(Set.of(ROUTE)));
         Await.until("VHDS pushed and ACKed", WAIT, () -> responses(VIRTUAL_HOST) > before
-                && server.proxyStatus(NODE_ID).map(s -> s.state(VIRTUAL_HOST) == SyncState.SYNCED).orElse(false));
+                && server().proxyStatus(NODE_ID).map(s -> s.state(VIRTUAL_HOST) == SyncState.SYNCED).orElse(false));
     }
 
     @Test
     void routesByHostAcrossVhdsVirtualHostsAndFollowsOneVirtualHostUpdates() throws Exception {
         // The route configuration came without virtual hosts; they came through VHDS, by namespace.
-        RouteConfiguration sent = server.lastSent(NODE_ID, ROUTE).orElseThrow().get("routes").unpack(RouteConfiguration.class);
+        RouteConfiguration sent = server().lastSent(NODE_ID, ROUTE).orElseThrow().get("routes").unpack(RouteConfiguration.class);
         assertThat(sent.hasVhds()).isTrue();
         assertThat(sent.getVirtualHostsList()).isEmpty();
-        assertThat(server.proxyStatus(NODE_ID).orElseThrow().types().get(VIRTUAL_HOST).subscribed())
+        assertThat(server().proxyStatus(NODE_ID).orElseThrow().types().get(VIRTUAL_HOST).subscribed())
                 .containsExactly("routes");
-        assertThat(server.lastSent(NODE_ID, VIRTUAL_HOST).orElseThrow().keySet())
+        assertThat(server().lastSent(NODE_ID, VIRTUAL_HOST).orElseThrow().keySet())
                 .containsExactly("routes/one.example.com", "routes/three.example.com", "routes/two.example.com");
         assertThat(get("one.example.com")).isEqualTo("200 a /d");
         assertThat(get("two.example.com")).isEqualTo("200 b /d");
@@ -138,17 +132,15 @@ class VhdsXdsTest {
 
     @Test
     void aReconnectGetsOnlyTheVirtualHostThatChangedWhileAway() throws Exception {
-        server.stop();
-        Await.until("xDS disconnected", WAIT, () -> Admin.get(proxy.adminPort(), "/stats").body()
-                .contains("control_plane.connected_state: 0"));
+        xds.stopServer();
         source.put(ROUTE, "routes", routes(Map.of("one.example.com", "a", "two.example.com", "a", "three.example.com", "b")));
-        server = startServer();
-        Await.until("resynced", WAIT, () -> XdsSync.allSynced(server, NODE_ID)
-                && server.proxyStatus(NODE_ID).map(s -> s.state(VIRTUAL_HOST) == SyncState.SYNCED).orElse(false));
+        xds.startServer();
+        Await.until("resynced", WAIT, () -> XdsSync.allSynced(server(), NODE_ID)
+                && server().proxyStatus(NODE_ID).map(s -> s.state(VIRTUAL_HOST) == SyncState.SYNCED).orElse(false));
         // The proxy said which versions it held: only the two changed virtual hosts were sent again.
-        assertThat(server.lastSent(NODE_ID, VIRTUAL_HOST).orElseThrow().keySet())
+        assertThat(server().lastSent(NODE_ID, VIRTUAL_HOST).orElseThrow().keySet())
                 .containsExactly("routes/three.example.com", "routes/two.example.com");
-        assertThat(server.lastSent(NODE_ID, ROUTE).orElseThrow()).isEmpty();
+        assertThat(server().lastSent(NODE_ID, ROUTE).orElseThrow()).isEmpty();
         Await.until("two.example.com on a", WAIT, () -> get("two.example.com").equals("200 a /d"));
         assertThat(get("three.example.com")).isEqualTo("200 b /d");
         assertThat(get("one.example.com")).isEqualTo("200 a /d");
@@ -157,12 +149,12 @@ class VhdsXdsTest {
     @Test
     void aStateOfTheWorldProxyGetsWholeRouteConfigurations() throws Exception {
         String sotwId = "router~127.0.0.1~sotw-1.weft-system~weft-system.svc.cluster.local";
-        try (Proxy sotw = Proxy.start(Bootstrap.of(sotwId, "127.0.0.1", xdsPort).withAdminPort(0), 2, Duration.ofSeconds(1))) {
+        try (Proxy sotw = Proxy.start(Bootstrap.of(sotwId, "127.0.0.1", xds.port).withAdminPort(0), 2, Duration.ofSeconds(1))) {
             Await.until("SotW proxy ready", WAIT, sotw::ready);
-            RouteConfiguration whole = server.lastSent(sotwId, ROUTE).orElseThrow().get("routes").unpack(RouteConfiguration.class);
+            RouteConfiguration whole = server().lastSent(sotwId, ROUTE).orElseThrow().get("routes").unpack(RouteConfiguration.class);
             assertThat(whole.hasVhds()).isFalse();
             assertThat(whole.getVirtualHostsCount()).isEqualTo(3);
-            assertThat(server.proxyStatus(sotwId).orElseThrow().types()).doesNotContainKey(VIRTUAL_HOST);
+            assertThat(server().proxyStatus(sotwId).orElseThrow().types()).doesNotContainKey(VIRTUAL_HOST);
         }
     }
 }
