@@ -44,29 +44,28 @@ public final class RouteConverter {
             // The only source here is the ADS stream; Envoy also requires it to be delta (AdsClient checks).
             Protos.unsupported(!config.getVhds().getConfigSource().hasAds(), "vhds.config_source (only ads is supported)");
         }
-        return convert(config, List.of(), new java.util.IdentityHashMap<>());
+        return convert(config, List.of());
     }
 
     /**
-     * A VirtualHost delivered by VHDS, checked on its own (as in a route configuration without
-     * route-level settings) so that a bad one is refused when it arrives.
+     * A VirtualHost delivered by VHDS, converted once when it arrives (so a bad one is refused then):
+     * its domains, routes and its own settings. The route configuration's settings (its header
+     * mutations) are added when it is joined into its table ({@link #convert(RouteConfiguration, List)}).
      */
-    public static io.envoyproxy.envoy.config.route.v3.VirtualHost validate(
-            io.envoyproxy.envoy.config.route.v3.VirtualHost virtualHost) throws ConversionException {
-        convert(RouteConfiguration.newBuilder().addVirtualHosts(virtualHost).build(), List.of(),
-                new java.util.IdentityHashMap<>());
-        return virtualHost;
+    public static VirtualHost vhdsVirtualHost(io.envoyproxy.envoy.config.route.v3.VirtualHost virtualHost)
+            throws ConversionException {
+        String field = "vhds virtual host " + virtualHost.getName();
+        checkDomains(virtualHost, field);
+        return virtualHost(virtualHost, field, Levels.NONE);
     }
 
     /**
-     * VHDS: the route configuration's own virtual hosts, then {@code vhds} (those VHDS delivered), as
-     * one table. {@code converted} holds virtual hosts converted earlier, by message identity: it must
-     * belong to this same {@code config} (its route-level settings are part of each conversion), so a
-     * VHDS update converts only the virtual hosts that changed. Entries for virtual hosts no longer
-     * present are dropped.
+     * VHDS: the route configuration's own virtual hosts, then {@code vhds} (those VHDS delivered,
+     * converted by {@link #vhdsVirtualHost}), as one table; the route configuration's header
+     * mutations apply to every route of both, after the route's and its virtual host's. Domains must
+     * be unique across all of them.
      */
-    public static RouteTable convert(RouteConfiguration config, List<io.envoyproxy.envoy.config.route.v3.VirtualHost> vhds,
-            Map<io.envoyproxy.envoy.config.route.v3.VirtualHost, VirtualHost> converted) throws ConversionException {
+    public static RouteTable convert(RouteConfiguration config, List<VirtualHost> vhds) throws ConversionException {
         List<VirtualHost> virtualHosts = new ArrayList<>();
         Map<String, String> domainOwners = new HashMap<>();
         Levels global = new Levels(
@@ -75,36 +74,44 @@ public final class RouteConverter {
                 HeaderMutations.convert(config.getResponseHeadersToAddList(), config.getResponseHeadersToRemoveList(),
                         "response_headers"),
                 Optional.empty(), RouteAction.AttemptCount.NONE);
-        Map<io.envoyproxy.envoy.config.route.v3.VirtualHost, VirtualHost> used = new java.util.IdentityHashMap<>();
-        int own = config.getVirtualHostsCount();
-        for (int v = 0; v < own + vhds.size(); v++) {
-            var virtualHost = v < own ? config.getVirtualHosts(v) : vhds.get(v - own);
-            String field = v < own ? "virtual_hosts[" + v + "]" : "vhds virtual host " + virtualHost.getName();
-            if (virtualHost.getDomainsCount() == 0) {
-                throw new ConversionException(field + ".domains: at least one domain is required");
-            }
-            for (String domain : virtualHost.getDomainsList()) {
-                String previous = domainOwners.putIfAbsent(domain.toLowerCase(Locale.ROOT), virtualHost.getName());
-                if (previous != null) {
-                    throw new ConversionException(field + ".domains: only unique values for domains are permitted; "
-                            + "duplicate entry of domain " + domain + " (also in virtual host " + previous + ")");
-                }
-                if (domain.indexOf('*') > 0 && domain.indexOf('*') < domain.length() - 1 || domain.chars()
-                        .filter(c -> c == '*').count() > 1) {
-                    throw new ConversionException(field + ".domains: '" + domain + "': a wildcard must be the "
-                            + "first or the last character");
-                }
-            }
-            VirtualHost known = converted.get(virtualHost);
-            if (known == null) {
-                known = virtualHost(virtualHost, field, global);
-            }
-            used.put(virtualHost, known);
-            virtualHosts.add(known);
+        for (int v = 0; v < config.getVirtualHostsCount(); v++) {
+            var virtualHost = config.getVirtualHosts(v);
+            String field = "virtual_hosts[" + v + "]";
+            checkDomains(virtualHost, field);
+            checkUnique(virtualHost.getName(), virtualHost.getDomainsList(), field, domainOwners);
+            virtualHosts.add(virtualHost(virtualHost, field, global));
         }
-        converted.keySet().retainAll(used.keySet());
-        converted.putAll(used);
+        for (VirtualHost virtualHost : vhds) {
+            checkUnique(virtualHost.name(), virtualHost.domains(), "vhds virtual host " + virtualHost.name(),
+                    domainOwners);
+            virtualHosts.add(virtualHost.withOutermostHeaders(global.request(), global.response()));
+        }
         return new RouteTable(config.getName(), virtualHosts, config.hasVhds());
+    }
+
+    private static void checkDomains(io.envoyproxy.envoy.config.route.v3.VirtualHost virtualHost, String field)
+            throws ConversionException {
+        if (virtualHost.getDomainsCount() == 0) {
+            throw new ConversionException(field + ".domains: at least one domain is required");
+        }
+        for (String domain : virtualHost.getDomainsList()) {
+            if (domain.indexOf('*') > 0 && domain.indexOf('*') < domain.length() - 1 || domain.chars()
+                    .filter(c -> c == '*').count() > 1) {
+                throw new ConversionException(field + ".domains: '" + domain + "': a wildcard must be the "
+                        + "first or the last character");
+            }
+        }
+    }
+
+    private static void checkUnique(String name, List<String> domains, String field, Map<String, String> owners)
+            throws ConversionException {
+        for (String domain : domains) {
+            String previous = owners.putIfAbsent(domain.toLowerCase(Locale.ROOT), name);
+            if (previous != null) {
+                throw new ConversionException(field + ".domains: only unique values for domains are permitted; "
+                        + "duplicate entry of domain " + domain + " (also in virtual host " + previous + ")");
+            }
+        }
     }
 
     private static VirtualHost virtualHost(io.envoyproxy.envoy.config.route.v3.VirtualHost virtualHost, String field,
@@ -149,6 +156,10 @@ public final class RouteConverter {
     /** What a virtual host (or the route configuration) gives each of its routes. */
     private record Levels(HeaderMutation request, HeaderMutation response, Optional<RetryPolicy> retryPolicy,
             RouteAction.AttemptCount attemptCount) {
+
+        /** A level that adds nothing (a VHDS virtual host's route configuration, until the join). */
+        static final Levels NONE = new Levels(HeaderMutation.NONE, HeaderMutation.NONE, Optional.empty(),
+                RouteAction.AttemptCount.NONE);
     }
 
     private static Route route(io.envoyproxy.envoy.config.route.v3.Route route, String field,

@@ -20,6 +20,26 @@ public record VirtualHost(String name, List<String> domains, List<Route> routes,
         this(name, domains, routes, false);
     }
 
+    /**
+     * This virtual host with {@code request} and {@code response} (a route configuration's header
+     * mutations) applied to each route after its own levels; itself when both are empty.
+     */
+    public VirtualHost withOutermostHeaders(HeaderMutation request, HeaderMutation response) {
+        if (request.isEmpty() && response.isEmpty()) {
+            return this;
+        }
+        List<Route> joined = new java.util.ArrayList<>(routes.size());
+        for (Route route : routes) {
+            List<HeaderMutation> requestHeaders = new java.util.ArrayList<>(route.requestHeaders());
+            requestHeaders.add(request);
+            List<HeaderMutation> responseHeaders = new java.util.ArrayList<>(route.responseHeaders());
+            responseHeaders.add(response);
+            joined.add(new Route(route.name(), route.match(), route.action(), route.filterOverrides(),
+                    requestHeaders, responseHeaders));
+        }
+        return new VirtualHost(name, domains, joined, requireTls);
+    }
+
     /** The first route that matches, as Envoy does. */
     public Optional<Route> route(RequestView request) {
         for (Route route : routes) {

@@ -51,9 +51,9 @@ public final class XdsResourceType<T> {
      * checked on arrival and kept as received; {@link XdsState#routeTable} joins them to their route
      * configuration.
      */
-    public static final XdsResourceType<io.envoyproxy.envoy.config.route.v3.VirtualHost> VIRTUAL_HOST =
+    public static final XdsResourceType<dev.weft.proxy.route.VirtualHost> VIRTUAL_HOST =
             new XdsResourceType<>("VHDS", "VirtualHost", io.envoyproxy.envoy.config.route.v3.VirtualHost.class, false,
-                    io.envoyproxy.envoy.config.route.v3.VirtualHost::getName, RouteConverter::validate);
+                    io.envoyproxy.envoy.config.route.v3.VirtualHost::getName, RouteConverter::vhdsVirtualHost);
     /** SDS over the ADS stream: the secrets listeners and clusters name ({@code kubernetes://<credentialName>}). */
     public static final XdsResourceType<TlsSecret> SECRET = new XdsResourceType<>("SDS", "Secret",
             Secret.class, false, Secret::getName, TlsConverter::secret);

@@ -40,8 +40,8 @@ final class XdsState {
     final TypeState<EndpointsConfig> endpoints = new TypeState<>(XdsResourceType.ENDPOINT);
     final TypeState<ListenerConfig> listeners = new TypeState<>(XdsResourceType.LISTENER);
     final TypeState<RouteTable> routes = new TypeState<>(XdsResourceType.ROUTE);
-    final TypeState<io.envoyproxy.envoy.config.route.v3.VirtualHost> virtualHosts =
-            new TypeState<>(XdsResourceType.VIRTUAL_HOST);
+    /** VHDS virtual hosts, each converted once on arrival (without its route configuration's settings). */
+    final TypeState<dev.weft.proxy.route.VirtualHost> virtualHosts = new TypeState<>(XdsResourceType.VIRTUAL_HOST);
     /**
      * VHDS namespaces (route configuration names) subscribed to that no VHDS response has answered
      * yet: their route configuration warms until one does, as Envoy's waits for VHDS's first update.
@@ -51,13 +51,10 @@ final class XdsState {
     private final Map<String, VhdsTable> vhdsTables = new java.util.HashMap<>();
 
     /**
-     * @param base       the route configuration the table was built from
-     * @param hosts      the VHDS virtual hosts it was built with, in order
-     * @param converted  their conversions, by message identity (reused while {@code base} is the same)
+     * @param base  the route configuration the table was built from
+     * @param hosts the VHDS virtual hosts it was built with, in order
      */
-    private record VhdsTable(Resource<RouteTable> base, List<io.envoyproxy.envoy.config.route.v3.VirtualHost> hosts,
-            Map<io.envoyproxy.envoy.config.route.v3.VirtualHost, dev.weft.proxy.route.VirtualHost> converted,
-            RouteTable table) {
+    private record VhdsTable(Resource<RouteTable> base, List<dev.weft.proxy.route.VirtualHost> hosts, RouteTable table) {
     }
     final TypeState<TlsSecret> secrets = new TypeState<>(XdsResourceType.SECRET);
     /** TLS contexts built by the last assembly, reused while their inputs stay equal (see TlsAssembly). */
@@ -122,12 +119,12 @@ final class XdsState {
 
     /**
      * Joins each VHDS route configuration with the virtual hosts of its namespace (sorted by name, as
-     * Envoy keeps them), converting only virtual hosts it has not converted for that same route
-     * configuration before. Returns one error per route configuration that cannot be built: it keeps
-     * its previous table.
+     * Envoy keeps them; each converted once, when it arrived), where either changed; the route
+     * configuration's own settings are applied here. Returns one error per route configuration that
+     * cannot be built: it keeps its previous table.
      */
     List<String> joinVirtualHosts() {
-        Map<String, List<io.envoyproxy.envoy.config.route.v3.VirtualHost>> byNamespace = new java.util.HashMap<>();
+        Map<String, List<dev.weft.proxy.route.VirtualHost>> byNamespace = new java.util.HashMap<>();
         new java.util.TreeMap<>(virtualHosts.resources).forEach((name, resource) -> byNamespace
                 .computeIfAbsent(vhdsNamespace(name), n -> new java.util.ArrayList<>()).add(resource.config()));
         List<String> errors = new java.util.ArrayList<>();
@@ -138,16 +135,14 @@ final class XdsState {
             }
             vhdsRoutes.add(route.name());
             VhdsTable old = vhdsTables.get(route.name());
-            List<io.envoyproxy.envoy.config.route.v3.VirtualHost> hosts = byNamespace.getOrDefault(route.name(), List.of());
+            List<dev.weft.proxy.route.VirtualHost> hosts = byNamespace.getOrDefault(route.name(), List.of());
             if (old != null && old.base() == route && sameInstances(old.hosts(), hosts)) {
                 continue;
             }
-            var converted = old != null && old.base() == route ? old.converted() : new java.util.IdentityHashMap<
-                    io.envoyproxy.envoy.config.route.v3.VirtualHost, dev.weft.proxy.route.VirtualHost>();
             try {
                 var config = route.raw().unpack(io.envoyproxy.envoy.config.route.v3.RouteConfiguration.class);
-                RouteTable table = dev.weft.proxy.config.RouteConverter.convert(config, hosts, converted);
-                vhdsTables.put(route.name(), new VhdsTable(route, List.copyOf(hosts), converted, table));
+                RouteTable table = dev.weft.proxy.config.RouteConverter.convert(config, hosts);
+                vhdsTables.put(route.name(), new VhdsTable(route, List.copyOf(hosts), table));
             } catch (dev.weft.proxy.config.ConversionException | com.google.protobuf.InvalidProtocolBufferException e) {
                 errors.add("RouteConfiguration " + route.name() + " with its VHDS virtual hosts: " + e.getMessage());
             }

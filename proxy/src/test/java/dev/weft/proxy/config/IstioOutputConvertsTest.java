@@ -87,7 +87,11 @@ class IstioOutputConvertsTest {
             assertThat(config.hasVhds()).isTrue();
             List<io.envoyproxy.envoy.config.route.v3.VirtualHost> own = hosts.stream()
                     .filter(h -> h.getName().startsWith(config.getName() + "/")).toList();
-            var table = RouteConverter.convert(config, own, new java.util.IdentityHashMap<>());
+            List<dev.weft.proxy.route.VirtualHost> converted = new ArrayList<>();
+            for (var vh : own) {
+                converted.add(RouteConverter.vhdsVirtualHost(vh));
+            }
+            var table = RouteConverter.convert(config, converted);
             var whole = RouteConverter.convert(config.toBuilder().clearVhds().addAllVirtualHosts(own).build());
             assertThat(table.vhds()).isTrue();
             assertThat(table.virtualHosts()).isEqualTo(whole.virtualHosts());

@@ -114,6 +114,47 @@ class RoutingConvertersTest {
                 .hasMessageContaining("':path' cannot be removed");
     }
 
+    /**
+     * A VHDS virtual host is converted once, when it arrives, without its route configuration; the
+     * route configuration's header mutations are added when it is joined, in the same place as for a
+     * virtual host of its own: the joined table equals the whole route configuration's.
+     */
+    @Test
+    void aVhdsVirtualHostGetsItsRouteConfigurationsHeaderMutationsAtTheJoin() throws ConversionException {
+        HeaderValueOption add = HeaderValueOption.newBuilder()
+                .setHeader(HeaderValue.newBuilder().setKey("x-level").setValue("config"))
+                .setAppendAction(HeaderValueOption.HeaderAppendAction.APPEND_IF_EXISTS_OR_ADD).build();
+        VirtualHost host = VirtualHost.newBuilder().setName("r/v").addDomains("v.example.com")
+                .addRequestHeadersToAdd(add.toBuilder().setHeader(HeaderValue.newBuilder().setKey("x-level")
+                        .setValue("vhost")))
+                .addRoutes(route().addRequestHeadersToAdd(add.toBuilder().setHeader(HeaderValue.newBuilder()
+                                .setKey("x-level").setValue("route")))
+                        .setRoute(io.envoyproxy.envoy.config.route.v3.RouteAction.newBuilder().setCluster("c")))
+                .build();
+        RouteConfiguration config = RouteConfiguration.newBuilder().setName("r")
+                .addRequestHeadersToAdd(add).addResponseHeadersToRemove("x-internal")
+                .setVhds(io.envoyproxy.envoy.config.route.v3.Vhds.newBuilder().setConfigSource(
+                        io.envoyproxy.envoy.config.core.v3.ConfigSource.newBuilder().setAds(
+                                io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource.getDefaultInstance())))
+                .build();
+        dev.weft.proxy.route.VirtualHost arrived = RouteConverter.vhdsVirtualHost(host);
+        assertThat(arrived.routes().getFirst().requestHeaders()).hasSize(2); // route, virtual host
+
+        var joined = RouteConverter.convert(config, java.util.List.of(arrived));
+        var whole = RouteConverter.convert(config.toBuilder().clearVhds().addVirtualHosts(host).build());
+        assertThat(joined.virtualHosts()).isEqualTo(whole.virtualHosts());
+        Route route = joined.virtualHosts().getFirst().routes().getFirst();
+        var headers = new io.netty.handler.codec.http.DefaultHttpHeaders();
+        HeaderMutation.applyAll(route.requestHeaders(), headers);
+        assertThat(headers.getAll("x-level")).containsExactly("route", "vhost", "config");
+        assertThat(route.responseHeaders()).hasSize(1);
+        // Without route configuration settings the joined virtual host is the one that arrived.
+        assertThat(RouteConverter.convert(config.toBuilder().clearRequestHeadersToAdd().clearResponseHeadersToRemove()
+                .build(), java.util.List.of(arrived)).virtualHosts().getFirst()).isSameAs(arrived);
+        assertThatThrownBy(() -> RouteConverter.vhdsVirtualHost(host.toBuilder().clearDomains().build()))
+                .hasMessage("vhds virtual host r/v.domains: at least one domain is required");
+    }
+
     @Test
     void redirectsAndHashPolicies() throws ConversionException {
         Route redirect = convertOne(VirtualHost.newBuilder().addRoutes(route().setRedirect(RedirectAction.newBuilder()
