@@ -25,7 +25,11 @@ public final class Http2Codecs {
     }
 
     public static Http2FrameCodec server(Http2Options options, long maxHeaderListBytes) {
-        return limited(Http2FrameCodecBuilder.forServer(), options, maxHeaderListBytes).build();
+        // A request without :method, :scheme or :path (or a CONNECT without :authority) is malformed
+        // (RFC 9113 8.3.1): RST_STREAM PROTOCOL_ERROR from the codec, before the stream is converted.
+        return limited(Http2FrameCodecBuilder.forServer(), options, maxHeaderListBytes)
+                .validateRequiredPseudoHeaders(true)
+                .build();
     }
 
     public static Http2FrameCodec client(Http2Options options, long maxHeaderListBytes) {

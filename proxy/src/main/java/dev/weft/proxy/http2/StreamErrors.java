@@ -4,17 +4,13 @@ import dev.weft.proxy.stats.ProxyStats;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
-import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 
 /**
  * On a downstream HTTP/2 stream: a malformed request found while converting it (e.g. conflicting
  * {@code :authority} and {@code host}) resets that stream with the error's code (PROTOCOL_ERROR),
- * not CANCEL, and is counted; the connection and its other streams go on. A request the conversion
- * cannot make at all (no {@code :method} or {@code :path}: Netty's converter fails on a null) is
- * malformed too (RFC 9113 8.3.1) and gets PROTOCOL_ERROR as well.
+ * not CANCEL, and is counted; the connection and its other streams go on.
  */
 final class StreamErrors extends ChannelInboundHandlerAdapter {
 
@@ -30,21 +26,12 @@ final class StreamErrors extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         for (Throwable c = cause; c != null; c = c.getCause()) {
             if (c instanceof Http2Exception http2) {
-                reset(ctx, http2.error());
+                stats.inc("http2.rx_messaging_error");
+                stats.inc(prefix + "downstream_rq_protocol_error");
+                ctx.writeAndFlush(new DefaultHttp2ResetFrame(http2.error())).addListener(ChannelFutureListener.CLOSE);
                 return;
             }
         }
-        if (cause instanceof DecoderException) {
-            // Only the stream's frame-to-request converter is ahead of this handler.
-            reset(ctx, Http2Error.PROTOCOL_ERROR);
-            return;
-        }
         ctx.fireExceptionCaught(cause);
-    }
-
-    private void reset(ChannelHandlerContext ctx, Http2Error error) {
-        stats.inc("http2.rx_messaging_error");
-        stats.inc(prefix + "downstream_rq_protocol_error");
-        ctx.writeAndFlush(new DefaultHttp2ResetFrame(error)).addListener(ChannelFutureListener.CLOSE);
     }
 }
