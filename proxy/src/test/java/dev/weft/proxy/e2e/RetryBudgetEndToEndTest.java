@@ -126,12 +126,14 @@ class RetryBudgetEndToEndTest {
                         .build()));
         under = new ProxyUnderTest(source, NODE_ID);
 
-        List<CompletableFuture<Http1Client.Response>> responses = new ArrayList<>();
+        // Raw sockets that wait up to 60 s: every request stays in flight until the test answers it.
+        List<CompletableFuture<RawExchange.Result>> responses = new ArrayList<>();
         for (int i = 0; i < REQUESTS; i++) {
-            String path = "/r" + i;
+            byte[] request = ("GET /r" + i + " HTTP/1.1\r\nHost: sick.example.com\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
             responses.add(CompletableFuture.supplyAsync(() -> {
-                try (Http1Client client = new Http1Client(under.listener("ingress"))) {
-                    return client.get("sick.example.com", path);
+                try {
+                    return RawExchange.send(under.listener("ingress"), request, 60_000);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -153,8 +155,9 @@ class RetryBudgetEndToEndTest {
         retriesAnswer.countDown();
         int ok = 0;
         int unavailable = 0;
-        for (CompletableFuture<Http1Client.Response> response : responses) {
-            Http1Client.Response answer = response.get(60, TimeUnit.SECONDS);
+        for (CompletableFuture<RawExchange.Result> response : responses) {
+            assertThat(response.get(60, TimeUnit.SECONDS).responses()).hasSize(1);
+            RawExchange.Response answer = response.get().responses().getFirst();
             if (answer.status() == 200) {
                 assertThat(answer.body()).isEqualTo("retried");
                 ok++;
