@@ -201,7 +201,8 @@ public final class ClusterConverter {
                         od.hasFailurePercentageMinimumHosts() ? uint32(od.getFailurePercentageMinimumHosts().getValue()) : 5,
                         od.hasFailurePercentageRequestVolume() ? uint32(od.getFailurePercentageRequestVolume().getValue()) : 50,
                         od.hasEnforcingFailurePercentage()
-                                ? Math.min(100, uint32(od.getEnforcingFailurePercentage().getValue())) : 0));
+                                ? Math.min(100, uint32(od.getEnforcingFailurePercentage().getValue())) : 0),
+                od.hasAlwaysEjectOneHost() && od.getAlwaysEjectOneHost().getValue());
     }
 
     /**

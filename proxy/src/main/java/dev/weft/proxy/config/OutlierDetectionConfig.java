@@ -14,13 +14,18 @@ import java.time.Duration;
  * @param interval                       between sweeps that return hosts (Envoy: 10s)
  * @param baseEjectionTime               ejection time = this x number of ejections (Envoy: 30s)
  * @param maxEjectionTime                the cap on it (Envoy: 300s)
- * @param maxEjectionPercent             at most this % of the hosts ejected at once (Envoy: 10)
+ * @param maxEjectionPercent             at most this % of the hosts ejected at once (Envoy: 10); an ejection
+ *                                       that would take the ejected share over it is refused (overflow), so with
+ *                                       few hosts and the default no host is ejected, as in Envoy
+ * @param alwaysEjectOneHost             one host may be ejected whatever {@code maxEjectionPercent} says
+ *                                       (Envoy's {@code always_eject_one_host}, default false)
  * @param successRate                    success-rate ejection (Envoy's success_rate_* fields)
  * @param failurePercentage              failure-percentage ejection (Envoy's failure_percentage_* fields)
  */
 public record OutlierDetectionConfig(int consecutive5xx, int enforcingConsecutive5xx, int consecutiveGatewayFailure,
         int enforcingConsecutiveGatewayFailure, Duration interval, Duration baseEjectionTime, Duration maxEjectionTime,
-        int maxEjectionPercent, SuccessRate successRate, FailurePercentage failurePercentage) {
+        int maxEjectionPercent, SuccessRate successRate, FailurePercentage failurePercentage,
+        boolean alwaysEjectOneHost) {
 
     /**
      * Success-rate ejection, checked once per interval: among hosts that served at least
@@ -55,6 +60,15 @@ public record OutlierDetectionConfig(int consecutive5xx, int enforcingConsecutiv
 
         /** Envoy's defaults: not enforced. */
         public static final FailurePercentage OFF = new FailurePercentage(85, 5, 50, 0);
+    }
+
+    /** Without {@code always_eject_one_host}. */
+    public OutlierDetectionConfig(int consecutive5xx, int enforcingConsecutive5xx, int consecutiveGatewayFailure,
+            int enforcingConsecutiveGatewayFailure, Duration interval, Duration baseEjectionTime,
+            Duration maxEjectionTime, int maxEjectionPercent, SuccessRate successRate,
+            FailurePercentage failurePercentage) {
+        this(consecutive5xx, enforcingConsecutive5xx, consecutiveGatewayFailure, enforcingConsecutiveGatewayFailure,
+                interval, baseEjectionTime, maxEjectionTime, maxEjectionPercent, successRate, failurePercentage, false);
     }
 
     /** Without failure-percentage ejection. */

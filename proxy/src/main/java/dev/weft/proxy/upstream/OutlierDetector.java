@@ -133,7 +133,7 @@ final class OutlierDetector {
         List<UpstreamHost> all = hosts.get();
         long ejected = all.stream().filter(h -> h.outlier.ejected).count();
         double percentAfter = 100.0 * (ejected + 1) / Math.max(1, all.size());
-        if (percentAfter > config.maxEjectionPercent()) {
+        if (percentAfter > config.maxEjectionPercent() && !(config.alwaysEjectOneHost() && ejected == 0)) {
             stats.inc(prefix + "ejections_overflow");
             return;
         }

@@ -190,6 +190,9 @@ class RoutingConvertersTest {
         assertThat(cluster.limits().retryBudget()).contains(new ClusterConfig.RetryBudget(25.0, 3));
         assertThat(cluster.outlierDetection().orElseThrow()).isEqualTo(new dev.weft.proxy.config.OutlierDetectionConfig(
                 7, 100, 5, 0, Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(300), 10));
+        assertThat(ClusterConverter.convert(Cluster.newBuilder().setName("one").setOutlierDetection(OutlierDetection
+                .newBuilder().setAlwaysEjectOneHost(com.google.protobuf.BoolValue.of(true))).build())
+                .outlierDetection().orElseThrow().alwaysEjectOneHost()).isTrue();
 
         ClusterConfig ring = ClusterConverter.convert(Cluster.newBuilder().setName("r")
                 .setLbPolicy(Cluster.LbPolicy.RING_HASH)

@@ -114,6 +114,24 @@ class OutlierDetectorTest {
         assertThat(stats.get("cluster.c.outlier_detection.ejections_overflow")).isEqualTo(2);
     }
 
+    @Test
+    void alwaysEjectOneHostEjectsOneWhereTheDefaultPercentWouldEjectNone() {
+        // Two hosts and Envoy's default 10%: one ejection would be 50% of the cluster, so none happens
+        // unless always_eject_one_host; then exactly one, never a second.
+        List<UpstreamHost> hosts = hosts(2);
+        OutlierDetector strict = detector(hosts, 10, 0);
+        hosts.forEach(host -> { for (int i = 0; i < 3; i++) { strict.report(host, 500); } });
+        assertThat(hosts.stream().filter(UpstreamHost::ejected)).isEmpty();
+
+        List<UpstreamHost> others = hosts(2);
+        OutlierDetector oneAlways = new OutlierDetector(new OutlierDetectionConfig(3, 100, 2, 0, Duration.ofSeconds(1),
+                Duration.ofSeconds(10), Duration.ofSeconds(300), 10, OutlierDetectionConfig.SuccessRate.OFF,
+                OutlierDetectionConfig.FailurePercentage.OFF, true), "d", () -> others, stats, now::get);
+        others.forEach(host -> { for (int i = 0; i < 3; i++) { oneAlways.report(host, 500); } });
+        assertThat(others.stream().filter(UpstreamHost::ejected)).hasSize(1);
+        assertThat(stats.get("cluster.d.outlier_detection.ejections_overflow")).isEqualTo(1);
+    }
+
     private OutlierDetector successRateDetector(List<UpstreamHost> hosts, int minimumHosts, int volume) {
         return new OutlierDetector(new OutlierDetectionConfig(1000, 0, 1000, 0, Duration.ofSeconds(1),
                 Duration.ofSeconds(10), Duration.ofSeconds(300), 100,
