@@ -203,7 +203,12 @@ class EndpointHealthAndLeastRequestTest {
             // "busy" has one request in flight, "idle" none: power of two choices over two hosts
             // compares both every time, so every request goes to "idle" (round robin: every other).
             int idleBefore = idle.requests();
+            // The client has its answer a moment before the proxy counts the request ended: with
+            // "idle" still at 1 in flight the two would tie, and a tie may go to "busy" (as in Envoy).
+            String idleActive = "least::127.0.0.1:" + idle.port() + "::rq_active::";
             for (int i = 0; i < 20; i++) {
+                Await.until("the last request to idle counted as ended", WAIT,
+                        () -> Admin.get(under.proxy.adminPort(), "/clusters").body().contains(idleActive + "0\n"));
                 assertThat(get("least.example.com", "/next" + i).body()).isEqualTo("idle /next" + i);
             }
             assertThat(idle.requests() - idleBefore).isEqualTo(20);
