@@ -31,7 +31,7 @@ public final class AbsoluteUrlHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Rewrites an absolute-form request in place; a malformed one gets a failed decoder result. */
-    static void toOriginForm(HttpRequest request) {
+    public static void toOriginForm(HttpRequest request) {
         String uri = request.uri();
         String lower = uri.length() >= 8 ? uri.substring(0, 8).toLowerCase(Locale.ROOT) : uri.toLowerCase(Locale.ROOT);
         int schemeEnd = lower.startsWith("http://") ? 7 : lower.startsWith("https://") ? 8 : -1;
