@@ -13,6 +13,7 @@ import dev.weft.proxy.http.WebSocketUpgradeHandler;
 import dev.weft.proxy.network.tcp.TcpProxyHandler;
 import dev.weft.proxy.http2.DownstreamHttp2;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
@@ -53,7 +54,8 @@ public final class NetworkFilters {
     /**
      * Idle timers, then for HTTP/1.1 {@link Http1RequestScanner} (the decoder: strict RFC 9112
      * checks, header and request timeouts, absolute-form targets, hands h2c to HTTP/2) with Netty's
-     * response encoder, the WebSocket upgrade when enabled (it removes both once upgraded), and the
+     * response encoder, the WebSocket upgrade when enabled (the scanner adds it for an upgrade request; it
+     * removes both once upgraded), and the
      * connection manager (it answers Expect: 100-continue; bodies stream through it, not aggregated).
      */
     private static void installHttp(Channel channel, HttpConnectionManagerConfig http, Supplier<ServedListener> served,
@@ -76,14 +78,13 @@ public final class NetworkFilters {
                     context.accessLogs()));
         };
         DownstreamHttp2 http2 = new DownstreamHttp2(http, context.stats(), streamHandlers);
-        Consumer<ChannelPipeline> http1Handlers = pipeline -> {
-            if (http.websocket()) {
-                pipeline.addLast(new WebSocketUpgradeHandler(served, context.clusters(), context.stats(),
-                        context.transport()));
-            }
-            pipeline.addLast(new HttpConnectionManagerHandler(served, context.clusters(), context.stats(), draining,
-                    context.accessLogs()));
-        };
+        // The WebSocket upgrade is put in front of the connection manager by the scanner, for an upgrade request.
+        Supplier<ChannelHandler> webSocket = http.websocket()
+                ? () -> new WebSocketUpgradeHandler(served, context.clusters(), context.stats(), context.transport())
+                : null;
+        Consumer<ChannelPipeline> http1Handlers = pipeline -> pipeline.addLast(
+                new HttpConnectionManagerHandler(served, context.clusters(), context.stats(), draining,
+                        context.accessLogs()));
         if (channel.pipeline().get(SslHandler.class) != null) {
             // TLS: ALPN "h2" takes DownstreamHttp2.connection(); "http/1.1" (or no ALPN) the HTTP/1.1 codec.
             channel.pipeline().addLast(new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
@@ -93,7 +94,7 @@ public final class NetworkFilters {
                         ctx.pipeline().addLast(http2.connection());
                     } else {
                         Http1RequestScanner.install(ctx.pipeline(), limits,
-                                Http1RequestScanner.Options.http1Only(http.allowAbsoluteUrl()));
+                                Http1RequestScanner.Options.http1Only(http.allowAbsoluteUrl(), webSocket));
                         http1Handlers.accept(ctx.pipeline());
                     }
                 }
@@ -107,7 +108,7 @@ public final class NetworkFilters {
         }
         // HTTP/1.1, or h2c by prior knowledge or Upgrade (the scanner hands those over).
         Http1RequestScanner.install(channel.pipeline(), limits, new Http1RequestScanner.Options(http.allowAbsoluteUrl(),
-                http2::connection, http1 -> http2.h2cUpgrade(http1, limits.bodyBufferLimitBytes())));
+                http2::connection, http1 -> http2.h2cUpgrade(http1, limits.bodyBufferLimitBytes()), webSocket));
         http1Handlers.accept(channel.pipeline());
     }
 }

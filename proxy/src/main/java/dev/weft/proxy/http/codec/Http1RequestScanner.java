@@ -42,8 +42,8 @@ import java.util.function.Supplier;
  * upstream. A request head goes on only when it is complete and valid, as a {@link DefaultHttpRequest}
  * (headers as read, values stripped of OWS, not validated a second time); its body as
  * {@link DefaultHttpContent}s that are slices of the read buffers (no copy), then a
- * {@link LastHttpContent} (with the trailers of a chunked body), or {@link LastHttpContent#EMPTY_LAST_CONTENT}
- * for a request without body, as Netty's decoder does. A bad request is never passed on: instead a
+ * {@link LastHttpContent} (with the trailers of a chunked body); a request without body goes on as one
+ * {@link FullHttpRequest}. A bad request is never passed on: instead a
  * {@link FullHttpRequest} whose decoder result is an {@link HttpViolation} (status and reason) goes
  * down the pipeline in the request's place, the connection manager answers it and closes the
  * connection, and everything the client sends afterwards is discarded.
@@ -54,8 +54,9 @@ import java.util.function.Supplier;
  *
  * <p>It tells the {@link Http1ResponseEncoder} each request's method (HEAD and CONNECT answers are
  * encoded differently); on a cleartext port it hands the connection to HTTP/2 when the client starts
- * with the HTTP/2 preface (prior knowledge), and puts the h2c upgrade handler behind itself for a
- * request that asks {@code Upgrade: h2c} (only then: no other request passes through it); in HTTP_PROXY
+ * with the HTTP/2 preface (prior knowledge), and puts the h2c or WebSocket upgrade handler behind
+ * itself for the first request that asks {@code Upgrade: h2c} or {@code websocket} (only then: no
+ * other request passes through them); in HTTP_PROXY
  * mode it turns absolute-form targets into origin-form ({@link AbsoluteUrlHandler#toOriginForm}).
  *
  * <p>A protocol upgrade (WebSocket, h2c) must remove it once the other side agreed, with {@link #remove}:
@@ -67,14 +68,17 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
     public static final String NAME = "weft-http1-scanner";
     /** The name of the h2c upgrade handler it adds for an {@code Upgrade: h2c} request. */
     public static final String H2C_UPGRADE_NAME = "weft-h2c-upgrade";
+    /** The name of the WebSocket upgrade handler it adds for an {@code Upgrade: websocket} request. */
+    public static final String WEBSOCKET_UPGRADE_NAME = "weft-websocket-upgrade";
 
     /** What else the scanner does on a connection besides HTTP/1.1 (null: nothing). */
     public record Options(boolean absoluteUrls, Supplier<ChannelHandler> http2PriorKnowledge,
-            Function<HttpServerUpgradeHandler.SourceCodec, ChannelHandler> h2cUpgrade) {
+            Function<HttpServerUpgradeHandler.SourceCodec, ChannelHandler> h2cUpgrade,
+            Supplier<ChannelHandler> webSocketUpgrade) {
 
-        /** HTTP/1.1 only (TLS with ALPN http/1.1, tests). */
-        public static Options http1Only(boolean absoluteUrls) {
-            return new Options(absoluteUrls, null, null);
+        /** HTTP/1.1 only (TLS with ALPN http/1.1, tests): no HTTP/2, WebSocket upgrades if given. */
+        public static Options http1Only(boolean absoluteUrls, Supplier<ChannelHandler> webSocketUpgrade) {
+            return new Options(absoluteUrls, null, null, webSocketUpgrade);
         }
     }
 
@@ -120,6 +124,7 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
     private final Http1ResponseEncoder encoder;
     private final Options options;
     private boolean requestSeen; // an HTTP/1.1 request began: the HTTP/2 preface is no longer possible
+    private boolean passedOn;    // a message went on since the last read completed
 
     // Read, not passed on yet: from readerIndex, the line being read (line states) or nothing.
     private ByteBuf buffer;
@@ -141,6 +146,7 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
     private int hosts;
     private boolean absoluteForm;
     private boolean h2c;
+    private boolean webSocket;
     private int contentLengths;
     private String contentLength;
     private StringBuilder transferEncoding;
@@ -281,13 +287,13 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
         buffer.readerIndex(scanIndex);
         remaining -= n;
         if (remaining > 0) {
-            ctx.fireChannelRead(new DefaultHttpContent(data));
+            fire(ctx, new DefaultHttpContent(data));
         } else if (state == State.BODY) {
             requestComplete();
-            ctx.fireChannelRead(new DefaultLastHttpContent(data, EmptyHttpHeaders.INSTANCE));
+            fire(ctx, new DefaultLastHttpContent(data, EmptyHttpHeaders.INSTANCE));
         } else {
             state = State.CHUNK_DATA_END;
-            ctx.fireChannelRead(new DefaultHttpContent(data));
+            fire(ctx, new DefaultHttpContent(data));
         }
     }
 
@@ -339,7 +345,7 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
                 LastHttpContent last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER,
                         trailers != null ? trailers : EmptyHttpHeaders.INSTANCE);
                 requestComplete();
-                ctx.fireChannelRead(last);
+                fire(ctx, last);
             }
         }
         return null;
@@ -476,8 +482,10 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
                 }
             }
             case 7 -> {
-                if (name.equalsIgnoreCase("upgrade") && value.toLowerCase(Locale.ROOT).contains("h2c")) {
-                    h2c = true;
+                if (name.equalsIgnoreCase("upgrade")) {
+                    String protocols = value.toLowerCase(Locale.ROOT);
+                    h2c |= protocols.contains("h2c");
+                    webSocket |= protocols.contains("websocket");
                 }
             }
             case 14 -> {
@@ -545,11 +553,16 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
             // No bound on the length: bodies stream (Envoy's behaviour), held back by backpressure.
             length = Long.parseLong(contentLength);
         }
-        HttpRequest request = new DefaultHttpRequest(version, method, uri, headers, false);
+        // A request without body goes on whole, in one message (as an HTTP/2 request with END_STREAM does).
+        HttpRequest request = chunked || length > 0
+                ? new DefaultHttpRequest(version, method, uri, headers, false)
+                : new DefaultFullHttpRequest(version, method, uri, Unpooled.EMPTY_BUFFER, headers,
+                        EmptyHttpHeaders.INSTANCE, false);
         if (absoluteForm && options.absoluteUrls()) {
             AbsoluteUrlHandler.toOriginForm(request); // HTTP_PROXY mode (a bad URL: a failed decoder result)
         }
         boolean upgradeH2c = h2c && options.h2cUpgrade() != null;
+        boolean upgradeWebSocket = webSocket && options.webSocketUpgrade() != null;
         if (chunked) {
             state = State.CHUNK_SIZE;
             headPassed = true;
@@ -561,15 +574,18 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
             requestComplete();
         }
         encoder.requested(request.method());
+        // The upgrade handlers are put behind the scanner for the first request that asks for their
+        // protocol only: no other request passes through them.
         if (upgradeH2c && ctx.pipeline().get(H2C_UPGRADE_NAME) == null) {
-            // Only this request goes through the upgrade handler (it aggregates the request, up to its
-            // limit, answers 101 and installs HTTP/2, or passes the request on as a FullHttpRequest).
+            // It aggregates the request (up to its limit), answers 101 and installs HTTP/2, or passes
+            // the request on as a FullHttpRequest.
             ctx.pipeline().addAfter(ctx.name(), H2C_UPGRADE_NAME, options.h2cUpgrade().apply(encoder));
         }
-        ctx.fireChannelRead(request);
-        if (state == State.REQUEST_LINE && !ctx.isRemoved()) {
-            ctx.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT); // no body: its end at once, as Netty's decoder
+        if (upgradeWebSocket && ctx.pipeline().get(WEBSOCKET_UPGRADE_NAME) == null) {
+            String after = ctx.pipeline().get(H2C_UPGRADE_NAME) != null ? H2C_UPGRADE_NAME : ctx.name();
+            ctx.pipeline().addAfter(after, WEBSOCKET_UPGRADE_NAME, options.webSocketUpgrade().get());
         }
+        fire(ctx, request);
         return null;
     }
 
@@ -635,6 +651,7 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
         headPassed = false;
         absoluteForm = false;
         h2c = false;
+        webSocket = false;
         contentLength = null;
         transferEncoding = null;
         remaining = 0;
@@ -693,7 +710,7 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
         if (!aborts) {
             encoder.requested(HttpMethod.GET); // the refusal is answered in the request's place
         }
-        ctx.fireChannelRead(refused);
+        fire(ctx, refused);
     }
 
     private static boolean isDigit(int c) {
@@ -711,6 +728,24 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
             }
         }
         return true;
+    }
+
+    private void fire(ChannelHandlerContext ctx, Object msg) {
+        passedOn = true;
+        ctx.fireChannelRead(msg);
+    }
+
+    /**
+     * A read that made no message while reading is paused (the connection manager's backpressure)
+     * asks for the next one, else a request split over reads would wait forever (what Netty's decoders do).
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (!passedOn && !ctx.channel().config().isAutoRead()) {
+            ctx.read();
+        }
+        passedOn = false;
+        ctx.fireChannelReadComplete();
     }
 
     @Override

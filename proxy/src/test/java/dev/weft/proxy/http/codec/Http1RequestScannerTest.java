@@ -40,7 +40,7 @@ class Http1RequestScannerTest {
     }
 
     private static EmbeddedChannel channel() {
-        return channel(Http1RequestScanner.Options.http1Only(false));
+        return channel(Http1RequestScanner.Options.http1Only(false, null));
     }
 
     private static ByteBuf bytes(String text) {
@@ -74,11 +74,11 @@ class Http1RequestScannerTest {
     }
 
     @Test
-    void aRequestWithoutBodyIsItsHeadAsReadThenTheEmptyLastContent() {
+    void aRequestWithoutBodyIsOneFullRequestWithItsHeadersAsRead() {
         List<Object> out = read(channel(), "GET /a?b=c HTTP/1.1\r\nHost: example\r\nX-Tab:\t v 1 \t\r\nX-Empty:\r\n"
                 + "x-tab: second\r\n\r\n");
-        assertThat(out).hasSize(2);
-        HttpRequest request = (HttpRequest) out.get(0);
+        assertThat(out).hasSize(1);
+        FullHttpRequest request = (FullHttpRequest) out.get(0);
         assertThat(request.decoderResult().isSuccess()).isTrue();
         assertThat(request.method()).isSameAs(HttpMethod.GET);
         assertThat(request.uri()).isEqualTo("/a?b=c");
@@ -86,7 +86,7 @@ class Http1RequestScannerTest {
         assertThat(request.headers().get(HttpHeaderNames.HOST)).isEqualTo("example");
         assertThat(request.headers().getAll("X-TAB")).containsExactly("v 1", "second");
         assertThat(request.headers().get("x-empty")).isEmpty();
-        assertThat(out.get(1)).isSameAs(LastHttpContent.EMPTY_LAST_CONTENT);
+        assertThat(request.content().isReadable()).isFalse();
     }
 
     @Test
@@ -94,7 +94,8 @@ class Http1RequestScannerTest {
         EmbeddedChannel channel = channel();
         List<Object> out = read(channel, "POST /up HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nhello", "world",
                 "GET /next HTTP/1.0\r\n\r\n");
-        assertThat(out).hasSize(5);
+        assertThat(out).hasSize(4);
+        assertThat(out.get(0)).isNotInstanceOf(FullHttpRequest.class);
         assertThat(((HttpRequest) out.get(0)).method()).isSameAs(HttpMethod.POST);
         assertThat(out.get(1)).isNotInstanceOf(LastHttpContent.class);
         assertThat(content(out.get(1))).isEqualTo("hello");
@@ -124,10 +125,10 @@ class Http1RequestScannerTest {
     void pipelinedRequestsInOneReadComeInOrderAndAHeadSplitAcrossReadsComesWhole() {
         List<Object> out = read(channel(), "GET /1 HTTP/1.1\r\nHost: h\r\n\r\nGET /2 HTTP/1.1\r\nHo", "st: h\r\n",
                 "\r\n");
-        assertThat(out).hasSize(4);
+        assertThat(out).hasSize(2);
         assertThat(((HttpRequest) out.get(0)).uri()).isEqualTo("/1");
-        assertThat(((HttpRequest) out.get(2)).uri()).isEqualTo("/2");
-        assertThat(((HttpRequest) out.get(2)).headers().get("host")).isEqualTo("h");
+        assertThat(((HttpRequest) out.get(1)).uri()).isEqualTo("/2");
+        assertThat(((HttpRequest) out.get(1)).headers().get("host")).isEqualTo("h");
     }
 
     @Test
@@ -135,9 +136,9 @@ class Http1RequestScannerTest {
         EmbeddedChannel channel = channel();
         List<Object> out = read(channel, "GET /ok HTTP/1.1\r\nHost: h\r\n\r\nGET /bad HTTP/1.1\r\nHost: h\r\n"
                 + "Content-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n", "GET /after HTTP/1.1\r\nHost: h\r\n\r\n");
-        assertThat(out).hasSize(3);
+        assertThat(out).hasSize(2);
         assertThat(((HttpRequest) out.get(0)).uri()).isEqualTo("/ok");
-        FullHttpRequest refused = (FullHttpRequest) out.get(2);
+        FullHttpRequest refused = (FullHttpRequest) out.get(1);
         assertThat(refused.decoderResult().cause()).isInstanceOfSatisfying(HttpViolation.class, violation -> {
             assertThat(violation.status()).isEqualTo(400);
             assertThat(violation.details()).isEqualTo("http1.content_length_and_chunked_not_allowed");
@@ -164,7 +165,7 @@ class Http1RequestScannerTest {
 
     @Test
     void anAbsoluteFormTargetBecomesOriginFormWithItsAuthorityAsHostWhereAllowed() {
-        HttpRequest allowed = (HttpRequest) read(channel(Http1RequestScanner.Options.http1Only(true)),
+        HttpRequest allowed = (HttpRequest) read(channel(Http1RequestScanner.Options.http1Only(true, null)),
                 "GET http://reviews:9080/r/0?x=1 HTTP/1.1\r\nHost: other\r\n\r\n").get(0);
         assertThat(allowed.uri()).isEqualTo("/r/0?x=1");
         assertThat(allowed.headers().get(HttpHeaderNames.HOST)).isEqualTo("reviews:9080");
@@ -173,19 +174,23 @@ class Http1RequestScannerTest {
     }
 
     @Test
-    void onlyAnH2cUpgradeRequestGetsTheUpgradeHandlerBehindTheScanner() {
+    void onlyAnUpgradeRequestGetsItsUpgradeHandlerBehindTheScanner() {
         List<String> added = new ArrayList<>();
         EmbeddedChannel channel = channel(new Http1RequestScanner.Options(false, null, source -> {
             added.add("h2c");
             return new ChannelInboundHandlerAdapter();
+        }, () -> {
+            added.add("websocket");
+            return new ChannelInboundHandlerAdapter();
         }));
-        read(channel, "GET / HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n");
+        read(channel, "GET / HTTP/1.1\r\nHost: h\r\nConnection: keep-alive\r\n\r\n");
         assertThat(added).isEmpty();
-        assertThat(channel.pipeline().get(Http1RequestScanner.H2C_UPGRADE_NAME)).isNull();
         read(channel, "GET / HTTP/1.1\r\nHost: h\r\nUpgrade: H2C\r\nConnection: Upgrade, HTTP2-Settings\r\n\r\n");
         assertThat(added).containsExactly("h2c");
+        read(channel, "GET / HTTP/1.1\r\nHost: h\r\nUpgrade: WebSocket\r\nConnection: upgrade\r\n\r\n");
+        assertThat(added).containsExactly("h2c", "websocket");
         assertThat(channel.pipeline().names()).containsSubsequence(Http1ResponseEncoder.NAME, Http1RequestScanner.NAME,
-                Http1RequestScanner.H2C_UPGRADE_NAME);
+                Http1RequestScanner.H2C_UPGRADE_NAME, Http1RequestScanner.WEBSOCKET_UPGRADE_NAME);
     }
 
     @Test
@@ -198,7 +203,7 @@ class Http1RequestScannerTest {
                 ReferenceCountUtil.release(msg);
             }
         };
-        EmbeddedChannel channel = channel(new Http1RequestScanner.Options(false, () -> http2, null));
+        EmbeddedChannel channel = channel(new Http1RequestScanner.Options(false, () -> http2, null, null));
         channel.writeInbound(bytes("PRI * HTTP/2.0\r\n\r\n"), bytes("SM\r\n\r\nframes"));
         assertThat(String.join("", seen.stream().map(String.class::cast).toList()))
                 .isEqualTo("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\nframes");
