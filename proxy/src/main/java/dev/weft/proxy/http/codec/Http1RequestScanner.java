@@ -23,7 +23,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ByteProcessor;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
@@ -111,10 +110,8 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Stops at the first byte that is not a token character (the colon of a header line). */
-    private static final ByteProcessor TOKEN = b -> TCHAR[b & 0xff];
-    /** Stops at the first byte a field value may not hold (controls but HTAB, DEL). */
-    private static final ByteProcessor FIELD_VALUE = b -> (b & 0xff) >= 0x20 && b != 0x7f || b == '\t';
+    /** Lines up to this long are copied into the connection's own array to be read; longer ones into a new one. */
+    private static final int KEPT_LINE_BYTES = 1024;
 
     private enum State { REQUEST_LINE, HEADER_LINE, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, TRAILER_LINE, FAILED }
 
@@ -125,6 +122,7 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
     private final Options options;
     private boolean requestSeen; // an HTTP/1.1 request began: the HTTP/2 preface is no longer possible
     private boolean passedOn;    // a message went on since the last read completed
+    private byte[] line = new byte[128]; // the line being read, copied out of the buffer (one copy, no per-byte bounds checks)
 
     // Read, not passed on yet: from readerIndex, the line being read (line states) or nothing.
     private ByteBuf buffer;
@@ -369,7 +367,7 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
             return ++emptyLines > MAX_LEADING_EMPTY_LINES ? new HttpViolation(400, "http1.codec_error: empty lines")
                     : null;
         }
-        String line = buffer.toString(start, end - start, StandardCharsets.ISO_8859_1);
+        String line = new String(copyLine(start, end), 0, end - start, StandardCharsets.ISO_8859_1);
         int firstSpace = line.indexOf(' ');
         int lastSpace = line.lastIndexOf(' ');
         if (firstSpace <= 0 || lastSpace == firstSpace || line.indexOf(' ', firstSpace + 1) != lastSpace) {
@@ -436,33 +434,41 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
         if (start == end) {
             return null; // the end of the head or of the trailers: the caller passes it on
         }
-        byte first = buffer.getByte(start);
-        if (first == ' ' || first == '\t') {
+        int length = end - start;
+        byte[] bytes = copyLine(start, end);
+        if (bytes[0] == ' ' || bytes[0] == '\t') {
             return new HttpViolation(400, "http1.codec_error: obs-fold or whitespace before a header name");
         }
         if (++headerCount > limits.maxHeadersCount()) {
             return new HttpViolation(431, "http1.too_many_headers");
         }
-        int colon = buffer.forEachByte(start, end - start, TOKEN);
-        if (colon == start || colon < 0 || buffer.getByte(colon) != ':') {
+        int colon = 0;
+        while (colon < length && TCHAR[bytes[colon] & 0xff]) {
+            colon++;
+        }
+        if (colon == 0 || colon == length || bytes[colon] != ':') {
             return new HttpViolation(400, "http1.codec_error: invalid header name");
+        }
+        for (int i = colon + 1; i < length; i++) {
+            int c = bytes[i] & 0xff;
+            if (c < 0x20 && c != '\t' || c == 0x7f) {
+                return new HttpViolation(400, "http1.codec_error: invalid character in header value");
+            }
         }
         // The value without its surrounding OWS (RFC 9112 5.1), as Netty's decoder took it.
         int valueStart = colon + 1;
-        int valueEnd = end;
-        if (valueStart < valueEnd && buffer.forEachByte(valueStart, valueEnd - valueStart, FIELD_VALUE) >= 0) {
-            return new HttpViolation(400, "http1.codec_error: invalid character in header value");
-        }
-        while (valueStart < valueEnd && isOws(buffer.getByte(valueStart))) {
+        int valueEnd = length;
+        while (valueStart < valueEnd && isOws(bytes[valueStart])) {
             valueStart++;
         }
-        while (valueEnd > valueStart && isOws(buffer.getByte(valueEnd - 1))) {
+        while (valueEnd > valueStart && isOws(bytes[valueEnd - 1])) {
             valueEnd--;
         }
-        int nameLength = colon - start;
-        String name = buffer.toString(start, nameLength, StandardCharsets.US_ASCII);
+        int nameLength = colon;
+        // ISO-8859-1: one char per byte, what Netty's decoder made of them (and the JDK's cheapest String).
+        String name = new String(bytes, 0, nameLength, StandardCharsets.ISO_8859_1);
         String value = valueStart == valueEnd ? ""
-                : buffer.toString(valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1);
+                : new String(bytes, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1);
         if (trailer) {
             // Framing fields have no meaning in trailers (RFC 9110 6.5.1): dropped, as Netty's decoder does.
             if (!name.equalsIgnoreCase("content-length") && !name.equalsIgnoreCase("transfer-encoding")
@@ -507,6 +513,20 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
             }
         }
         return null;
+    }
+
+    /** The bytes of a line, from the buffer to an array read without bounds checks per byte. */
+    private byte[] copyLine(int start, int end) {
+        int length = end - start;
+        byte[] bytes = line;
+        if (length > bytes.length) {
+            bytes = new byte[length];
+            if (length <= KEPT_LINE_BYTES) {
+                line = bytes;
+            }
+        }
+        buffer.getBytes(start, bytes, 0, length);
+        return bytes;
     }
 
     private static boolean isOws(byte b) {
