@@ -14,7 +14,8 @@ import java.util.Locale;
  * HTTP/1 codec does, the Host is taken from the URI's authority and the target becomes origin-form
  * ({@code /reviews/0}) before routing and forwarding. A malformed absolute URL is a protocol error
  * (400). Where absolute URLs are not allowed the target is left as it came, as in Envoy (it then
- * matches no path route).
+ * matches no path route). On HTTP/1.1 connections the request decoder calls {@link #toOriginForm}
+ * itself (no handler on every request's way); this handler serves HTTP/2 streams.
  */
 public final class AbsoluteUrlHandler extends ChannelInboundHandlerAdapter {
 
