@@ -14,7 +14,8 @@ import java.util.Locale;
  * HTTP/1 codec does, the Host is taken from the URI's authority and the target becomes origin-form
  * ({@code /reviews/0}) before routing and forwarding. A malformed absolute URL is a protocol error
  * (400). Where absolute URLs are not allowed the target is left as it came, as in Envoy (it then
- * matches no path route).
+ * matches no path route). On HTTP/1.1 connections the request decoder calls {@link #toOriginForm}
+ * itself (no handler on every request's way); this handler serves HTTP/2 streams.
  */
 public final class AbsoluteUrlHandler extends ChannelInboundHandlerAdapter {
 
@@ -31,7 +32,7 @@ public final class AbsoluteUrlHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** Rewrites an absolute-form request in place; a malformed one gets a failed decoder result. */
-    static void toOriginForm(HttpRequest request) {
+    public static void toOriginForm(HttpRequest request) {
         String uri = request.uri();
         String lower = uri.length() >= 8 ? uri.substring(0, 8).toLowerCase(Locale.ROOT) : uri.toLowerCase(Locale.ROOT);
         int schemeEnd = lower.startsWith("http://") ? 7 : lower.startsWith("https://") ? 8 : -1;

@@ -200,6 +200,7 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
             refuse(exchange, request.decoderResult().cause(), prefix);
             return;
         }
+        ExpectContinue.answer(ctx, request);
         starting = true;
         try {
             new FilterChain(served.filters()).proceed(exchange);

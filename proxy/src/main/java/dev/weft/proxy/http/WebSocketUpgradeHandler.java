@@ -1,6 +1,8 @@
 package dev.weft.proxy.http;
 
 import dev.weft.proxy.config.ActiveListener;
+import dev.weft.proxy.http.codec.Http1RequestScanner;
+import dev.weft.proxy.http.codec.Http1ResponseEncoder;
 import dev.weft.proxy.network.Splice;
 import dev.weft.proxy.net.Transport;
 import dev.weft.proxy.route.Route;
@@ -30,7 +32,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.NetUtil;
@@ -52,7 +53,8 @@ import java.util.function.Supplier;
  * ({@link Splice}: backpressure, half-close, idle timeout = the HCM's stream_idle_timeout, else 1 h).
  * Any other answer is passed to the client, which is then closed. Sits between the server codec
  * and the aggregator, so every other request goes on to {@link HttpConnectionManagerHandler}
- * untouched. HTTP filters (fault, ...) are not run on upgrade requests yet.
+ * untouched. HTTP filters (fault, ...) are not run on upgrade requests yet. After the 101 the HTTP/1.1
+ * scanner and response encoder leave the connection (bytes the scanner holds go to the splice).
  */
 public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter {
 
@@ -206,19 +208,20 @@ public final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter 
             stats.counter(prefix + "downstream_cx_upgrades_active").increment();
             client.closeFuture().addListener(closed ->
                     stats.counter(prefix + "downstream_cx_upgrades_active").decrement());
-            removeAllBut(client.pipeline(), List.of(HttpServerCodec.class));
+            removeAllBut(client.pipeline(), List.of(Http1ResponseEncoder.class, Http1RequestScanner.class));
             removeAllBut(upstream.pipeline(), List.of(HttpClientCodec.class));
             Splice.join(client, upstream, idle, stats.counter(prefix + "downstream_cx_rx_bytes_total")::add,
                     stats.counter(prefix + "downstream_cx_tx_bytes_total")::add,
                     () -> stats.inc(prefix + "downstream_cx_idle_timeout"), false);
             // The codecs go last: bytes they hold already (sent right behind the 101) reach the splice.
-            client.pipeline().remove(HttpServerCodec.class);
+            client.pipeline().remove(Http1ResponseEncoder.class);
+            Http1RequestScanner.remove(client.pipeline());
             upstream.pipeline().remove(HttpClientCodec.class);
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (downstream.channel().isActive() && downstream.pipeline().get(HttpServerCodec.class) != null) {
+            if (downstream.channel().isActive() && downstream.pipeline().get(Http1ResponseEncoder.class) != null) {
                 reply(downstream, 503, ResponseFlag.UC, "upstream connect error or disconnect/reset before headers. "
                         + "reset reason: connection termination");
             }

@@ -9,9 +9,7 @@ import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
-import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -27,8 +25,9 @@ import java.util.function.Consumer;
  * then runs the very handlers an HTTP/1.1 connection runs ({@code requestHandlers}: aggregation and
  * the connection manager), so routing, filters and local replies exist once for both protocols.
  *
- * <p>Ways in: {@link #cleartext} on an HTTP port serves HTTP/1.1, h2c by prior knowledge (the
- * client starts with the HTTP/2 preface) and {@code Upgrade: h2c}. For TLS, when ALPN picks
+ * <p>Ways in: on an HTTP port the HTTP/1.1 scanner hands over to {@link #connection()} for h2c by
+ * prior knowledge (the client starts with the HTTP/2 preface) and to {@link #h2cUpgrade} for
+ * {@code Upgrade: h2c}. For TLS, when ALPN picks
  * {@code h2}, add {@link #connection()} in place of the HTTP/1.1 codec (Netty's
  * {@code ApplicationProtocolNegotiationHandler.configurePipeline}: {@code "h2"} -> {@code connection()},
  * {@code "http/1.1"} -> the HTTP/1.1 codec and the request handlers).
@@ -50,19 +49,22 @@ public final class DownstreamHttp2 {
     }
 
     /**
-     * For a cleartext HTTP port, in place of {@code http1} in the pipeline: HTTP/1.1 through
-     * {@code http1}, or HTTP/2 by prior knowledge or by upgrade (whose request, up to
-     * {@code maxUpgradeRequestBytes}, becomes stream 1).
+     * For a cleartext HTTP port: the handler of one {@code Upgrade: h2c} request (the HTTP/1.1 scanner
+     * puts it behind itself for such a request only). It takes the request whole, up to
+     * {@code maxUpgradeRequestBytes}, answers 101 and installs HTTP/2 (the request becomes stream 1), or,
+     * when the upgrade cannot be made, passes the request on as HTTP/1.1. HTTP/2 by prior knowledge
+     * is the scanner's too: it installs {@link #connection()} when the client starts with the preface.
      */
-    public ChannelHandler cleartext(HttpServerCodec http1, int maxUpgradeRequestBytes) {
-        HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(http1,
+    public ChannelHandler h2cUpgrade(HttpServerUpgradeHandler.SourceCodec http1, int maxUpgradeRequestBytes) {
+        return new HttpServerUpgradeHandler(http1,
                 protocol -> AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
                         ? new Http2ServerUpgradeCodec(frameCodec(), multiplex(), guard()) {
-                            // From here on the bytes are HTTP/2 frames: the HTTP/1.1 checks step aside.
+                            // From here on the bytes are HTTP/2 frames: the HTTP/1.1 scanner steps aside
+                            // once the HTTP/2 codec is in place, so that what it holds reaches that codec.
                             @Override
                             public void upgradeTo(ChannelHandlerContext ctx, io.netty.handler.codec.http.FullHttpRequest request) {
-                                dev.weft.proxy.http.codec.Http1RequestScanner.remove(ctx.pipeline());
                                 super.upgradeTo(ctx, request);
+                                dev.weft.proxy.http.codec.Http1RequestScanner.remove(ctx.pipeline());
                             }
                         }
                         : null,
@@ -74,7 +76,6 @@ public final class DownstreamHttp2 {
                 return upgrade != null && upgrade.toLowerCase(java.util.Locale.ROOT).contains("h2c");
             }
         };
-        return new CleartextHttp2ServerUpgradeHandler(http1, upgrade, connection());
     }
 
     /**

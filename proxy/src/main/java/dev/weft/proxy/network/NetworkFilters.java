@@ -13,14 +13,12 @@ import dev.weft.proxy.http.WebSocketUpgradeHandler;
 import dev.weft.proxy.network.tcp.TcpProxyHandler;
 import dev.weft.proxy.http2.DownstreamHttp2;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
-import io.netty.handler.codec.http.HttpServerCodec;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -54,9 +52,11 @@ public final class NetworkFilters {
     }
 
     /**
-     * Idle timers, {@link Http1RequestScanner} (strict RFC 9112 checks, header and request timeouts),
-     * Netty's codec in its strict mode, the WebSocket upgrade when enabled (it removes the scanner once
-     * upgraded), Expect: 100-continue, the connection manager (bodies stream through it, not aggregated).
+     * Idle timers, then for HTTP/1.1 {@link Http1RequestScanner} (the decoder: strict RFC 9112
+     * checks, header and request timeouts, absolute-form targets, hands h2c to HTTP/2) with Netty's
+     * response encoder, the WebSocket upgrade when enabled (the scanner adds it for an upgrade request; it
+     * removes both once upgraded), and the
+     * connection manager (it answers Expect: 100-continue; bodies stream through it, not aggregated).
      */
     private static void installHttp(Channel channel, HttpConnectionManagerConfig http, Supplier<ServedListener> served,
             NetworkContext context, BooleanSupplier draining) {
@@ -69,27 +69,22 @@ public final class NetworkFilters {
         if (idle != null) {
             channel.pipeline().addLast(idle);
         }
-        HttpServerCodec http1 = new HttpServerCodec(decoderConfig(limits));
-        // One set of request handlers, for an HTTP/1.1 connection and for each HTTP/2 stream.
-        Consumer<ChannelPipeline> requestHandlers = pipeline -> {
-            // Bodies stream (no aggregation): the proxy answers Expect: 100-continue itself, as Envoy does.
-            pipeline.addLast(new HttpServerExpectContinueHandler());
+        // Each HTTP/2 stream: its request objects go to the same connection manager as HTTP/1.1's.
+        Consumer<ChannelPipeline> streamHandlers = pipeline -> {
             if (http.allowAbsoluteUrl()) {
-                pipeline.addLast(new AbsoluteUrlHandler()); // HTTP_PROXY mode: absolute-form targets
+                pipeline.addLast(new AbsoluteUrlHandler()); // HTTP_PROXY mode (HTTP/1.1: the scanner does it)
             }
             pipeline.addLast(new HttpConnectionManagerHandler(served, context.clusters(), context.stats(), draining,
                     context.accessLogs()));
         };
-        DownstreamHttp2 http2 = new DownstreamHttp2(http, context.stats(), requestHandlers);
-        // HTTP/1.1 bytes are checked by the scanner before any codec sees them; it steps aside for the
-        // HTTP/2 preface (prior knowledge) and is removed on an h2c or WebSocket upgrade.
-        Consumer<ChannelPipeline> http1Handlers = pipeline -> {
-            if (http.websocket()) {
-                pipeline.addLast(new WebSocketUpgradeHandler(served, context.clusters(), context.stats(),
-                        context.transport()));
-            }
-            requestHandlers.accept(pipeline);
-        };
+        DownstreamHttp2 http2 = new DownstreamHttp2(http, context.stats(), streamHandlers);
+        // The WebSocket upgrade is put in front of the connection manager by the scanner, for an upgrade request.
+        Supplier<ChannelHandler> webSocket = http.websocket()
+                ? () -> new WebSocketUpgradeHandler(served, context.clusters(), context.stats(), context.transport())
+                : null;
+        Consumer<ChannelPipeline> http1Handlers = pipeline -> pipeline.addLast(
+                new HttpConnectionManagerHandler(served, context.clusters(), context.stats(), draining,
+                        context.accessLogs()));
         if (channel.pipeline().get(SslHandler.class) != null) {
             // TLS: ALPN "h2" takes DownstreamHttp2.connection(); "http/1.1" (or no ALPN) the HTTP/1.1 codec.
             channel.pipeline().addLast(new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
@@ -98,8 +93,8 @@ public final class NetworkFilters {
                     if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
                         ctx.pipeline().addLast(http2.connection());
                     } else {
-                        ctx.pipeline().addLast(Http1RequestScanner.NAME, new Http1RequestScanner(limits))
-                                .addLast(http1);
+                        Http1RequestScanner.install(ctx.pipeline(), limits,
+                                Http1RequestScanner.Options.http1Only(http.allowAbsoluteUrl(), webSocket));
                         http1Handlers.accept(ctx.pipeline());
                     }
                 }
@@ -111,23 +106,9 @@ public final class NetworkFilters {
             });
             return;
         }
-        // HTTP/1.1, or h2c by prior knowledge or Upgrade.
-        channel.pipeline().addLast(Http1RequestScanner.NAME, new Http1RequestScanner(limits));
-        channel.pipeline().addLast(http2.cleartext(http1, limits.bodyBufferLimitBytes()));
+        // HTTP/1.1, or h2c by prior knowledge or Upgrade (the scanner hands those over).
+        Http1RequestScanner.install(channel.pipeline(), limits, new Http1RequestScanner.Options(http.allowAbsoluteUrl(),
+                http2::connection, http1 -> http2.h2cUpgrade(http1, limits.bodyBufferLimitBytes()), webSocket));
         http1Handlers.accept(channel.pipeline());
-    }
-
-    /**
-     * Netty's decoder in its strictest mode, with limits a little above the scanner's so that the
-     * scanner, which answers with Envoy's status codes, is the one that refuses.
-     */
-    private static HttpDecoderConfig decoderConfig(ProxyLimits.Http limits) {
-        return new HttpDecoderConfig()
-                .setMaxInitialLineLength(limits.maxRequestLineBytes() + 1024)
-                .setMaxHeaderSize(limits.maxRequestHeadBytes() + 1024)
-                .setMaxChunkSize(8192)
-                .setStrictLineParsing(true)
-                .setUseRfc9112TransferEncoding(true)
-                .setAllowDuplicateContentLengths(false);
     }
 }

@@ -1,15 +1,28 @@
 package dev.weft.proxy.http.codec;
 
 import dev.weft.proxy.config.ProxyLimits;
+import dev.weft.proxy.http.AbsoluteUrlHandler;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
@@ -17,32 +30,64 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * Checks the raw bytes of every HTTP/1.1 request strictly (RFC 9112, Envoy's choices where the RFC
- * leaves one) before Netty's codec sees them, so that nothing the codec would accept leniently
- * (obs-fold, bare LF, both Content-Length and Transfer-Encoding, ...) can be read one way here and
- * another way by the upstream. It sits in front of {@code HttpServerCodec} and passes bytes on
- * unchanged once they are known good: a request head only when it is complete and valid, body bytes
- * as they are framed. A bad request is never passed on: instead a {@link FullHttpRequest} whose
- * decoder result is an {@link HttpViolation} (status and reason) goes down the pipeline in the
- * request's place, the connection manager answers it and closes the connection, and everything the
- * client sends afterwards is discarded.
+ * The downstream HTTP/1.1 request decoder: reads the raw bytes of every request strictly (RFC 9112,
+ * Envoy's choices where the RFC leaves one) and makes Netty's message objects of them itself, so the
+ * bytes are scanned once and nothing a lenient parser would accept (obs-fold, bare LF, both
+ * Content-Length and Transfer-Encoding, ...) can be read one way here and another way by the
+ * upstream. A request head goes on only when it is complete and valid, as a {@link DefaultHttpRequest}
+ * (headers as read, values stripped of OWS, not validated a second time); its body as
+ * {@link DefaultHttpContent}s that are slices of the read buffers (no copy), then a
+ * {@link LastHttpContent} (with the trailers of a chunked body); a request without body goes on as one
+ * {@link FullHttpRequest}. A bad request is never passed on: instead a
+ * {@link FullHttpRequest} whose decoder result is an {@link HttpViolation} (status and reason) goes
+ * down the pipeline in the request's place, the connection manager answers it and closes the
+ * connection, and everything the client sends afterwards is discarded.
  *
  * <p>It also runs the two per-request timers that must see bytes: {@code request_headers_timeout}
  * (first byte to end of headers: slowloris) and {@code request_timeout} (first byte to the end of the
  * body: slow bodies); either answers 408.
  *
- * <p>A protocol upgrade (WebSocket) must remove it once the upstream agreed, with {@link #remove}.
+ * <p>It tells the {@link Http1ResponseEncoder} each request's method (HEAD and CONNECT answers are
+ * encoded differently); on a cleartext port it hands the connection to HTTP/2 when the client starts
+ * with the HTTP/2 preface (prior knowledge), and puts the h2c or WebSocket upgrade handler behind
+ * itself for the first request that asks {@code Upgrade: h2c} or {@code websocket} (only then: no
+ * other request passes through them); in HTTP_PROXY
+ * mode it turns absolute-form targets into origin-form ({@link AbsoluteUrlHandler#toOriginForm}).
+ *
+ * <p>A protocol upgrade (WebSocket, h2c) must remove it once the other side agreed, with {@link #remove}:
+ * the bytes it holds, not read yet, pass on as they came.
  */
 public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
 
     /** Its name in the pipeline. */
     public static final String NAME = "weft-http1-scanner";
+    /** The name of the h2c upgrade handler it adds for an {@code Upgrade: h2c} request. */
+    public static final String H2C_UPGRADE_NAME = "weft-h2c-upgrade";
+    /** The name of the WebSocket upgrade handler it adds for an {@code Upgrade: websocket} request. */
+    public static final String WEBSOCKET_UPGRADE_NAME = "weft-websocket-upgrade";
+
+    /** What else the scanner does on a connection besides HTTP/1.1 (null: nothing). */
+    public record Options(boolean absoluteUrls, Supplier<ChannelHandler> http2PriorKnowledge,
+            Function<HttpServerUpgradeHandler.SourceCodec, ChannelHandler> h2cUpgrade,
+            Supplier<ChannelHandler> webSocketUpgrade) {
+
+        /** HTTP/1.1 only (TLS with ALPN http/1.1, tests): no HTTP/2, WebSocket upgrades if given. */
+        public static Options http1Only(boolean absoluteUrls, Supplier<ChannelHandler> webSocketUpgrade) {
+            return new Options(absoluteUrls, null, null, webSocketUpgrade);
+        }
+    }
 
     private static final int MAX_CHUNK_LINE_BYTES = 1024;
     private static final int MAX_LEADING_EMPTY_LINES = 2;
     private static final int MAX_METHOD_LENGTH = 32;
+
+    /** Headers as read: the scanner checked every name and value already. */
+    private static final DefaultHttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+    private static final DefaultHttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
 
     /** Methods Envoy's HTTP/1 codec knows (http-parser's list); other tokens get 501. */
     private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT",
@@ -65,16 +110,23 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Lines up to this long are copied into the connection's own array to be read; longer ones into a new one. */
+    private static final int KEPT_LINE_BYTES = 1024;
+
     private enum State { REQUEST_LINE, HEADER_LINE, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, TRAILER_LINE, FAILED }
 
     private static final byte[] HTTP2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ProxyLimits.Http limits;
+    private final Http1ResponseEncoder encoder;
+    private final Options options;
     private boolean requestSeen; // an HTTP/1.1 request began: the HTTP/2 preface is no longer possible
+    private boolean passedOn;    // a message went on since the last read completed
+    private byte[] line = new byte[128]; // the line being read, copied out of the buffer (one copy, no per-byte bounds checks)
 
-    private ByteBuf buffer;   // read, not yet passed on
+    // Read, not passed on yet: from readerIndex, the line being read (line states) or nothing.
+    private ByteBuf buffer;
     private int scanIndex;    // next byte of buffer to look at
-    private int safeIndex;    // bytes of buffer before it are checked and may be passed on
     private int lineStart;    // start of the line being read (line states)
     private State state = State.REQUEST_LINE;
 
@@ -83,14 +135,20 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
     private int emptyLines;
     private int headBytes;
     private int headerCount;
-    private boolean http10;
+    private HttpVersion version;
+    private HttpMethod method;
+    private String uri;
+    private HttpHeaders headers;
+    private HttpHeaders trailers;
+    private boolean headPassed; // the head went on: a violation now aborts the request its handler holds
     private int hosts;
     private boolean absoluteForm;
+    private boolean h2c;
+    private boolean webSocket;
     private int contentLengths;
     private String contentLength;
     private StringBuilder transferEncoding;
     private long remaining;
-    private long bodyBytes;
     // request_headers_timeout and request_timeout as deadlines (System.nanoTime; NO_DEADLINE: none)
     // checked by one timer per connection, re-armed only when it fires early: scheduling and
     // cancelling two timers per request was a visible share of the proxy's per-request CPU.
@@ -100,11 +158,23 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> timer;
     private long timerAt;
 
-    public Http1RequestScanner(ProxyLimits.Http limits) {
+    public Http1RequestScanner(ProxyLimits.Http limits, Http1ResponseEncoder encoder, Options options) {
         this.limits = limits;
+        this.encoder = encoder;
+        this.options = options;
     }
 
-    /** Stops checking (after a protocol upgrade): bytes already held are passed on. */
+    /**
+     * The HTTP/1.1 handlers of a connection, where its pipeline's HTTP handling starts: the response
+     * encoder, then this scanner.
+     */
+    public static void install(ChannelPipeline pipeline, ProxyLimits.Http limits, Options options) {
+        Http1ResponseEncoder encoder = new Http1ResponseEncoder();
+        pipeline.addLast(Http1ResponseEncoder.NAME, encoder)
+                .addLast(NAME, new Http1RequestScanner(limits, encoder, options));
+    }
+
+    /** Stops decoding (after a protocol upgrade): bytes held, not read yet, are passed on as they came. */
     public static void remove(ChannelPipeline pipeline) {
         if (pipeline.get(NAME) != null) {
             pipeline.remove(NAME);
@@ -123,18 +193,21 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
         }
         if (buffer == null) {
             buffer = bytes;
-            scanIndex = safeIndex = lineStart = bytes.readerIndex();
+            scanIndex = lineStart = bytes.readerIndex();
         } else {
             int base = buffer.readerIndex();
             buffer = ctx.alloc().compositeBuffer(2).addComponents(true, buffer, bytes);
             scanIndex -= base;
-            safeIndex -= base;
             lineStart -= base;
         }
-        if (!requestSeen) {
+        if (!requestSeen && options.http2PriorKnowledge() != null) {
             int known = http2PrefaceBytes(buffer);
             if (known == HTTP2_PREFACE.length) {
-                ctx.pipeline().remove(this); // HTTP/2 by prior knowledge: not ours (held bytes pass on)
+                // HTTP/2 by prior knowledge: not ours (the held bytes pass on to the HTTP/2 codec).
+                // The encoder goes first: the HTTP/2 codec writes its SETTINGS as soon as it is added.
+                ctx.pipeline().remove(Http1ResponseEncoder.NAME);
+                ctx.pipeline().addAfter(ctx.name(), null, options.http2PriorKnowledge().get());
+                ctx.pipeline().remove(this);
                 return;
             }
             if (known == buffer.readableBytes()) {
@@ -143,10 +216,13 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
         }
         requestSeen = true;
         HttpViolation violation = scan(ctx);
-        passOn(ctx);
-        // Passing a request on may have removed this handler (an h2c upgrade): the rest is not ours.
-        if (violation != null && !ctx.isRemoved()) {
+        if (ctx.isRemoved()) {
+            return; // passing a request on removed this handler (an h2c upgrade): the rest is not ours
+        }
+        if (violation != null) {
             fail(ctx, violation);
+        } else {
+            compact(ctx);
         }
     }
 
@@ -161,31 +237,20 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
         return n;
     }
 
-    // Passes checked bytes on; keeps (compacted) what is not checked yet: at most one request head or chunk line.
-    private void passOn(ChannelHandlerContext ctx) {
-        if (buffer == null) {
-            return;
-        }
-        int ready = safeIndex - buffer.readerIndex();
-        if (ready > 0) {
-            ctx.fireChannelRead(buffer.readRetainedSlice(ready));
-            if (buffer == null) {
-                return; // removed while passing on (h2c upgrade): handlerRemoved passed the rest on
-            }
-        }
+    // Keeps (compacted) what is not read yet: at most one line, of a request head or a chunk.
+    private void compact(ChannelHandlerContext ctx) {
         int left = buffer.readableBytes();
         if (left == 0) {
             buffer.release();
             buffer = null;
             return;
         }
-        if (ready > 0 || buffer instanceof io.netty.buffer.CompositeByteBuf) {
-            int base = buffer.readerIndex();
+        int base = buffer.readerIndex();
+        if (base > 0 || buffer instanceof CompositeByteBuf) {
             ByteBuf rest = ctx.alloc().buffer(left).writeBytes(buffer, base, left);
             buffer.release();
             buffer = rest;
             scanIndex -= base;
-            safeIndex -= base;
             lineStart -= base;
         }
     }
@@ -198,35 +263,40 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
             }
             HttpViolation violation = switch (state) {
                 case BODY, CHUNK_DATA -> {
-                    int n = (int) Math.min(remaining, end - scanIndex);
-                    scanIndex += n;
-                    safeIndex = scanIndex;
-                    remaining -= n;
-                    if (remaining == 0) {
-                        if (state == State.BODY) {
-                            requestComplete();
-                        } else {
-                            state = State.CHUNK_DATA_END;
-                            lineStart = scanIndex;
-                        }
-                    }
+                    data(ctx, end);
                     yield null;
                 }
                 case FAILED -> null;
-                default -> line(end);
+                default -> line(ctx, end);
             };
-            if (violation != null) {
+            if (violation != null || state == State.FAILED || ctx.isRemoved()) {
                 return violation;
-            }
-            if (state == State.FAILED) {
-                return null;
             }
         }
         return null;
     }
 
+    /** Body bytes: passed on as a slice of the read buffer. */
+    private void data(ChannelHandlerContext ctx, int end) {
+        int n = (int) Math.min(remaining, end - scanIndex);
+        ByteBuf data = buffer.retainedSlice(scanIndex, n);
+        scanIndex += n;
+        lineStart = scanIndex;
+        buffer.readerIndex(scanIndex);
+        remaining -= n;
+        if (remaining > 0) {
+            fire(ctx, new DefaultHttpContent(data));
+        } else if (state == State.BODY) {
+            requestComplete();
+            fire(ctx, new DefaultLastHttpContent(data, EmptyHttpHeaders.INSTANCE));
+        } else {
+            state = State.CHUNK_DATA_END;
+            fire(ctx, new DefaultHttpContent(data));
+        }
+    }
+
     /** Reads up to the end of the current line if it is there; checks the line. */
-    private HttpViolation line(int end) {
+    private HttpViolation line(ChannelHandlerContext ctx, int end) {
         int lf = buffer.indexOf(scanIndex, end, (byte) '\n');
         if (lf < 0) {
             scanIndex = end;
@@ -246,7 +316,7 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
         scanIndex = lf + 1;
         int start = lineStart;
         lineStart = scanIndex;
-        return switch (state) {
+        HttpViolation violation = switch (state) {
             case REQUEST_LINE -> requestLine(start, contentEnd);
             case HEADER_LINE -> headerLine(start, contentEnd, false);
             case CHUNK_SIZE -> chunkSize(start, contentEnd);
@@ -255,12 +325,28 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
                     yield new HttpViolation(400, "http1.codec_error: chunk data longer than its size");
                 }
                 state = State.CHUNK_SIZE;
-                safeIndex = scanIndex;
                 yield null;
             }
             case TRAILER_LINE -> headerLine(start, contentEnd, true);
             default -> throw new IllegalStateException(state.name());
         };
+        if (violation != null) {
+            return violation;
+        }
+        // The line is read (what it says is kept as strings): its bytes are no longer needed.
+        buffer.readerIndex(scanIndex);
+        if (start == contentEnd) {
+            if (state == State.HEADER_LINE) {
+                return endOfHead(ctx);
+            }
+            if (state == State.TRAILER_LINE) {
+                LastHttpContent last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER,
+                        trailers != null ? trailers : EmptyHttpHeaders.INSTANCE);
+                requestComplete();
+                fire(ctx, last);
+            }
+        }
+        return null;
     }
 
     private HttpViolation tooLong(int lineBytes) {
@@ -281,37 +367,50 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
             return ++emptyLines > MAX_LEADING_EMPTY_LINES ? new HttpViolation(400, "http1.codec_error: empty lines")
                     : null;
         }
-        String line = buffer.toString(start, end - start, StandardCharsets.ISO_8859_1);
+        String line = new String(copyLine(start, end), 0, end - start, StandardCharsets.ISO_8859_1);
         int firstSpace = line.indexOf(' ');
         int lastSpace = line.lastIndexOf(' ');
         if (firstSpace <= 0 || lastSpace == firstSpace || line.indexOf(' ', firstSpace + 1) != lastSpace) {
             return new HttpViolation(400, "http1.codec_error: request line is not METHOD SP TARGET SP VERSION");
         }
-        String method = line.substring(0, firstSpace);
+        String methodName = line.substring(0, firstSpace);
         String target = line.substring(firstSpace + 1, lastSpace);
-        String version = line.substring(lastSpace + 1);
-        if (method.length() > MAX_METHOD_LENGTH || !isToken(method)) {
+        if (methodName.length() > MAX_METHOD_LENGTH || !isToken(methodName)) {
             return new HttpViolation(400, "http1.codec_error: invalid method");
         }
-        HttpViolation badTarget = target(method, target);
+        HttpViolation badTarget = target(methodName, target);
         if (badTarget != null) {
             return badTarget;
         }
-        String lowerTarget = target.toLowerCase(Locale.ROOT);
-        absoluteForm = lowerTarget.startsWith("http://") || lowerTarget.startsWith("https://");
-        if (version.length() != 8 || !version.startsWith("HTTP/") || !isDigit(version.charAt(5))
-                || version.charAt(6) != '.' || !isDigit(version.charAt(7))) {
+        absoluteForm = isAbsoluteForm(target);
+        int v = lastSpace + 1;
+        if (line.length() - v != 8 || !line.startsWith("HTTP/", v) || !isDigit(line.charAt(v + 5))
+                || line.charAt(v + 6) != '.' || !isDigit(line.charAt(v + 7))) {
             return new HttpViolation(400, "http1.codec_error: invalid HTTP version");
         }
-        if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
+        if (line.charAt(v + 5) != '1' || line.charAt(v + 7) != '1' && line.charAt(v + 7) != '0') {
             return new HttpViolation(505, "http1.codec_error: HTTP version not supported");
         }
-        if (!KNOWN_METHODS.contains(method)) {
+        HttpMethod known = HttpMethod.valueOf(methodName); // Netty's constant for the common ones
+        if (!isNettyConstant(known) && !KNOWN_METHODS.contains(methodName)) {
             return new HttpViolation(501, "http1.codec_error: method not implemented");
         }
-        http10 = version.equals("HTTP/1.0");
+        version = line.charAt(v + 7) == '1' ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0;
+        method = known;
+        uri = target;
+        headers = HEADERS.newHeaders();
         state = State.HEADER_LINE;
         return null;
+    }
+
+    private static boolean isNettyConstant(HttpMethod method) {
+        return method == HttpMethod.GET || method == HttpMethod.POST || method == HttpMethod.HEAD
+                || method == HttpMethod.PUT || method == HttpMethod.DELETE || method == HttpMethod.OPTIONS
+                || method == HttpMethod.PATCH || method == HttpMethod.CONNECT || method == HttpMethod.TRACE;
+    }
+
+    private static boolean isAbsoluteForm(String target) {
+        return target.regionMatches(true, 0, "http://", 0, 7) || target.regionMatches(true, 0, "https://", 0, 8);
     }
 
     /** origin-form, absolute-form (HTTP proxy clients), authority-form for CONNECT, {@code *} for OPTIONS. */
@@ -323,58 +422,91 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
                 return new HttpViolation(400, "http1.codec_error: invalid character in request target");
             }
         }
-        String lower = target.toLowerCase(Locale.ROOT);
         boolean ok = method.equals("CONNECT")
                 ? target.matches("[A-Za-z0-9.\\-]+:[0-9]{1,5}|\\[[0-9A-Fa-f:.]+\\]:[0-9]{1,5}")
                 : target.startsWith("/") || target.equals("*") && method.equals("OPTIONS")
-                        || (lower.startsWith("http://") || lower.startsWith("https://")) && target.indexOf("//") + 2 < target.length();
+                        || isAbsoluteForm(target) && target.indexOf("//") + 2 < target.length();
         return ok ? null : new HttpViolation(400, "http1.codec_error: invalid request target");
     }
 
     private HttpViolation headerLine(int start, int end, boolean trailer) {
         headBytes += end + 2 - start;
         if (start == end) {
-            return trailer ? requestComplete() : endOfHead();
+            return null; // the end of the head or of the trailers: the caller passes it on
         }
-        byte first = buffer.getByte(start);
-        if (first == ' ' || first == '\t') {
+        int length = end - start;
+        byte[] bytes = copyLine(start, end);
+        if (bytes[0] == ' ' || bytes[0] == '\t') {
             return new HttpViolation(400, "http1.codec_error: obs-fold or whitespace before a header name");
         }
         if (++headerCount > limits.maxHeadersCount()) {
             return new HttpViolation(431, "http1.too_many_headers");
         }
-        int colon = start;
-        while (colon < end && TCHAR[buffer.getByte(colon) & 0xff]) {
+        int colon = 0;
+        while (colon < length && TCHAR[bytes[colon] & 0xff]) {
             colon++;
         }
-        if (colon == start || colon == end || buffer.getByte(colon) != ':') {
+        if (colon == 0 || colon == length || bytes[colon] != ':') {
             return new HttpViolation(400, "http1.codec_error: invalid header name");
         }
-        for (int i = colon + 1; i < end; i++) {
-            int c = buffer.getByte(i) & 0xff;
+        for (int i = colon + 1; i < length; i++) {
+            int c = bytes[i] & 0xff;
             if (c < 0x20 && c != '\t' || c == 0x7f) {
                 return new HttpViolation(400, "http1.codec_error: invalid character in header value");
             }
         }
+        // The value without its surrounding OWS (RFC 9112 5.1), as Netty's decoder took it.
+        int valueStart = colon + 1;
+        int valueEnd = length;
+        while (valueStart < valueEnd && isOws(bytes[valueStart])) {
+            valueStart++;
+        }
+        while (valueEnd > valueStart && isOws(bytes[valueEnd - 1])) {
+            valueEnd--;
+        }
+        int nameLength = colon;
+        // ISO-8859-1: one char per byte, what Netty's decoder made of them (and the JDK's cheapest String).
+        String name = new String(bytes, 0, nameLength, StandardCharsets.ISO_8859_1);
+        String value = valueStart == valueEnd ? ""
+                : new String(bytes, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1);
         if (trailer) {
+            // Framing fields have no meaning in trailers (RFC 9110 6.5.1): dropped, as Netty's decoder does.
+            if (!name.equalsIgnoreCase("content-length") && !name.equalsIgnoreCase("transfer-encoding")
+                    && !name.equalsIgnoreCase("trailer")) {
+                if (trailers == null) {
+                    trailers = TRAILERS.newHeaders();
+                }
+                trailers.add(name, value);
+            }
             return null;
         }
-        int nameLength = colon - start;
-        if (nameLength != 4 && nameLength != 14 && nameLength != 17) {
-            return null; // not Host, Content-Length or Transfer-Encoding: nothing to remember
-        }
-        String name = buffer.toString(start, nameLength, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
-        switch (name) {
-            case "host" -> hosts++;
-            case "content-length" -> {
-                contentLengths++;
-                contentLength = value(colon + 1, end);
+        headers.add(name, value);
+        switch (nameLength) {
+            case 4 -> {
+                if (name.equalsIgnoreCase("host")) {
+                    hosts++;
+                }
             }
-            case "transfer-encoding" -> {
-                if (transferEncoding == null) {
-                    transferEncoding = new StringBuilder(value(colon + 1, end));
-                } else {
-                    transferEncoding.append(',').append(value(colon + 1, end));
+            case 7 -> {
+                if (name.equalsIgnoreCase("upgrade")) {
+                    String protocols = value.toLowerCase(Locale.ROOT);
+                    h2c |= protocols.contains("h2c");
+                    webSocket |= protocols.contains("websocket");
+                }
+            }
+            case 14 -> {
+                if (name.equalsIgnoreCase("content-length")) {
+                    contentLengths++;
+                    contentLength = value;
+                }
+            }
+            case 17 -> {
+                if (name.equalsIgnoreCase("transfer-encoding")) {
+                    if (transferEncoding == null) {
+                        transferEncoding = new StringBuilder(value);
+                    } else {
+                        transferEncoding.append(',').append(value);
+                    }
                 }
             }
             default -> {
@@ -383,12 +515,27 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
         return null;
     }
 
-    private String value(int start, int end) {
-        return buffer.toString(start, end - start, StandardCharsets.ISO_8859_1).strip();
+    /** The bytes of a line, from the buffer to an array read without bounds checks per byte. */
+    private byte[] copyLine(int start, int end) {
+        int length = end - start;
+        byte[] bytes = line;
+        if (length > bytes.length) {
+            bytes = new byte[length];
+            if (length <= KEPT_LINE_BYTES) {
+                line = bytes;
+            }
+        }
+        buffer.getBytes(start, bytes, 0, length);
+        return bytes;
     }
 
-    private HttpViolation endOfHead() {
+    private static boolean isOws(byte b) {
+        return b == ' ' || b == '\t';
+    }
+
+    private HttpViolation endOfHead(ChannelHandlerContext ctx) {
         headersDeadline = NO_DEADLINE;
+        boolean http10 = version == HttpVersion.HTTP_1_0;
         // An absolute-form target carries the authority (RFC 9112 3.2.2; Envoy takes it as Host).
         if (!http10 && hosts == 0 && !absoluteForm) {
             return new HttpViolation(400, "missing_host_header");
@@ -426,15 +573,39 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
             // No bound on the length: bodies stream (Envoy's behaviour), held back by backpressure.
             length = Long.parseLong(contentLength);
         }
-        safeIndex = scanIndex;
+        // A request without body goes on whole, in one message (as an HTTP/2 request with END_STREAM does).
+        HttpRequest request = chunked || length > 0
+                ? new DefaultHttpRequest(version, method, uri, headers, false)
+                : new DefaultFullHttpRequest(version, method, uri, Unpooled.EMPTY_BUFFER, headers,
+                        EmptyHttpHeaders.INSTANCE, false);
+        if (absoluteForm && options.absoluteUrls()) {
+            AbsoluteUrlHandler.toOriginForm(request); // HTTP_PROXY mode (a bad URL: a failed decoder result)
+        }
+        boolean upgradeH2c = h2c && options.h2cUpgrade() != null;
+        boolean upgradeWebSocket = webSocket && options.webSocketUpgrade() != null;
         if (chunked) {
             state = State.CHUNK_SIZE;
+            headPassed = true;
         } else if (length > 0) {
             state = State.BODY;
             remaining = length;
+            headPassed = true;
         } else {
             requestComplete();
         }
+        encoder.requested(request.method());
+        // The upgrade handlers are put behind the scanner for the first request that asks for their
+        // protocol only: no other request passes through them.
+        if (upgradeH2c && ctx.pipeline().get(H2C_UPGRADE_NAME) == null) {
+            // It aggregates the request (up to its limit), answers 101 and installs HTTP/2, or passes
+            // the request on as a FullHttpRequest.
+            ctx.pipeline().addAfter(ctx.name(), H2C_UPGRADE_NAME, options.h2cUpgrade().apply(encoder));
+        }
+        if (upgradeWebSocket && ctx.pipeline().get(WEBSOCKET_UPGRADE_NAME) == null) {
+            String after = ctx.pipeline().get(H2C_UPGRADE_NAME) != null ? H2C_UPGRADE_NAME : ctx.name();
+            ctx.pipeline().addAfter(after, WEBSOCKET_UPGRADE_NAME, options.webSocketUpgrade().get());
+        }
+        fire(ctx, request);
         return null;
     }
 
@@ -465,8 +636,6 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
                 return new HttpViolation(400, "http1.codec_error: invalid chunk extension");
             }
         }
-        bodyBytes += size;
-        safeIndex = scanIndex;
         if (size == 0) {
             state = State.TRAILER_LINE;
         } else {
@@ -488,19 +657,24 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
         return timeout.isZero() ? NO_DEADLINE : now + timeout.toNanos();
     }
 
-    private HttpViolation requestComplete() {
+    private void requestComplete() {
         headersDeadline = requestDeadline = NO_DEADLINE; // the timer, if armed, finds nothing due
-        safeIndex = scanIndex;
         state = State.REQUEST_LINE;
         lineStart = scanIndex;
         started = false;
         emptyLines = headBytes = headerCount = hosts = contentLengths = 0;
-        http10 = false;
+        version = null;
+        method = null;
+        uri = null;
+        headers = null;
+        trailers = null;
+        headPassed = false;
         absoluteForm = false;
+        h2c = false;
+        webSocket = false;
         contentLength = null;
         transferEncoding = null;
-        remaining = bodyBytes = 0;
-        return null;
+        remaining = 0;
     }
 
     /** Makes sure the timer fires by {@code at} (an armed timer due earlier serves). */
@@ -531,7 +705,6 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
     }
 
     private void timedOut(ChannelHandlerContext ctx, String details) {
-        passOn(ctx);
         fail(ctx, new HttpViolation(408, details));
     }
 
@@ -545,6 +718,7 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
 
     /** The request's place in the pipeline goes to its refusal; nothing more is read from this client. */
     private void fail(ChannelHandlerContext ctx, HttpViolation violation) {
+        boolean aborts = headPassed; // the request's handler has its head: it answers that request
         state = State.FAILED;
         cancelTimer();
         if (buffer != null) {
@@ -553,7 +727,10 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
         }
         FullHttpRequest refused = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
         refused.setDecoderResult(DecoderResult.failure(violation));
-        ctx.fireChannelRead(refused);
+        if (!aborts) {
+            encoder.requested(HttpMethod.GET); // the refusal is answered in the request's place
+        }
+        fire(ctx, refused);
     }
 
     private static boolean isDigit(int c) {
@@ -571,6 +748,24 @@ public final class Http1RequestScanner extends ChannelInboundHandlerAdapter {
             }
         }
         return true;
+    }
+
+    private void fire(ChannelHandlerContext ctx, Object msg) {
+        passedOn = true;
+        ctx.fireChannelRead(msg);
+    }
+
+    /**
+     * A read that made no message while reading is paused (the connection manager's backpressure)
+     * asks for the next one, else a request split over reads would wait forever (what Netty's decoders do).
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (!passedOn && !ctx.channel().config().isAutoRead()) {
+            ctx.read();
+        }
+        passedOn = false;
+        ctx.fireChannelReadComplete();
     }
 
     @Override
