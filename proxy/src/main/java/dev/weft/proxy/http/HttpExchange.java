@@ -59,6 +59,8 @@ public final class HttpExchange {
     private final SocketAddress remoteAddress;
     private final List<Consumer<HttpHeaders>> responseHeaderHooks = new ArrayList<>(0);
     private final boolean secure;
+    /** Read when the request arrives: the router may take its headers as the upstream's (and strip Netty's marks). */
+    private final boolean downstreamHttp2;
 
     /** @param secure the request arrived over TLS (x-forwarded-proto https; no require_tls redirect) */
     HttpExchange(HttpRequest request, RequestBody body, ActiveListener listener, Map<String, UpstreamCluster> clusters,
@@ -68,6 +70,8 @@ public final class HttpExchange {
         this.request = request;
         this.body = body;
         this.view = new NettyRequestView(request);
+        this.downstreamHttp2 = request.headers().contains(
+                io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text());
         this.listener = listener;
         this.clusters = clusters;
         this.stats = stats;
@@ -109,8 +113,7 @@ public final class HttpExchange {
 
     /** Whether the request arrived over HTTP/2 (a stream converted by Netty, which marks it). */
     public boolean downstreamHttp2() {
-        return request.headers().contains(
-                io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text());
+        return downstreamHttp2;
     }
 
     public Optional<UpstreamCluster> cluster(String name) {

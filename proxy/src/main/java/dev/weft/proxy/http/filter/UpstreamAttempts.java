@@ -58,6 +58,8 @@ final class UpstreamAttempts {
     private final OptionalLong hash;
     private final long deadlineNanos;
     private final long startedNanos = System.nanoTime();
+    /** The upstream request's headers, made at the first attempt. */
+    private UpstreamRequests.Prepared prepared;
     /** Hosts tried so far (read by the host predicate during {@link #attempt}). */
     private final List<UpstreamHost> tried = new ArrayList<>(2);
     private int attempts;
@@ -170,7 +172,14 @@ final class UpstreamAttempts {
         // A body that arrived whole and is kept goes as one message (a retry's always does); any
         // other streams behind the head.
         ByteBuf whole = body.present() && body.ended() ? body.copy() : null;
-        HttpRequest head = UpstreamRequests.build(exchange, forward, target, attempts, whole);
+        // The upstream headers are made once; the first attempt takes them, a later one a copy.
+        boolean first = prepared == null;
+        if (first) {
+            // A mirror copies the downstream request when its body has ended, maybe after this:
+            // with mirrors, the downstream headers stay as they came.
+            prepared = UpstreamRequests.prepare(exchange, forward, target, forward.mirrors().isEmpty());
+        }
+        HttpRequest head = UpstreamRequests.head(exchange, prepared, forward, attempts, whole, first);
         Try attempt = new Try(perTryBound, !(head instanceof FullHttpRequest));
         current = attempt;
         UpstreamStream stream = cluster.open(host.get(), head, timeout, exchange.eventLoop(),

@@ -9,6 +9,7 @@ import dev.weft.proxy.route.RetryPolicy;
 import dev.weft.proxy.route.RouteAction;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -18,6 +19,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.util.AsciiString;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -36,6 +38,11 @@ final class UpstreamRequests {
      */
     private static final HttpHeadersFactory TRUSTED = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    private static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+    private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final AsciiString HTTPS = AsciiString.cached("https");
+
     /** Hop-by-hop headers (RFC 9110 7.6.1) never forwarded; Connection's own list is removed too. */
     private static final List<CharSequence> HOP_BY_HOP = List.of(HttpHeaderNames.CONNECTION,
             HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION, HttpHeaderNames.TE,
@@ -49,41 +56,61 @@ final class UpstreamRequests {
             HttpConversionUtil.ExtensionHeaderNames.STREAM_WEIGHT.text(), HttpConversionUtil.ExtensionHeaderNames.STREAM_PROMISE_ID.text());
 
     /**
-     * The upstream request head of one attempt ({@code attempt} counts from 1): rewritten path and
-     * Host, hop-by-hop headers gone, the weighted cluster's, route's, virtual host's and route
-     * configuration's header mutations applied, {@code x-envoy-attempt-count} when the virtual host
-     * asks for it. With {@code wholeBody} (the body arrived and is kept; retained, passed on) it is
-     * a whole request with Content-Length; without, a head whose body the caller streams after it
-     * (chunked unless the downstream gave a Content-Length); a request without body is a whole one.
+     * The upstream request head of one attempt ({@code attempt} counts from 1), its headers copied
+     * from the downstream's (a mirror's copy): see {@link #prepare} and {@link #head}.
      */
     static HttpRequest build(HttpExchange exchange, RouteAction.Forward forward,
             ClusterSpecifier.WeightedCluster target, int attempt, ByteBuf wholeBody) {
+        return head(exchange, prepare(exchange, forward, target, false), forward, attempt, wholeBody, false);
+    }
+
+    /**
+     * The upstream request's headers, made once per forwarded request (as Envoy's router finalizes
+     * the request headers once, and every attempt sends them): Host as routing used it (or the
+     * route's host_rewrite), hop-by-hop headers gone, x-forwarded-proto, x-request-id (made here if the client sent none), the expected
+     * timeout, the weighted cluster's, route's, virtual host's and route configuration's header
+     * mutations applied. With {@code inPlace} (and the codec's own header map, which is mutable) the
+     * downstream request's headers are changed in place rather than copied: no second map per
+     * request (a visible share of the proxy's per-request CPU and garbage). What reads the
+     * downstream headers afterwards (the access log) then sees the upstream's, as in Envoy.
+     */
+    static Prepared prepare(HttpExchange exchange, RouteAction.Forward forward,
+            ClusterSpecifier.WeightedCluster target, boolean inPlace) {
         HttpRequest downstream = exchange.request();
-        RequestBody body = exchange.body();
+        HttpHeaders from = downstream.headers();
         String uri = PathRewrite.apply(downstream.uri(), exchange.route().orElseThrow().match().path(),
                 forward.prefixRewrite(), forward.regexRewrite());
-        HttpHeaders headers = TRUSTED.newHeaders();
-        headers.set(downstream.headers());
+        // Framing as the downstream said it, read before the hop-by-hop headers go.
+        boolean framed = from.contains(HttpHeaderNames.CONTENT_LENGTH) || from.contains(HttpHeaderNames.TRANSFER_ENCODING);
         // gRPC needs "te: trailers" end to end (Envoy keeps TE when it is exactly "trailers").
-        boolean teTrailers = "trailers".equalsIgnoreCase(downstream.headers().get(HttpHeaderNames.TE));
+        boolean teTrailers = "trailers".equalsIgnoreCase(from.get(HttpHeaderNames.TE));
+        // One Host, the one routing used: an HTTP/2 request's :authority wins over a "host" header
+        // it also carried (RFC 9113 8.3.1), never both upstream.
+        String authority = from.get(HttpHeaderNames.HOST);
+        if (!from.contains(X_REQUEST_ID)) {
+            // On the downstream request, as Envoy's connection manager does: the access log and a
+            // mirror's copy carry the same id as the upstream request.
+            from.set(X_REQUEST_ID, randomRequestId());
+        }
+        HttpHeaders headers;
+        if (inPlace && from instanceof DefaultHttpHeaders) {
+            headers = from;
+        } else {
+            headers = TRUSTED.newHeaders();
+            headers.set(from);
+        }
         stripHopByHop(headers);
         removeAll(headers, HTTP2_EXTENSIONS);
         if (teTrailers) {
             headers.set(HttpHeaderNames.TE, "trailers");
         }
-        // One Host, the one routing used: an HTTP/2 request's :authority wins over a "host" header
-        // it also carried (RFC 9113 8.3.1), never both upstream.
-        String authority = downstream.headers().get(HttpHeaderNames.HOST);
         if (authority != null) {
             headers.set(HttpHeaderNames.HOST, authority);
         }
         if (forward.hostRewrite() != null) {
             headers.set(HttpHeaderNames.HOST, forward.hostRewrite());
         }
-        headers.set("x-forwarded-proto", exchange.secure() ? "https" : "http");
-        if (!headers.contains("x-request-id")) {
-            headers.set("x-request-id", randomRequestId());
-        }
+        headers.set(X_FORWARDED_PROTO, exchange.secure() ? HTTPS : HTTP);
         Duration expected = forward.retryPolicy().map(RetryPolicy::perTryTimeout).filter(t -> !t.isZero())
                 .orElse(forward.timeout());
         if (!expected.isZero()) {
@@ -91,17 +118,48 @@ final class UpstreamRequests {
         }
         target.requestHeaders().applyTo(headers);
         HeaderMutation.applyAll(exchange.route().orElseThrow().requestHeaders(), headers);
+        return new Prepared(uri, headers, framed);
+    }
+
+    /**
+     * The upstream request's headers and target, made by {@link #prepare}.
+     *
+     * @param framed the downstream request had Content-Length or Transfer-Encoding
+     */
+    record Prepared(String uri, HttpHeaders headers, boolean framed) {
+    }
+
+    /**
+     * The head of one attempt ({@code attempt} counts from 1) with the prepared headers ({@code own}:
+     * the head may take them as they are, the first attempt's; a retry, a resend or a mirror copies
+     * them, so that an earlier attempt's head is never changed under its encoder), and
+     * {@code x-envoy-attempt-count} when the virtual host asks for it. With {@code wholeBody} (the
+     * body arrived and is kept; retained, passed on) it is a whole request with Content-Length;
+     * without, a head whose body the caller streams after it (chunked unless the downstream gave a
+     * Content-Length); a request without body is a whole one.
+     */
+    static HttpRequest head(HttpExchange exchange, Prepared prepared, RouteAction.Forward forward, int attempt,
+            ByteBuf wholeBody, boolean own) {
+        HttpRequest downstream = exchange.request();
+        RequestBody body = exchange.body();
+        HttpHeaders headers;
+        if (own) {
+            headers = prepared.headers();
+        } else {
+            headers = TRUSTED.newHeaders();
+            headers.set(prepared.headers());
+        }
         if (forward.attemptCount().inRequest()) {
             headers.set("x-envoy-attempt-count", Integer.toString(attempt));
         }
         if (wholeBody != null || !body.present()) {
             boolean trailers = wholeBody != null && !body.trailers().isEmpty();
-            DefaultFullHttpRequest whole = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, downstream.method(), uri,
-                    wholeBody != null ? wholeBody : io.netty.buffer.Unpooled.EMPTY_BUFFER, headers,
+            DefaultFullHttpRequest whole = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, downstream.method(),
+                    prepared.uri(), wholeBody != null ? wholeBody : io.netty.buffer.Unpooled.EMPTY_BUFFER, headers,
                     trailers ? TRUSTED.newHeaders() : TRUSTED.newEmptyHeaders());
             int length = whole.content().readableBytes();
-            if (length > 0 || downstream.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
-                    || downstream.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            headers.remove(HttpHeaderNames.TRANSFER_ENCODING); // an earlier attempt may have streamed it chunked
+            if (length > 0 || prepared.framed()) {
                 headers.setInt(HttpHeaderNames.CONTENT_LENGTH, length);
             } else {
                 headers.remove(HttpHeaderNames.CONTENT_LENGTH);
@@ -114,7 +172,7 @@ final class UpstreamRequests {
         if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, io.netty.handler.codec.http.HttpHeaderValues.CHUNKED);
         }
-        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, downstream.method(), uri, headers);
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, downstream.method(), prepared.uri(), headers);
     }
 
     /**
