@@ -53,11 +53,13 @@ public final class HttpExchange {
     private final ResponseSink sink;
     private List<Runnable> downstreamGone;
     private final AtomicBoolean responded = new AtomicBoolean();
-    private final Set<ResponseFlag> flags = EnumSet.noneOf(ResponseFlag.class);
+    /** Made at the first flag (most requests get none). */
+    private Set<ResponseFlag> flags;
     private final long startNanos = System.nanoTime();
     private volatile String upstreamHost;
     private final SocketAddress remoteAddress;
-    private final List<Consumer<HttpHeaders>> responseHeaderHooks = new ArrayList<>(0);
+    /** Made at the first hook (most requests get none). */
+    private List<Consumer<HttpHeaders>> responseHeaderHooks;
     private final boolean secure;
     /** Read when the request arrives: the router may take its headers as the upstream's (and strip Netty's marks). */
     private final boolean downstreamHttp2;
@@ -158,15 +160,21 @@ public final class HttpExchange {
      * Hooks run in the reverse order of registration, as encoder filters do.
      */
     public synchronized void onResponseHeaders(Consumer<HttpHeaders> hook) {
+        if (responseHeaderHooks == null) {
+            responseHeaderHooks = new ArrayList<>(2);
+        }
         responseHeaderHooks.add(hook);
     }
 
     public synchronized void addFlag(ResponseFlag flag) {
+        if (flags == null) {
+            flags = EnumSet.noneOf(ResponseFlag.class);
+        }
         flags.add(flag);
     }
 
     public synchronized Set<ResponseFlag> flags() {
-        return EnumSet.copyOf(flags.isEmpty() ? EnumSet.noneOf(ResponseFlag.class) : flags);
+        return flags == null ? EnumSet.noneOf(ResponseFlag.class) : EnumSet.copyOf(flags);
     }
 
     public boolean responded() {
@@ -190,7 +198,7 @@ public final class HttpExchange {
         }
         List<Consumer<HttpHeaders>> hooks;
         synchronized (this) {
-            hooks = responseHeaderHooks.isEmpty() ? List.of() : List.copyOf(responseHeaderHooks);
+            hooks = responseHeaderHooks == null ? List.of() : List.copyOf(responseHeaderHooks);
         }
         for (int i = hooks.size() - 1; i >= 0; i--) {
             hooks.get(i).accept(head.headers());

@@ -79,6 +79,25 @@ final class Http1ConnectionPool implements ConnectionPool {
                 });
     }
 
+    @Override
+    public UpstreamConnection tryAcquireIdle(EventLoop loop) {
+        if (loop == null) {
+            return null;
+        }
+        synchronized (this) {
+            for (Iterator<UpstreamConnection> newestFirst = idle.descendingIterator(); newestFirst.hasNext(); ) {
+                UpstreamConnection connection = newestFirst.next();
+                if (!connection.channel().isActive()) {
+                    newestFirst.remove();
+                } else if (connection.channel().eventLoop() == loop) {
+                    newestFirst.remove();
+                    return connection;
+                }
+            }
+        }
+        return null;
+    }
+
     /**
      * A connection for one request whose downstream runs on {@code loop} (null: any): an idle one of
      * that loop, else a new one on it, else an idle one of another loop, else one freed later; or a

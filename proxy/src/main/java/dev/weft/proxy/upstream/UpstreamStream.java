@@ -57,31 +57,39 @@ public final class UpstreamStream {
     }
 
     void open() {
-        host.pool(downstreamHttp2).acquire(loop).whenComplete((acquired, error) -> {
-            if (error != null) {
-                if (error instanceof UpstreamFailure failure && failure.kind() == UpstreamFailure.Kind.CONNECT_FAILURE) {
-                    host.connectFailures.increment();
-                }
-                fail(error instanceof UpstreamFailure failure ? failure
-                        : new UpstreamFailure(UpstreamFailure.Kind.CONNECT_FAILURE, String.valueOf(error), false));
-                return;
+        ConnectionPool pool = host.pool(downstreamHttp2);
+        UpstreamConnection idle = pool.tryAcquireIdle(loop);
+        if (idle != null) {
+            acquired(idle, null);
+        } else {
+            pool.acquire(loop).whenComplete(this::acquired);
+        }
+    }
+
+    private void acquired(UpstreamConnection acquired, Throwable error) {
+        if (error != null) {
+            if (error instanceof UpstreamFailure failure && failure.kind() == UpstreamFailure.Kind.CONNECT_FAILURE) {
+                host.connectFailures.increment();
             }
-            boolean give;
-            synchronized (this) {
-                give = done;
-                if (!done) {
-                    connection = acquired;
-                }
+            fail(error instanceof UpstreamFailure failure ? failure
+                    : new UpstreamFailure(UpstreamFailure.Kind.CONNECT_FAILURE, String.valueOf(error), false));
+            return;
+        }
+        boolean give;
+        synchronized (this) {
+            give = done;
+            if (!done) {
+                connection = acquired;
             }
-            if (give) {
-                acquired.release(true); // timed out or reset while waiting for it
-                return;
-            }
-            if (!acquired.start(this, writable(head))) {
-                return; // failed at once (reported through onClosed)
-            }
-            listener.onReady(this);
-        });
+        }
+        if (give) {
+            acquired.release(true); // timed out or reset while waiting for it
+            return;
+        }
+        if (!acquired.start(this, writable(head))) {
+            return; // failed at once (reported through onClosed)
+        }
+        listener.onReady(this);
     }
 
     /**

@@ -153,7 +153,7 @@ final class UpstreamAttempts {
             return;
         }
         tried.add(host.get());
-        exchange.upstreamHost(host.get().endpoint().host() + ":" + host.get().endpoint().port());
+        exchange.upstreamHost(host.get().hostAndPort());
         long remaining = deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
         if (remaining <= 0) {
             endRetry();
