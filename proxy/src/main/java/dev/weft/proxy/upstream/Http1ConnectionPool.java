@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -73,7 +72,7 @@ final class Http1ConnectionPool implements ConnectionPool {
                     protected void initChannel(Channel channel) {
                         tls.ifPresent(t -> channel.pipeline().addLast(t.newHandler(channel.alloc(), address)));
                         channel.pipeline()
-                                .addLast(new HttpClientCodec(8192, MAX_RESPONSE_HEADER_BYTES, 8192))
+                                .addLast(new UpstreamHttp1Codec(8192, MAX_RESPONSE_HEADER_BYTES, 8192))
                                 .addLast(new UpstreamResponseHandler());
                     }
                 });

@@ -113,7 +113,7 @@ class Http1ConnectionPoolTest {
         io.netty.channel.Channel channel = connection.channel();
         boolean writable = channel.eventLoop().submit(() -> {
             // Bytes below the HTTP codec, unflushed: they wait in the connection's outbound buffer.
-            channel.pipeline().context(io.netty.handler.codec.http.HttpClientCodec.class)
+            channel.pipeline().context(UpstreamHttp1Codec.class)
                     .write(io.netty.buffer.Unpooled.wrappedBuffer(new byte[16 * 1024 + 1]));
             return channel.isWritable();
         }).get(5, TimeUnit.SECONDS);
