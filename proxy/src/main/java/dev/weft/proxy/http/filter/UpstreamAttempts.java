@@ -60,8 +60,12 @@ final class UpstreamAttempts {
     private final long startedNanos = System.nanoTime();
     /** The upstream request's headers, made at the first attempt. */
     private UpstreamRequests.Prepared prepared;
-    /** Hosts tried so far (read by the host predicate during {@link #attempt}). */
-    private final List<UpstreamHost> tried = new ArrayList<>(2);
+    /**
+     * Hosts tried so far (read by the host predicate of a retry during {@link #attempt}): the first
+     * in a field, any more in a list made at the first retry (most requests have none).
+     */
+    private UpstreamHost firstTried;
+    private List<UpstreamHost> moreTried;
     private int attempts;
     private int retries;
     private boolean holdsRetrySlot;
@@ -141,8 +145,8 @@ final class UpstreamAttempts {
         if (counted) {
             attempts++;
         }
-        HostSelection selection = retry.isPresent() && retry.get().avoidPreviousHosts() && !tried.isEmpty()
-                ? new HostSelection(hash, tried::contains, retry.get().hostSelectionMaxAttempts())
+        HostSelection selection = retry.isPresent() && retry.get().avoidPreviousHosts() && firstTried != null
+                ? new HostSelection(hash, this::triedBefore, retry.get().hostSelectionMaxAttempts())
                 : hash.isEmpty() ? HostSelection.ANY : new HostSelection(hash, host -> false, 1);
         Optional<UpstreamHost> host = cluster.chooseHost(selection);
         if (host.isEmpty()) {
@@ -152,7 +156,14 @@ final class UpstreamAttempts {
             exchange.localReply(503, ResponseFlag.UH, "no healthy upstream");
             return;
         }
-        tried.add(host.get());
+        if (firstTried == null) {
+            firstTried = host.get();
+        } else {
+            if (moreTried == null) {
+                moreTried = new ArrayList<>(2);
+            }
+            moreTried.add(host.get());
+        }
         exchange.upstreamHost(host.get().hostAndPort());
         long remaining = deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
         if (remaining <= 0) {
@@ -189,6 +200,10 @@ final class UpstreamAttempts {
         }
         // Envoy's route and per-try timeouts run from the end of the downstream request.
         body.whenEnded(stream::startTimer);
+    }
+
+    private boolean triedBefore(UpstreamHost host) {
+        return host == firstTried || moreTried != null && moreTried.contains(host);
     }
 
     /** One attempt: the stream's listener, and the request body's sink while it streams. */
