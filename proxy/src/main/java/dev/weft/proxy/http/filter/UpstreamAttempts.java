@@ -94,7 +94,9 @@ final class UpstreamAttempts {
         if (retry.isPresent() && body.present()) {
             body.whenOverflowed(() -> exchange.stats().inc(stat + "retry_or_shadow_abandoned"));
         }
-        body.whenAborted(this::stop);
+        if (!body.ended()) { // a body-less request's body cannot abort: no callback made for it
+            body.whenAborted(this::stop);
+        }
         exchange.onDownstreamGone(() -> onLoop(this::stop));
         if (body.present() && !Grpc.isGrpc(exchange.request().headers())) {
             // A request with a body goes upstream with its first body bytes, not before: a client
@@ -199,7 +201,11 @@ final class UpstreamAttempts {
             attempt.stream = stream;
         }
         // Envoy's route and per-try timeouts run from the end of the downstream request.
-        body.whenEnded(stream::startTimer);
+        if (body.ended()) {
+            stream.startTimer();
+        } else {
+            body.whenEnded(stream::startTimer);
+        }
     }
 
     private boolean triedBefore(UpstreamHost host) {
