@@ -68,12 +68,12 @@ final class UpstreamRequests {
     /**
      * The upstream request's headers, made once per forwarded request (as Envoy's router finalizes
      * the request headers once, and every attempt sends them): Host as routing used it (or the
-     * route's host_rewrite), hop-by-hop headers gone, x-forwarded-proto, x-request-id (made here if the client sent none), the expected
-     * timeout, the weighted cluster's, route's, virtual host's and route configuration's header
-     * mutations applied. With {@code inPlace} (and the codec's own header map, which is mutable) the
-     * downstream request's headers are changed in place rather than copied: no second map per
-     * request (a visible share of the proxy's per-request CPU and garbage). What reads the
-     * downstream headers afterwards (the access log) then sees the upstream's, as in Envoy.
+     * route's host_rewrite), hop-by-hop headers gone, x-forwarded-proto, x-request-id (made here if
+     * the client sent none), the expected timeout, the weighted cluster's, route's, virtual host's
+     * and route configuration's header mutations applied. With {@code inPlace} (and the codec's own
+     * header map, which is mutable) the downstream request's headers are changed in place rather
+     * than copied: no second map per request (a visible share of the proxy's per-request garbage).
+     * What reads the downstream headers afterwards (the access log) sees the upstream's, as in Envoy.
      */
     static Prepared prepare(HttpExchange exchange, RouteAction.Forward forward,
             ClusterSpecifier.WeightedCluster target, boolean inPlace) {
@@ -82,23 +82,29 @@ final class UpstreamRequests {
         String uri = PathRewrite.apply(downstream.uri(), exchange.route().orElseThrow().match().path(),
                 forward.prefixRewrite(), forward.regexRewrite());
         // Framing as the downstream said it, read before the hop-by-hop headers go.
-        boolean framed = from.contains(HttpHeaderNames.CONTENT_LENGTH) || from.contains(HttpHeaderNames.TRANSFER_ENCODING);
+        boolean framed = from.contains(HttpHeaderNames.CONTENT_LENGTH)
+                || from.contains(HttpHeaderNames.TRANSFER_ENCODING);
         // gRPC needs "te: trailers" end to end (Envoy keeps TE when it is exactly "trailers").
         boolean teTrailers = "trailers".equalsIgnoreCase(from.get(HttpHeaderNames.TE));
         // One Host, the one routing used: an HTTP/2 request's :authority wins over a "host" header
         // it also carried (RFC 9113 8.3.1), never both upstream.
         String authority = from.get(HttpHeaderNames.HOST);
-        if (!from.contains(X_REQUEST_ID)) {
+        // Netty's own map is mutable; another implementation (a codec's view) is copied, never changed.
+        boolean mutable = from instanceof DefaultHttpHeaders;
+        if (mutable && !from.contains(X_REQUEST_ID)) {
             // On the downstream request, as Envoy's connection manager does: the access log and a
             // mirror's copy carry the same id as the upstream request.
             from.set(X_REQUEST_ID, randomRequestId());
         }
         HttpHeaders headers;
-        if (inPlace && from instanceof DefaultHttpHeaders) {
+        if (inPlace && mutable) {
             headers = from;
         } else {
             headers = TRUSTED.newHeaders();
             headers.set(from);
+        }
+        if (!headers.contains(X_REQUEST_ID)) {
+            headers.set(X_REQUEST_ID, randomRequestId());
         }
         stripHopByHop(headers);
         removeHttp2Extensions(headers);
