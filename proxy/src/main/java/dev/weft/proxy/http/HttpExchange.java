@@ -51,6 +51,7 @@ public final class HttpExchange {
     private final ProxyStats stats;
     private final EventLoop eventLoop;
     private final ResponseSink sink;
+    private Runnable firstDownstreamGone;
     private List<Runnable> downstreamGone;
     private final AtomicBoolean responded = new AtomicBoolean();
     /** Made at the first flag (most requests get none). */
@@ -241,20 +242,30 @@ public final class HttpExchange {
 
     /** Runs {@code action} if the downstream goes away (closed, reset) before the exchange ends. */
     public synchronized void onDownstreamGone(Runnable action) {
+        if (firstDownstreamGone == null && downstreamGone == null) {
+            firstDownstreamGone = action; // the usual one (the router's): no list for it
+            return;
+        }
         if (downstreamGone == null) {
-            downstreamGone = new ArrayList<>(1);
+            downstreamGone = new ArrayList<>(2);
         }
         downstreamGone.add(action);
     }
 
     /** The downstream went away: whatever still works for this exchange stops. */
     void downstreamGone() {
+        Runnable first;
         List<Runnable> actions;
         synchronized (this) {
+            first = firstDownstreamGone;
             actions = downstreamGone;
+            firstDownstreamGone = null;
             downstreamGone = null;
         }
         responded.set(true);
+        if (first != null) {
+            first.run();
+        }
         if (actions != null) {
             actions.forEach(Runnable::run);
         }

@@ -98,8 +98,8 @@ public final class UpstreamStream {
      * retainedDuplicate would copy every header).
      */
     private static HttpRequest writable(HttpRequest head) {
-        if (!(head instanceof FullHttpRequest full)) {
-            return head;
+        if (!(head instanceof FullHttpRequest full) || full.content() == io.netty.buffer.Unpooled.EMPTY_BUFFER) {
+            return head; // nothing the codec's release could free: the head itself can be written again
         }
         return new DefaultFullHttpRequest(full.protocolVersion(), full.method(), full.uri(),
                 full.content().retainedDuplicate(), full.headers(), full.trailingHeaders());

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
@@ -163,7 +164,7 @@ final class UpstreamRequests {
             boolean trailers = wholeBody != null && !body.trailers().isEmpty();
             DefaultFullHttpRequest whole = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, downstream.method(),
                     prepared.uri(), wholeBody != null ? wholeBody : io.netty.buffer.Unpooled.EMPTY_BUFFER, headers,
-                    trailers ? TRUSTED.newHeaders() : TRUSTED.newEmptyHeaders());
+                    trailers ? TRUSTED.newHeaders() : EmptyHttpHeaders.INSTANCE); // none: shared, nothing made
             int length = whole.content().readableBytes();
             headers.remove(HttpHeaderNames.TRANSFER_ENCODING); // an earlier attempt may have streamed it chunked
             if (length > 0 || prepared.framed()) {
