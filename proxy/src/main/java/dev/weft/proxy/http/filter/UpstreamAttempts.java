@@ -185,14 +185,17 @@ final class UpstreamAttempts {
         // A body that arrived whole and is kept goes as one message (a retry's always does); any
         // other streams behind the head.
         ByteBuf whole = body.present() && body.ended() ? body.copy() : null;
-        // The upstream headers are made once; the first attempt takes them, a later one a copy.
+        // The upstream headers are made once (in place on the downstream's, unless a mirror will
+        // copy those when its body has ended); the first attempt's head takes them as they are
+        // when it goes over HTTP/1.1, whose encoder only reads them. Any other head gets a copy: a
+        // retry's (an earlier head may still be queued for its encoder), and one for Netty's
+        // HTTP/2 codec, which adds its scheme header to what it writes, on the connection's thread.
         boolean first = prepared == null;
         if (first) {
-            // A mirror copies the downstream request when its body has ended, maybe after this:
-            // with mirrors, the downstream headers stay as they came.
             prepared = UpstreamRequests.prepare(exchange, forward, target, forward.mirrors().isEmpty());
         }
-        HttpRequest head = UpstreamRequests.head(exchange, prepared, forward, attempts, whole, first);
+        HttpRequest head = UpstreamRequests.head(exchange, prepared, forward, attempts, whole,
+                first && cluster.sendsHttp1(exchange.downstreamHttp2()));
         Try attempt = new Try(perTryBound, !(head instanceof FullHttpRequest));
         current = attempt;
         UpstreamStream stream = cluster.open(host.get(), head, timeout, exchange.eventLoop(),
