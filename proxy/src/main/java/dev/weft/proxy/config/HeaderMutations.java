@@ -36,6 +36,15 @@ final class HeaderMutations {
                 value = option.getHeader().getRawValue().toString(java.nio.charset.StandardCharsets.UTF_8);
             }
             value = literal(value, at + ".header.value");
+            // Refused here rather than per request: the router sets these on the request's own
+            // header map, which validates as the codec does (and no CR/LF may reach an upstream).
+            if (io.netty.handler.codec.http.HttpHeaderValidationUtil.validateToken(name) >= 0) {
+                throw new ConversionException(at + ".header.key: '" + option.getHeader().getKey()
+                        + "' is not a valid header name");
+            }
+            if (io.netty.handler.codec.http.HttpHeaderValidationUtil.validateValidHeaderValue(value) >= 0) {
+                throw new ConversionException(at + ".header.value: not a valid header value (control characters)");
+            }
             HeaderMutation.AppendAction action;
             if (option.hasAppend()) {
                 // The deprecated BoolValue wins when set, as in Envoy.

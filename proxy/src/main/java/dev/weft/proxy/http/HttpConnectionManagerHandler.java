@@ -480,13 +480,14 @@ public final class HttpConnectionManagerHandler extends ChannelInboundHandlerAda
                 reading = null;
             }
             body.release();
-            var written = ctx.writeAndFlush(last);
             if (!keepAlive) {
-                written.addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
                 drainQueue();
                 ended();
                 return;
             }
+            // Kept alive: no promise per response (a failed write closes the connection anyway).
+            ctx.writeAndFlush(last, ctx.voidPromise());
             ended();
             if (!ctx.channel().isWritable()) {
                 // A client that does not read its responses: the next request waits until it does (the

@@ -51,14 +51,19 @@ public final class HttpExchange {
     private final ProxyStats stats;
     private final EventLoop eventLoop;
     private final ResponseSink sink;
+    private Runnable firstDownstreamGone;
     private List<Runnable> downstreamGone;
     private final AtomicBoolean responded = new AtomicBoolean();
-    private final Set<ResponseFlag> flags = EnumSet.noneOf(ResponseFlag.class);
+    /** Made at the first flag (most requests get none). */
+    private Set<ResponseFlag> flags;
     private final long startNanos = System.nanoTime();
     private volatile String upstreamHost;
     private final SocketAddress remoteAddress;
-    private final List<Consumer<HttpHeaders>> responseHeaderHooks = new ArrayList<>(0);
+    /** Made at the first hook (most requests get none). */
+    private List<Consumer<HttpHeaders>> responseHeaderHooks;
     private final boolean secure;
+    /** Read when the request arrives: the router may take its headers as the upstream's (and strip Netty's marks). */
+    private final boolean downstreamHttp2;
 
     /** @param secure the request arrived over TLS (x-forwarded-proto https; no require_tls redirect) */
     HttpExchange(HttpRequest request, RequestBody body, ActiveListener listener, Map<String, UpstreamCluster> clusters,
@@ -68,6 +73,8 @@ public final class HttpExchange {
         this.request = request;
         this.body = body;
         this.view = new NettyRequestView(request);
+        this.downstreamHttp2 = request.headers().contains(
+                io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text());
         this.listener = listener;
         this.clusters = clusters;
         this.stats = stats;
@@ -109,8 +116,7 @@ public final class HttpExchange {
 
     /** Whether the request arrived over HTTP/2 (a stream converted by Netty, which marks it). */
     public boolean downstreamHttp2() {
-        return request.headers().contains(
-                io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text());
+        return downstreamHttp2;
     }
 
     public Optional<UpstreamCluster> cluster(String name) {
@@ -155,15 +161,21 @@ public final class HttpExchange {
      * Hooks run in the reverse order of registration, as encoder filters do.
      */
     public synchronized void onResponseHeaders(Consumer<HttpHeaders> hook) {
+        if (responseHeaderHooks == null) {
+            responseHeaderHooks = new ArrayList<>(2);
+        }
         responseHeaderHooks.add(hook);
     }
 
     public synchronized void addFlag(ResponseFlag flag) {
+        if (flags == null) {
+            flags = EnumSet.noneOf(ResponseFlag.class);
+        }
         flags.add(flag);
     }
 
     public synchronized Set<ResponseFlag> flags() {
-        return EnumSet.copyOf(flags.isEmpty() ? EnumSet.noneOf(ResponseFlag.class) : flags);
+        return flags == null ? EnumSet.noneOf(ResponseFlag.class) : EnumSet.copyOf(flags);
     }
 
     public boolean responded() {
@@ -187,7 +199,7 @@ public final class HttpExchange {
         }
         List<Consumer<HttpHeaders>> hooks;
         synchronized (this) {
-            hooks = responseHeaderHooks.isEmpty() ? List.of() : List.copyOf(responseHeaderHooks);
+            hooks = responseHeaderHooks == null ? List.of() : List.copyOf(responseHeaderHooks);
         }
         for (int i = hooks.size() - 1; i >= 0; i--) {
             hooks.get(i).accept(head.headers());
@@ -230,20 +242,30 @@ public final class HttpExchange {
 
     /** Runs {@code action} if the downstream goes away (closed, reset) before the exchange ends. */
     public synchronized void onDownstreamGone(Runnable action) {
+        if (firstDownstreamGone == null && downstreamGone == null) {
+            firstDownstreamGone = action; // the usual one (the router's): no list for it
+            return;
+        }
         if (downstreamGone == null) {
-            downstreamGone = new ArrayList<>(1);
+            downstreamGone = new ArrayList<>(2);
         }
         downstreamGone.add(action);
     }
 
     /** The downstream went away: whatever still works for this exchange stops. */
     void downstreamGone() {
+        Runnable first;
         List<Runnable> actions;
         synchronized (this) {
+            first = firstDownstreamGone;
             actions = downstreamGone;
+            firstDownstreamGone = null;
             downstreamGone = null;
         }
         responded.set(true);
+        if (first != null) {
+            first.run();
+        }
         if (actions != null) {
             actions.forEach(Runnable::run);
         }

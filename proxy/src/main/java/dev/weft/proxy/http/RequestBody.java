@@ -60,7 +60,7 @@ public final class RequestBody {
     private final boolean present;
     private final int bufferLimit;
     private final Reads reads;
-    private final ArrayDeque<ByteBuf> unsent = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuf> unsent;
     private long unsentBytes;
     /** The copy for retries and mirrors; null once the body outgrew the buffer limit. */
     private List<ByteBuf> kept;
@@ -83,6 +83,8 @@ public final class RequestBody {
         this.reads = reads;
         this.ended = !present;
         this.kept = present ? new ArrayList<>(2) : List.of();
+        // Sized for what comes: most requests have no body, and the default 16 slots were garbage for each.
+        this.unsent = new ArrayDeque<>(present ? 16 : 0);
     }
 
     /** A request without body (tests, synthetic requests). */
@@ -145,6 +147,9 @@ public final class RequestBody {
 
     /** Runs {@code action} if the downstream fails before its body ended (bad chunk, reset, timeout). */
     public void whenAborted(Runnable action) {
+        if (ended) {
+            return; // it can no longer abort (see abort): nothing kept
+        }
         if (whenAborted == null) {
             whenAborted = new ArrayList<>(1);
         }

@@ -17,10 +17,20 @@ public sealed interface ClusterSpecifier {
     /** Every cluster it may send to (what warming waits for). */
     List<String> clusters();
 
-    record Single(String cluster) implements ClusterSpecifier {
+    /** @param target the choice every request gets, made once (not per request) */
+    record Single(String cluster, WeightedCluster target) implements ClusterSpecifier {
+        public Single(String cluster) {
+            this(cluster, new WeightedCluster(cluster, 1));
+        }
+
         @Override
         public String pick(IntUnaryOperator random) {
             return cluster;
+        }
+
+        @Override
+        public WeightedCluster choose(IntUnaryOperator random) {
+            return target;
         }
 
         @Override

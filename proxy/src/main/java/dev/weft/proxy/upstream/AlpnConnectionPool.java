@@ -51,6 +51,12 @@ final class AlpnConnectionPool implements ConnectionPool {
     }
 
     @Override
+    public UpstreamConnection tryAcquireIdle(EventLoop loop) {
+        ConnectionPool pool = chosen;
+        return pool == null ? null : pool.tryAcquireIdle(loop);
+    }
+
+    @Override
     public CompletableFuture<UpstreamConnection> acquire(EventLoop loop) {
         ConnectionPool pool = chosen;
         if (pool != null) {

@@ -14,6 +14,14 @@ sealed interface ConnectionPool permits Http1ConnectionPool, Http2ConnectionPool
     /** A connection for one request whose downstream runs on {@code loop} (null: any), or a failure. */
     CompletableFuture<UpstreamConnection> acquire(EventLoop loop);
 
+    /**
+     * An idle connection of {@code loop} taken at once, or null (then {@link #acquire}): the usual
+     * case of a keep-alive pool, without a future and its callback per request.
+     */
+    default UpstreamConnection tryAcquireIdle(EventLoop loop) {
+        return null;
+    }
+
     /** Gives it back: kept for the next request if {@code reusable} (HTTP/1.1), else closed. */
     void release(UpstreamConnection connection, boolean reusable);
 

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -73,10 +72,29 @@ final class Http1ConnectionPool implements ConnectionPool {
                     protected void initChannel(Channel channel) {
                         tls.ifPresent(t -> channel.pipeline().addLast(t.newHandler(channel.alloc(), address)));
                         channel.pipeline()
-                                .addLast(new HttpClientCodec(8192, MAX_RESPONSE_HEADER_BYTES, 8192))
+                                .addLast(new UpstreamHttp1Codec(8192, MAX_RESPONSE_HEADER_BYTES, 8192))
                                 .addLast(new UpstreamResponseHandler());
                     }
                 });
+    }
+
+    @Override
+    public UpstreamConnection tryAcquireIdle(EventLoop loop) {
+        if (loop == null) {
+            return null;
+        }
+        synchronized (this) {
+            for (Iterator<UpstreamConnection> newestFirst = idle.descendingIterator(); newestFirst.hasNext(); ) {
+                UpstreamConnection connection = newestFirst.next();
+                if (!connection.channel().isActive()) {
+                    newestFirst.remove();
+                } else if (connection.channel().eventLoop() == loop) {
+                    newestFirst.remove();
+                    return connection;
+                }
+            }
+        }
+        return null;
     }
 
     /**

@@ -75,6 +75,19 @@ public final class UpstreamCluster {
         return upstreamRequests;
     }
 
+    /**
+     * Whether a request (that came over HTTP/2: {@code downstreamHttp2}) surely goes out over an
+     * HTTP/1.1 connection, whose encoder only reads the request's headers (Netty's HTTP/2 codec
+     * adds a header to the message it writes, on its connection's thread).
+     */
+    public boolean sendsHttp1(boolean downstreamHttp2) {
+        return switch (config.protocol()) {
+            case HTTP1 -> true;
+            case USE_DOWNSTREAM -> !downstreamHttp2;
+            case HTTP2, AUTO -> false;
+        };
+    }
+
     /** The client TLS context connections start with (empty: plaintext). */
     Optional<SslContext> tlsContext() {
         return tls.map(UpstreamTls::context);

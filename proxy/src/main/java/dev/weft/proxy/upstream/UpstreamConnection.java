@@ -10,6 +10,7 @@ public final class UpstreamConnection {
     private final Channel channel;
     private final ConnectionPool pool;
     private int requests;
+    private UpstreamResponseHandler handler;
 
     UpstreamConnection(Channel channel, ConnectionPool pool) {
         this.channel = channel;
@@ -32,7 +33,12 @@ public final class UpstreamConnection {
      */
     boolean start(UpstreamStream stream, HttpRequest head) {
         requests++;
-        UpstreamResponseHandler handler = channel.pipeline().get(UpstreamResponseHandler.class);
+        UpstreamResponseHandler handler = this.handler;
+        if (handler == null) {
+            // Looked up once per connection (a walk of the pipeline): its handlers never change after setup.
+            handler = channel.pipeline().get(UpstreamResponseHandler.class);
+            this.handler = handler;
+        }
         if (handler == null || !channel.isActive()) {
             ReferenceCountUtil.release(head);
             stream.onClosed(new UpstreamFailure(UpstreamFailure.Kind.CONNECTION_TERMINATION,

@@ -11,6 +11,7 @@ public final class UpstreamHost implements LbHost {
     private final ConnectionPool pool;
     /** For {@code use_downstream_protocol_config}: the HTTP/2 pool for requests that came over HTTP/2. */
     private final ConnectionPool http2Pool;
+    private final String hostAndPort;
     private final AtomicInteger active = new AtomicInteger();
     final LongAdder requestsTotal = new LongAdder();
     final LongAdder connectFailures = new LongAdder();
@@ -24,6 +25,12 @@ public final class UpstreamHost implements LbHost {
         this.endpoint = endpoint;
         this.pool = pool;
         this.http2Pool = http2Pool;
+        this.hostAndPort = endpoint.host() + ":" + endpoint.port();
+    }
+
+    /** {@code host:port} (the access log's %UPSTREAM_HOST%), made once rather than per request. */
+    public String hostAndPort() {
+        return hostAndPort;
     }
 
     public EndpointConfig endpoint() {

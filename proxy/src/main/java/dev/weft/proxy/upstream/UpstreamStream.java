@@ -57,31 +57,39 @@ public final class UpstreamStream {
     }
 
     void open() {
-        host.pool(downstreamHttp2).acquire(loop).whenComplete((acquired, error) -> {
-            if (error != null) {
-                if (error instanceof UpstreamFailure failure && failure.kind() == UpstreamFailure.Kind.CONNECT_FAILURE) {
-                    host.connectFailures.increment();
-                }
-                fail(error instanceof UpstreamFailure failure ? failure
-                        : new UpstreamFailure(UpstreamFailure.Kind.CONNECT_FAILURE, String.valueOf(error), false));
-                return;
+        ConnectionPool pool = host.pool(downstreamHttp2);
+        UpstreamConnection idle = pool.tryAcquireIdle(loop);
+        if (idle != null) {
+            acquired(idle, null);
+        } else {
+            pool.acquire(loop).whenComplete(this::acquired);
+        }
+    }
+
+    private void acquired(UpstreamConnection acquired, Throwable error) {
+        if (error != null) {
+            if (error instanceof UpstreamFailure failure && failure.kind() == UpstreamFailure.Kind.CONNECT_FAILURE) {
+                host.connectFailures.increment();
             }
-            boolean give;
-            synchronized (this) {
-                give = done;
-                if (!done) {
-                    connection = acquired;
-                }
+            fail(error instanceof UpstreamFailure failure ? failure
+                    : new UpstreamFailure(UpstreamFailure.Kind.CONNECT_FAILURE, String.valueOf(error), false));
+            return;
+        }
+        boolean give;
+        synchronized (this) {
+            give = done;
+            if (!done) {
+                connection = acquired;
             }
-            if (give) {
-                acquired.release(true); // timed out or reset while waiting for it
-                return;
-            }
-            if (!acquired.start(this, writable(head))) {
-                return; // failed at once (reported through onClosed)
-            }
-            listener.onReady(this);
-        });
+        }
+        if (give) {
+            acquired.release(true); // timed out or reset while waiting for it
+            return;
+        }
+        if (!acquired.start(this, writable(head))) {
+            return; // failed at once (reported through onClosed)
+        }
+        listener.onReady(this);
     }
 
     /**
@@ -90,8 +98,8 @@ public final class UpstreamStream {
      * retainedDuplicate would copy every header).
      */
     private static HttpRequest writable(HttpRequest head) {
-        if (!(head instanceof FullHttpRequest full)) {
-            return head;
+        if (!(head instanceof FullHttpRequest full) || full.content() == io.netty.buffer.Unpooled.EMPTY_BUFFER) {
+            return head; // nothing the codec's release could free: the head itself can be written again
         }
         return new DefaultFullHttpRequest(full.protocolVersion(), full.method(), full.uri(),
                 full.content().retainedDuplicate(), full.headers(), full.trailingHeaders());

@@ -112,6 +112,17 @@ class RoutingConvertersTest {
                 .addRequestHeadersToRemove(":path")
                 .setRoute(io.envoyproxy.envoy.config.route.v3.RouteAction.newBuilder().setCluster("c")))))
                 .hasMessageContaining("':path' cannot be removed");
+        // What could not go on the wire as a header (or would split it) is refused with the config.
+        assertThatThrownBy(() -> convertOne(VirtualHost.newBuilder().addRoutes(route()
+                .addRequestHeadersToAdd(overwrite.toBuilder().setHeader(HeaderValue.newBuilder().setKey("x-a")
+                        .setValue("v\r\nx-injected: 1")))
+                .setRoute(io.envoyproxy.envoy.config.route.v3.RouteAction.newBuilder().setCluster("c")))))
+                .hasMessageContaining("not a valid header value");
+        assertThatThrownBy(() -> convertOne(VirtualHost.newBuilder().addRoutes(route()
+                .addRequestHeadersToAdd(overwrite.toBuilder().setHeader(HeaderValue.newBuilder().setKey("x a")
+                        .setValue("v")))
+                .setRoute(io.envoyproxy.envoy.config.route.v3.RouteAction.newBuilder().setCluster("c")))))
+                .hasMessageContaining("'x a' is not a valid header name");
     }
 
     /**

@@ -197,6 +197,8 @@ class RoutingAndResilienceEndToEndTest {
                 .addResponseHeadersToAdd(header("x-config", "c",
                         HeaderValueOption.HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD))
                 .addVirtualHosts(Envoy.virtualHost("retry", "retry.example.com")
+                        .addRequestHeadersToAdd(header("x-vhost", "v",
+                                HeaderValueOption.HeaderAppendAction.APPEND_IF_EXISTS_OR_ADD))
                         .setIncludeRequestAttemptCount(true)
                         .setIncludeAttemptCountInResponse(true)
                         .addRoutes(prefix("/").setRoute(RouteAction.newBuilder().setCluster("flaky")
@@ -303,6 +305,10 @@ class RoutingAndResilienceEndToEndTest {
         assertThat(flaky.seen).hasSize(3);
         assertThat(flaky.seen.stream().map(seen -> seen.header("x-envoy-attempt-count")))
                 .containsExactly("1", "2", "3");
+        // The upstream headers are made once per request (as Envoy's router does): every attempt
+        // carries the appended header once, and the one request id made for it.
+        assertThat(flaky.seen).allSatisfy(seen -> assertThat(seen.headers().get("x-vhost")).containsExactly("v"));
+        assertThat(flaky.seen.stream().map(seen -> seen.header("x-request-id")).distinct()).hasSize(1);
         assertThat(stat("cluster.flaky.upstream_rq_retry")).isEqualTo(2);
         assertThat(stat("cluster.flaky.upstream_rq_retry_success")).isEqualTo(1);
     }

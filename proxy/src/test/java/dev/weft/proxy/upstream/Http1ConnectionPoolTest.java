@@ -86,6 +86,28 @@ class Http1ConnectionPoolTest {
     }
 
     @Test
+    void theFastPathTakesOnlyAnIdleLiveConnectionOfTheRequestsOwnLoop() throws Exception {
+        List<EventLoop> loops = twoLoops();
+        Http1ConnectionPool pool = pool(1024);
+        assertThat(pool.tryAcquireIdle(loops.get(0))).isNull(); // none yet: acquire() opens one
+        UpstreamConnection first = pool.acquire(loops.get(0)).get(5, TimeUnit.SECONDS);
+        pool.release(first, true);
+
+        // Another loop's idle connection is acquire()'s choice (it may open one of its own first).
+        assertThat(pool.tryAcquireIdle(loops.get(1))).isNull();
+        assertThat(pool.tryAcquireIdle(null)).isNull();
+        assertThat(pool.idleConnections()).isEqualTo(1);
+        assertThat(pool.tryAcquireIdle(loops.get(0))).isSameAs(first);
+        assertThat(pool.idleConnections()).isZero();
+
+        // A connection the host closed while idle is dropped, not lent.
+        pool.release(first, true);
+        first.channel().close().syncUninterruptibly();
+        assertThat(pool.tryAcquireIdle(loops.get(0))).isNull();
+        assertThat(pool.idleConnections()).isZero();
+    }
+
+    @Test
     void anIdleConnectionOfAnotherLoopIsTakenRatherThanWaitingAtTheConnectionLimit() throws Exception {
         List<EventLoop> loops = twoLoops();
         Http1ConnectionPool pool = pool(1);
@@ -113,7 +135,7 @@ class Http1ConnectionPoolTest {
         io.netty.channel.Channel channel = connection.channel();
         boolean writable = channel.eventLoop().submit(() -> {
             // Bytes below the HTTP codec, unflushed: they wait in the connection's outbound buffer.
-            channel.pipeline().context(io.netty.handler.codec.http.HttpClientCodec.class)
+            channel.pipeline().context(UpstreamHttp1Codec.class)
                     .write(io.netty.buffer.Unpooled.wrappedBuffer(new byte[16 * 1024 + 1]));
             return channel.isWritable();
         }).get(5, TimeUnit.SECONDS);

@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -33,17 +32,21 @@ final class CorsFilter implements HttpFilter {
 
     @Override
     public void onRequest(HttpExchange exchange, FilterChain chain) {
-        Optional<CorsConfig.Policy> found = exchange.route()
-                .map(route -> route.filterOverrides().get(name))
-                .filter(CorsConfig.class::isInstance)
-                .flatMap(config -> ((CorsConfig) config).policy());
-        String origin = exchange.request().headers().get(HttpHeaderNames.ORIGIN);
-        if (found.isEmpty() || origin == null || origin.isEmpty()
-                || !found.get().enabled().hit(ThreadLocalRandom.current())) {
+        // Plain code, no Optional chain: this runs for every request of every listener Istio gives
+        // the filter, and most routes have no policy (their lambdas and Optionals were garbage).
+        var route = exchange.route();
+        CorsConfig.Policy policy = route.isPresent()
+                && route.get().filterOverrides().get(name) instanceof CorsConfig config
+                ? config.policy().orElse(null) : null;
+        if (policy == null) {
             chain.proceed(exchange);
             return;
         }
-        CorsConfig.Policy policy = found.get();
+        String origin = exchange.request().headers().get(HttpHeaderNames.ORIGIN);
+        if (origin == null || origin.isEmpty() || !policy.enabled().hit(ThreadLocalRandom.current())) {
+            chain.proceed(exchange);
+            return;
+        }
         boolean preflight = exchange.request().method().equals(HttpMethod.OPTIONS)
                 && exchange.request().headers().contains(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
         String stats = "http." + exchange.statPrefix() + ".cors.";

@@ -58,8 +58,14 @@ final class UpstreamAttempts {
     private final OptionalLong hash;
     private final long deadlineNanos;
     private final long startedNanos = System.nanoTime();
-    /** Hosts tried so far (read by the host predicate during {@link #attempt}). */
-    private final List<UpstreamHost> tried = new ArrayList<>(2);
+    /** The upstream request's headers, made at the first attempt. */
+    private UpstreamRequests.Prepared prepared;
+    /**
+     * Hosts tried so far (read by the host predicate of a retry during {@link #attempt}): the first
+     * in a field, any more in a list made at the first retry (most requests have none).
+     */
+    private UpstreamHost firstTried;
+    private List<UpstreamHost> moreTried;
     private int attempts;
     private int retries;
     private boolean holdsRetrySlot;
@@ -88,7 +94,9 @@ final class UpstreamAttempts {
         if (retry.isPresent() && body.present()) {
             body.whenOverflowed(() -> exchange.stats().inc(stat + "retry_or_shadow_abandoned"));
         }
-        body.whenAborted(this::stop);
+        if (!body.ended()) { // a body-less request's body cannot abort: no callback made for it
+            body.whenAborted(this::stop);
+        }
         exchange.onDownstreamGone(() -> onLoop(this::stop));
         if (body.present() && !Grpc.isGrpc(exchange.request().headers())) {
             // A request with a body goes upstream with its first body bytes, not before: a client
@@ -139,8 +147,8 @@ final class UpstreamAttempts {
         if (counted) {
             attempts++;
         }
-        HostSelection selection = retry.isPresent() && retry.get().avoidPreviousHosts() && !tried.isEmpty()
-                ? new HostSelection(hash, tried::contains, retry.get().hostSelectionMaxAttempts())
+        HostSelection selection = retry.isPresent() && retry.get().avoidPreviousHosts() && firstTried != null
+                ? new HostSelection(hash, this::triedBefore, retry.get().hostSelectionMaxAttempts())
                 : hash.isEmpty() ? HostSelection.ANY : new HostSelection(hash, host -> false, 1);
         Optional<UpstreamHost> host = cluster.chooseHost(selection);
         if (host.isEmpty()) {
@@ -150,8 +158,15 @@ final class UpstreamAttempts {
             exchange.localReply(503, ResponseFlag.UH, "no healthy upstream");
             return;
         }
-        tried.add(host.get());
-        exchange.upstreamHost(host.get().endpoint().host() + ":" + host.get().endpoint().port());
+        if (firstTried == null) {
+            firstTried = host.get();
+        } else {
+            if (moreTried == null) {
+                moreTried = new ArrayList<>(2);
+            }
+            moreTried.add(host.get());
+        }
+        exchange.upstreamHost(host.get().hostAndPort());
         long remaining = deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
         if (remaining <= 0) {
             endRetry();
@@ -170,7 +185,17 @@ final class UpstreamAttempts {
         // A body that arrived whole and is kept goes as one message (a retry's always does); any
         // other streams behind the head.
         ByteBuf whole = body.present() && body.ended() ? body.copy() : null;
-        HttpRequest head = UpstreamRequests.build(exchange, forward, target, attempts, whole);
+        // The upstream headers are made once (in place on the downstream's, unless a mirror will
+        // copy those when its body has ended); the first attempt's head takes them as they are
+        // when it goes over HTTP/1.1, whose encoder only reads them. Any other head gets a copy: a
+        // retry's (an earlier head may still be queued for its encoder), and one for Netty's
+        // HTTP/2 codec, which adds its scheme header to what it writes, on the connection's thread.
+        boolean first = prepared == null;
+        if (first) {
+            prepared = UpstreamRequests.prepare(exchange, forward, target, forward.mirrors().isEmpty());
+        }
+        HttpRequest head = UpstreamRequests.head(exchange, prepared, forward, attempts, whole,
+                first && cluster.sendsHttp1(exchange.downstreamHttp2()));
         Try attempt = new Try(perTryBound, !(head instanceof FullHttpRequest));
         current = attempt;
         UpstreamStream stream = cluster.open(host.get(), head, timeout, exchange.eventLoop(),
@@ -179,7 +204,15 @@ final class UpstreamAttempts {
             attempt.stream = stream;
         }
         // Envoy's route and per-try timeouts run from the end of the downstream request.
-        body.whenEnded(stream::startTimer);
+        if (body.ended()) {
+            stream.startTimer();
+        } else {
+            body.whenEnded(stream::startTimer);
+        }
+    }
+
+    private boolean triedBefore(UpstreamHost host) {
+        return host == firstTried || moreTried != null && moreTried.contains(host);
     }
 
     /** One attempt: the stream's listener, and the request body's sink while it streams. */
