@@ -29,16 +29,16 @@ import org.junit.jupiter.api.Test;
  * Then a new server instance on the same port, with a changed configuration, gets the proxy
  * resynced: the change applies and every type is ACKed at the new server's versions.
  *
- * <p>Each phase lasts {@code -Dweft.outage.seconds} (10 by default); "minutes" are covered by the
- * bounded backoff (the delay never grows past {@code xds.reconnect.max}) and by keeping the last
- * configuration however long the stream stays down. Run by hand with {@code -Dweft.outage.seconds=90}
- * for a three-minute outage.
+ * <p>Each phase lasts {@code -Dweft.outage.seconds} (60 by default: the control plane is gone for
+ * two minutes, as issue 4 asks, at about 100 s of the suite's time); the backoff is bounded (the
+ * delay never grows past {@code xds.reconnect.max}) and nothing in the proxy expires its last
+ * configuration, so longer outages behave the same. {@code -Dweft.outage.seconds=10} for a quick run.
  */
 class ControlPlaneOutageTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String NODE_ID = "router~127.0.0.1~outage-1.weft-system~weft-system.svc.cluster.local";
-    private static final Duration PHASE = Duration.ofSeconds(Long.getLong("weft.outage.seconds", 10));
+    private static final Duration PHASE = Duration.ofSeconds(Long.getLong("weft.outage.seconds", 60));
 
     private final HttpBackend a = new HttpBackend("a");
     private final HttpBackend b = new HttpBackend("b");
