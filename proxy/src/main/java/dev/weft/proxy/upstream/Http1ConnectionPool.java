@@ -84,14 +84,22 @@ final class Http1ConnectionPool implements ConnectionPool {
             return null;
         }
         synchronized (this) {
-            for (Iterator<UpstreamConnection> newestFirst = idle.descendingIterator(); newestFirst.hasNext(); ) {
-                UpstreamConnection connection = newestFirst.next();
-                if (!connection.channel().isActive()) {
-                    newestFirst.remove();
-                } else if (connection.channel().eventLoop() == loop) {
-                    newestFirst.remove();
-                    return connection;
-                }
+            return takeIdle(loop);
+        }
+    }
+
+    /**
+     * The newest idle connection of {@code loop} (null: of any loop), taken out of the idle list, or
+     * null; connections found closed on the way are dropped (none is left when it returns null).
+     */
+    private UpstreamConnection takeIdle(EventLoop loop) {
+        for (Iterator<UpstreamConnection> newestFirst = idle.descendingIterator(); newestFirst.hasNext(); ) {
+            UpstreamConnection connection = newestFirst.next();
+            if (!connection.channel().isActive()) {
+                newestFirst.remove();
+            } else if (loop == null || connection.channel().eventLoop() == loop) {
+                newestFirst.remove();
+                return connection;
             }
         }
         return null;
@@ -107,24 +115,16 @@ final class Http1ConnectionPool implements ConnectionPool {
         CompletableFuture<UpstreamConnection> result = new CompletableFuture<>();
         boolean connect = false;
         synchronized (this) {
-            UpstreamConnection other = null;
-            for (Iterator<UpstreamConnection> newestFirst = idle.descendingIterator(); newestFirst.hasNext(); ) {
-                UpstreamConnection connection = newestFirst.next();
-                if (!connection.channel().isActive()) {
-                    newestFirst.remove();
-                } else if (loop == null || connection.channel().eventLoop() == loop) {
-                    newestFirst.remove();
-                    result.complete(connection);
-                    return result;
-                } else if (other == null) {
-                    other = connection;
-                }
+            UpstreamConnection own = takeIdle(loop);
+            if (own != null) {
+                result.complete(own);
+                return result;
             }
             if (ClusterLimits.tryIncrement(limits.connections, limits.limits.maxConnections())) {
                 connect = true;
-            } else if (other != null) {
-                idle.remove(other);
-                result.complete(other);
+            } else if (!idle.isEmpty()) {
+                // Only other loops' live connections are left: the newest of them.
+                result.complete(idle.removeLast());
                 return result;
             } else if (waiting.offer(result, loop)) {
                 stats.connectionOverflow().increment();
